@@ -1,0 +1,40 @@
+/**
+ * The only place that reads Pulumi config. Everything else receives the typed `Platform` and the secret inputs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { type Platform, type SecretKeyPresence, type SecretPresence, parsePlatform } from "./platform.js";
+
+export const PROJECT = "authdb";
+
+/** Secret config values, as Pulumi secrets; only the ones the platform uses are read. */
+export interface PlatformSecrets {
+  readonly teamsWebhookUrl?: pulumi.Output<string>;
+  readonly kubeconfig?: pulumi.Output<string>;
+}
+
+export interface LoadedPlatform {
+  readonly platform: Platform;
+  readonly secrets: PlatformSecrets;
+}
+
+// isConfigSecret exists at runtime (runtime/config.js) but is missing from the published typings.
+const runtimeConfig = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret(key: string): boolean };
+
+function presence(key: string): SecretPresence {
+  const full = `${PROJECT}:${key}`;
+  if (pulumi.runtime.getConfig(full) === undefined) return "absent";
+  return runtimeConfig.isConfigSecret(full) ? "secret" : "plain";
+}
+
+/** Reads `authdb:platform` and the secret keys, validates them together, and throws ConfigError before any resource exists. */
+export function loadPlatform(): LoadedPlatform {
+  const config = new pulumi.Config(PROJECT);
+  const raw = config.getObject<unknown>("platform");
+  const secretKeys: SecretKeyPresence = { teamsWebhookUrl: presence("teamsWebhookUrl"), kubeconfig: presence("kubeconfig") };
+  const platform = parsePlatform(raw ?? {}, secretKeys);
+  const secrets: PlatformSecrets = {
+    ...(secretKeys.teamsWebhookUrl === "secret" ? { teamsWebhookUrl: config.requireSecret("teamsWebhookUrl") } : {}),
+    ...(secretKeys.kubeconfig === "secret" ? { kubeconfig: config.requireSecret("kubeconfig") } : {}),
+  };
+  return { platform, secrets };
+}

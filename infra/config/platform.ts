@@ -1,0 +1,183 @@
+/**
+ * Parses and validates the raw `authdb:platform` object into the typed, resolved platform description that the
+ * components receive. Pure: no Pulumi runtime, so every rule is tested without mocks. All problems are reported together.
+ */
+import type { z } from "zod";
+import { AZURE_RESERVED_CONNECTIONS, MAX_CONNECTIONS } from "../parameters.js";
+import { SKUS, baselineTierFor } from "./azure-facts.js";
+import {
+  AZURE_RULES,
+  LOCAL_RULES,
+  type ConfigIssue,
+  plainTextSecrets,
+  show,
+} from "./rules.js";
+import {
+  type AzurePlatformInput,
+  type LocalPlatformInput,
+  type StorageInput,
+  type SkuInput,
+  lenientPlatformSchema,
+  platformSchema,
+} from "./schema.js";
+
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly ConfigIssue[]) {
+    super(
+      `invalid platform config (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
+        issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** How a secret config key was supplied: `pulumi config set --secret` (secret), plain text (plain) or not at all. */
+export type SecretPresence = "secret" | "plain" | "absent";
+
+export interface SecretKeyPresence {
+  readonly teamsWebhookUrl: SecretPresence;
+  readonly kubeconfig: SecretPresence;
+}
+
+export interface ResolvedStorage {
+  readonly type: StorageInput["type"];
+  readonly sizeGB: number;
+  readonly tier?: string;
+  readonly autoGrow: boolean;
+  readonly iops?: number;
+  readonly throughputMBps?: number;
+}
+
+export interface ResolvedReplica {
+  readonly name: string;
+  readonly region: string;
+  readonly availabilityZone?: string;
+  readonly sku: SkuInput;
+  readonly storage: ResolvedStorage;
+  readonly purpose?: string;
+  /** True when the replica lives outside the primary's region (cross-region DR). */
+  readonly crossRegion: boolean;
+}
+
+/** Azure's maintenance window, in UTC, with 0 = Sunday. */
+export interface UtcMaintenanceWindow {
+  readonly dayOfWeek: number;
+  readonly startHour: number;
+  readonly startMinute: number;
+}
+
+export type AzurePlatform = Omit<AzurePlatformInput, "replicas" | "server"> & {
+  readonly server: AzurePlatformInput["server"] & {
+    readonly storage: ResolvedStorage;
+    readonly maintenanceWindowUtc: UtcMaintenanceWindow;
+  };
+  readonly replicas: readonly ResolvedReplica[];
+  /** The active-connections alert threshold derived from max_connections minus Azure's reserved slots. */
+  readonly activeConnectionsThreshold: number;
+  readonly secretKeys: SecretKeyPresence;
+};
+
+export type LocalPlatform = LocalPlatformInput & { readonly secretKeys: SecretKeyPresence };
+
+export type Platform = AzurePlatform | LocalPlatform;
+
+const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
+
+/** Converts a local wall-clock window (e.g. Sunday 02:00 at UTC+9) into Azure's UTC fields. */
+export function toUtcWindow(day: (typeof DAYS)[number], startTime: string, utcOffsetHours: number): UtcMaintenanceWindow {
+  const [h, m] = startTime.split(":").map(Number);
+  const week = 7 * 1440;
+  const minutes = (((DAYS.indexOf(day) * 1440 + h * 60 + m - utcOffsetHours * 60) % week) + week) % week;
+  return { dayOfWeek: Math.floor(minutes / 1440), startHour: Math.floor((minutes % 1440) / 60), startMinute: minutes % 60 };
+}
+
+/** Threshold for the active-connections alert: the given share of the slots ordinary users can actually take. */
+export function activeConnectionsThreshold(percentOfUsable: number, maxConnections = MAX_CONNECTIONS): number {
+  return Math.floor(((maxConnections - AZURE_RESERVED_CONNECTIONS) * percentOfUsable) / 100);
+}
+
+function zodIssues(error: z.ZodError): ConfigIssue[] {
+  return error.issues.map((i) => {
+    const path = ["platform", ...i.path]
+      .map((seg, k) => (typeof seg === "number" ? `[${seg}]` : k === 0 ? String(seg) : `.${String(seg)}`))
+      .join("");
+    if (i.code === "unrecognized_keys") {
+      return { path, message: `has unknown key${i.keys.length > 1 ? "s" : ""} ${i.keys.join(", ")} (misspelt? the schema is strict)` };
+    }
+    const input = "input" in i ? i.input : undefined;
+    const value = input === undefined ? "(unset)" : show(input);
+    return { path, message: `${value} ${i.message.replace(/^Invalid input: /, "is invalid: ")}` };
+  });
+}
+
+function secretKeyIssues(raw: AzurePlatformInput | LocalPlatformInput, presence: SecretKeyPresence): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const key of ["teamsWebhookUrl", "kubeconfig"] as const) {
+    if (presence[key] === "plain") {
+      out.push({ path: `authdb:${key}`, message: `[redacted] is stored in plain text: set it with \`pulumi config set --secret authdb:${key}\`` });
+    }
+  }
+  if (raw.kind === "azure") {
+    const usesTeams = Object.values(raw.monitoring.actionGroups).some((g) => g.teams);
+    if (usesTeams && presence.teamsWebhookUrl === "absent") {
+      out.push({ path: "authdb:teamsWebhookUrl", message: "(unset) is required because an action group has teams: true" });
+    }
+  }
+  if (raw.kubernetes?.enabled && presence.kubeconfig === "absent") {
+    out.push({ path: "authdb:kubeconfig", message: "(unset) is required because platform.kubernetes.enabled is true" });
+  }
+  if (raw.kind === "azure" && raw.kubernetes?.enabled && !raw.kubernetes.workloadIdentityClientId) {
+    out.push({
+      path: "platform.kubernetes.workloadIdentityClientId",
+      message: "(unset) is required on Azure: the Secrets Store CSI driver reads Key Vault with workload identity",
+    });
+  }
+  return out;
+}
+
+function resolveStorage(s: StorageInput): ResolvedStorage {
+  return s.type === "Premium_LRS" ? { ...s, tier: s.tier ?? baselineTierFor(s.sizeGB) } : s;
+}
+
+function resolveAzure(c: AzurePlatformInput, secretKeys: SecretKeyPresence): AzurePlatform {
+  const storage = resolveStorage(c.server.storage);
+  const mw = c.server.maintenanceWindow;
+  return {
+    ...c,
+    server: { ...c.server, storage, maintenanceWindowUtc: toUtcWindow(mw.dayOfWeek, mw.startTime, mw.utcOffsetHours) },
+    replicas: c.replicas.map((r) => ({
+      name: r.name,
+      region: r.region,
+      ...(r.availabilityZone !== undefined ? { availabilityZone: r.availabilityZone } : {}),
+      ...(r.purpose !== undefined ? { purpose: r.purpose } : {}),
+      sku: r.sku ?? c.server.sku,
+      storage: r.storage ? resolveStorage(r.storage) : storage,
+      crossRegion: r.region !== c.location,
+    })),
+    activeConnectionsThreshold: activeConnectionsThreshold(c.monitoring.alerts.activeConnections.percentOfUsable),
+    secretKeys,
+  };
+}
+
+/**
+ * Validates `raw` (the value of `authdb:platform`) and returns the resolved platform, or throws a ConfigError listing
+ * every problem found.
+ */
+export function parsePlatform(raw: unknown, secretKeys: SecretKeyPresence): Platform {
+  const leaks = plainTextSecrets(raw);
+  const strict = platformSchema.safeParse(raw, { reportInput: true });
+  const shapeIssues = strict.success ? [] : zodIssues(strict.error);
+  // With only unknown keys wrong, the lenient parse still yields a config the cross-field rules can judge.
+  const parsed = strict.success ? strict : lenientPlatformSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) throw new ConfigError([...leaks, ...shapeIssues]);
+  const c = parsed.data;
+  const ruleIssues = c.kind === "azure" ? AZURE_RULES.flatMap((rule) => rule(c)) : LOCAL_RULES.flatMap((rule) => rule(c));
+  const issues = [...leaks, ...shapeIssues, ...secretKeyIssues(c, secretKeys), ...ruleIssues];
+  if (issues.length > 0) throw new ConfigError(issues);
+  return c.kind === "azure" ? resolveAzure(c, secretKeys) : { ...c, secretKeys };
+}
+
+/** vCores of a SKU (for display and sizing decisions). */
+export function skuVCores(skuName: string): number | undefined {
+  return SKUS[skuName]?.vCores;
+}

@@ -1,0 +1,244 @@
+/**
+ * The shape of the platform config (`authdb:platform` in Pulumi.<stack>.yaml). Shape only: rules that relate fields to
+ * each other or to Azure's facts live in rules.ts, so that every rule has its own message and test.
+ * Objects are strict: a misspelt key is an error, not a silently ignored setting.
+ */
+import { z } from "zod";
+
+/**
+ * Builds the schema. `strict` rejects unknown keys; the lenient twin (unknown keys stripped) lets validation still run
+ * the cross-field rules when the only shape problem is a misspelt key, so every problem is reported in one pass.
+ */
+function buildSchemas(strict: boolean) {
+  const obj = <T extends z.core.$ZodLooseShape>(shape: T) => (strict ? z.strictObject(shape) : z.object(shape));
+  const name = z.string().min(1);
+  const uuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, {
+    message: "is not a GUID (Entra object and client ids look like 00000000-0000-0000-0000-000000000000)",
+  });
+  const zone = z.enum(["1", "2", "3"]);
+  const region = z.string().min(1);
+
+  const tags = z
+    .record(z.string(), z.string())
+    .describe("Applied to every Azure resource; must hold environment, service, owner and cost-center (policy M4).");
+
+  const subnet = obj({ name, cidr: z.string() });
+
+  const vnetSchema = obj({
+    region,
+    name,
+    addressSpace: z.string(),
+    subnets: obj({
+      app: subnet.optional(),
+      database: subnet,
+      privateEndpoints: subnet.optional(),
+    }),
+  });
+
+  const networkSchema = obj({
+    /** Private DNS zone for the servers; a dedicated `<name>.private.postgres.database.azure.com` zone by default. */
+    postgresDnsZoneName: z.string(),
+    vnets: z.array(vnetSchema).min(1),
+  });
+
+  const storageSchema = obj({
+    type: z.enum(["Premium_LRS", "PremiumV2_LRS"]),
+    sizeGB: z.number().int().positive(),
+    tier: z.string().optional(),
+    autoGrow: z.boolean(),
+    iops: z.number().int().positive().optional(),
+    throughputMBps: z.number().int().positive().optional(),
+  });
+
+  const skuSchema = obj({
+    name: z.string(),
+    tier: z.enum(["Burstable", "GeneralPurpose", "MemoryOptimized"]),
+  });
+
+  const dayOfWeek = z.enum(["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]);
+
+  const serverSchema = obj({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, {
+      message: "is not a valid server name (3–63 lower-case letters, digits and hyphens, not starting or ending with a hyphen)",
+    }),
+    version: z.enum(["15"]),
+    sku: skuSchema,
+    storage: storageSchema,
+    availabilityZone: zone.optional(),
+    highAvailability: z.discriminatedUnion("mode", [
+      obj({ mode: z.literal("Disabled") }),
+      obj({ mode: z.literal("SameZone") }),
+      obj({ mode: z.literal("ZoneRedundant"), standbyZone: zone }),
+    ]),
+    backup: obj({
+      retentionDays: z.number().int(),
+      geoRedundant: z.boolean(),
+    }),
+    /** Local wall-clock time; converted to UTC for Azure. */
+    maintenanceWindow: obj({
+      dayOfWeek,
+      startTime: z.string().regex(/^([01]\d|2[0-3]):(00|30)$/, { message: "is not HH:00 or HH:30 (24-hour clock)" }),
+      utcOffsetHours: z.number().int().min(-12).max(14),
+    }),
+    administratorLogin: z.string(),
+    authentication: obj({ entra: z.boolean(), password: z.boolean() }),
+    /** A CanNotDelete management lock on the primary (prod). */
+    deleteLock: z.boolean(),
+  });
+
+  const replicaSchema = obj({
+    name: serverSchema.shape.name,
+    region,
+    availabilityZone: zone.optional(),
+    /** Defaults to the primary's SKU and storage, which is what Azure requires at least. */
+    sku: skuSchema.optional(),
+    storage: storageSchema.optional(),
+    purpose: z.string().optional(),
+  });
+
+  const databaseSchema = obj({
+    name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: "is not a valid database name" }),
+    charset: z.enum(["UTF8"]),
+    collation: z.string(),
+  });
+
+  const entraAdminSchema = obj({
+    objectId: uuid,
+    principalName: name,
+    principalType: z.enum(["Group", "User", "ServicePrincipal"]),
+  });
+
+  const keyVaultSchema = obj({
+    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, {
+      message: "is not a valid Key Vault name (3–24 letters, digits and hyphens, starting with a letter)",
+    }),
+    softDeleteRetentionDays: z.number().int(),
+    purgeProtection: z.boolean(),
+    publicNetworkAccess: z.enum(["Disabled", "Enabled"]),
+    /** Object id of the application's (workload) identity: gets only "Key Vault Secrets User". */
+    applicationPrincipalId: uuid,
+  });
+
+  const passwordsSchema = obj({
+    /** Changing this value regenerates every generated password on the next `pulumi up`. */
+    rotation: z.string(),
+    rotationPeriodDays: z.number().int().positive(),
+    length: z.number().int(),
+    minUpper: z.number().int(),
+    minLower: z.number().int(),
+    minNumeric: z.number().int(),
+    minSpecial: z.number().int(),
+  });
+
+  const actionGroupSchema = obj({
+    name,
+    shortName: z.string().max(12, { message: "is longer than Azure's 12-character action group short name" }),
+    emails: z.array(z.email()).default([]),
+    sms: z.array(obj({ countryCode: z.string().regex(/^\d{1,3}$/), phoneNumber: z.string().regex(/^\d{6,15}$/) })).default([]),
+    /** Post to the Teams webhook (URL from the secret config key authdb:teamsWebhookUrl). */
+    teams: z.boolean().default(false),
+  });
+
+  const severity = z.number().int().min(0).max(4);
+  const groupRef = z.string();
+
+  const metricAlertBase = {
+    enabled: z.boolean().default(true),
+    window: z.string(),
+    frequency: z.string(),
+    severity,
+    actionGroup: groupRef,
+  };
+
+  const alertsSchema = obj({
+    serverDown: obj({ ...metricAlertBase }),
+    cpuPercent: obj({ ...metricAlertBase, threshold: z.number() }),
+    memoryPercent: obj({ ...metricAlertBase, threshold: z.number() }),
+    /** Threshold = this share of the usable connection slots (max_connections minus Azure's reserved ones). */
+    activeConnections: obj({ ...metricAlertBase, percentOfUsable: z.number() }),
+    storagePercent: obj({ ...metricAlertBase, threshold: z.number() }),
+    failedConnections: obj({ ...metricAlertBase, threshold: z.number() }),
+    diskIopsPercent: obj({ ...metricAlertBase, threshold: z.number() }),
+    replicaLagSeconds: obj({ ...metricAlertBase, threshold: z.number() }),
+    /** Log alert on Query Store runtime data (no metric exists for average query time). */
+    queryResponseTimeMs: obj({ ...metricAlertBase, threshold: z.number() }),
+    /** Activity-log alert on Resource Health events (failover, unavailability) of the servers. */
+    resourceHealth: obj({ enabled: z.boolean().default(true), actionGroup: groupRef }),
+  });
+
+  const monitoringSchema = obj({
+    workspace: obj({
+      name,
+      /** Interactive retention of the workspace (plan: logs 30 days). */
+      retentionDays: z.number().int(),
+      /** Total retention of the metric table AzureMetrics (plan: metrics 90 days). */
+      metricsRetentionDays: z.number().int(),
+    }),
+    actionGroups: z.record(z.string(), actionGroupSchema),
+    alerts: alertsSchema,
+  });
+
+  const kubernetesSchema = obj({
+    enabled: z.boolean(),
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "is not a valid Kubernetes namespace name" }),
+    serviceAccountName: z.string(),
+    /** Client id of the user-assigned identity federated with the service account (workload identity). */
+    workloadIdentityClientId: uuid.optional(),
+    bootstrapImage: z.string(),
+  });
+
+  const commonSchema = {
+    environment: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    service: name,
+    tags,
+    database: databaseSchema,
+    passwords: passwordsSchema,
+    kubernetes: kubernetesSchema.optional(),
+  };
+
+  const azurePlatformSchema = obj({
+    kind: z.literal("azure"),
+    ...commonSchema,
+    subscriptionId: uuid.optional(),
+    resourceGroupName: z.string().regex(/^[-\w._()]{1,90}$/, { message: "is not a valid resource group name" }),
+    location: region,
+    server: serverSchema,
+    replicas: z.array(replicaSchema).default([]),
+    entraAdmin: entraAdminSchema,
+    network: networkSchema,
+    keyVault: keyVaultSchema,
+    monitoring: monitoringSchema,
+  });
+
+  const localPlatformSchema = obj({
+    kind: z.literal("local"),
+    ...commonSchema,
+    local: obj({
+      image: z.string(),
+      networkName: name,
+      primaryPort: z.number().int().min(1024).max(65535),
+      replicaPort: z.number().int().min(1024).max(65535),
+      administratorLogin: z.string(),
+    }),
+  });
+
+  const platformSchema = z.discriminatedUnion("kind", [azurePlatformSchema, localPlatformSchema]);
+  return { platformSchema, azurePlatformSchema, localPlatformSchema, vnetSchema, passwordsSchema, replicaSchema, alertsSchema, actionGroupSchema, storageSchema, skuSchema, kubernetesSchema };
+}
+
+const strictSchemas = buildSchemas(true);
+export const platformSchema = strictSchemas.platformSchema;
+export const lenientPlatformSchema = buildSchemas(false).platformSchema;
+const { azurePlatformSchema, localPlatformSchema, vnetSchema, replicaSchema, alertsSchema, actionGroupSchema, storageSchema, skuSchema, kubernetesSchema } = strictSchemas;
+
+
+export type AzurePlatformInput = z.infer<typeof azurePlatformSchema>;
+export type LocalPlatformInput = z.infer<typeof localPlatformSchema>;
+export type PlatformInput = z.infer<typeof platformSchema>;
+export type ReplicaInput = z.infer<typeof replicaSchema>;
+export type VnetInput = z.infer<typeof vnetSchema>;
+export type AlertsInput = z.infer<typeof alertsSchema>;
+export type ActionGroupInput = z.infer<typeof actionGroupSchema>;
+export type StorageInput = z.infer<typeof storageSchema>;
+export type SkuInput = z.infer<typeof skuSchema>;
+export type KubernetesInput = z.infer<typeof kubernetesSchema>;
