@@ -242,3 +242,4 @@ export type ActionGroupInput = z.infer<typeof actionGroupSchema>;
 export type StorageInput = z.infer<typeof storageSchema>;
 export type SkuInput = z.infer<typeof skuSchema>;
 export type KubernetesInput = z.infer<typeof kubernetesSchema>;
+export type PasswordsInput = z.infer<typeof strictSchemas.passwordsSchema>;

@@ -1,0 +1,29 @@
+/** Shapes that pass between components. */
+import type * as pulumi from "@pulumi/pulumi";
+
+export type Tags = Readonly<Record<string, string>>;
+
+export type ServerRole = "primary" | "replica";
+
+/** A PostgreSQL server as the monitoring, consumer and output layers see it. */
+export interface ServerRef {
+  readonly role: ServerRole;
+  /** Azure server name (also the logical name used in child resource names). */
+  readonly name: string;
+  readonly region: string;
+  readonly id: pulumi.Output<string>;
+  readonly fqdn: pulumi.Output<string>;
+  /** The server resource itself, for dependsOn. */
+  readonly resource: pulumi.Resource;
+}
+
+/** The role names of the generated credentials (plan §4.1.1). */
+export interface RoleLogins {
+  readonly administrator: string;
+  readonly application: string;
+  readonly monitoring: string;
+}
+
+/** The plan's in-database roles; the administrator login comes from the platform config. */
+export const APPLICATION_LOGIN = "phonebill_auth_user";
+export const MONITORING_LOGIN = "phonebill_monitor";

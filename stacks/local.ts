@@ -1,0 +1,35 @@
+/** The local Docker twin composition (stack local): same database, parameters, roles and output contract as Azure. */
+import * as pulumi from "@pulumi/pulumi";
+import { readBootstrapSql } from "../infra/bootstrap-sql.js";
+import type { LocalPlatform } from "../infra/config/platform.js";
+import type { PlatformSecrets } from "../infra/config/load.js";
+import { LocalTwin } from "../infra/local-twin.js";
+import { type ContractOutputs, jdbcUrl } from "../infra/outputs.js";
+import { Passwords } from "../infra/passwords.js";
+import { APPLICATION_LOGIN, MONITORING_LOGIN } from "../infra/types.js";
+
+export function localStack(platform: LocalPlatform, _secrets: PlatformSecrets): ContractOutputs {
+  const passwords = new Passwords("passwords", { policy: platform.passwords });
+  const twin = new LocalTwin("twin", { platform, passwords: passwords.values, bootstrapSql: readBootstrapSql() });
+  return {
+    platformKind: "local",
+    environment: platform.environment,
+    resourceGroupName: "",
+    primaryServerName: twin.primaryContainerName,
+    primaryServerId: twin.primaryContainerId,
+    primaryFqdn: twin.primaryHost,
+    port: twin.primaryPort,
+    databaseName: platform.database.name,
+    sslMode: "require",
+    replicaServerNames: { local: twin.replicaContainerName },
+    replicaFqdns: { local: pulumi.interpolate`${twin.replicaHost}:${twin.replicaPort}` },
+    replicaServerIds: { local: twin.replicaContainerId },
+    administratorLogin: platform.local.administratorLogin,
+    applicationLogin: APPLICATION_LOGIN,
+    monitoringLogin: MONITORING_LOGIN,
+    applicationPassword: passwords.values.application,
+    keyVaultName: "",
+    passwordSecretNames: { administrator: "", application: "", monitoring: "" },
+    jdbcUrl: pulumi.all([twin.primaryHost, twin.primaryPort]).apply(([h, p]) => jdbcUrl(h, p, platform.database.name)),
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * Runs the real stack program under Pulumi's mocks — no CLI, no cloud, no credentials — and captures every registered
+ * resource with its type, parent, dependencies, options and resolved inputs, plus the stack outputs. This is the engine
+ * behind `npm run plan` and the mock-based tests.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+
+export const SECRET_PLACEHOLDER = "[secret]";
+export const UNKNOWN_PLACEHOLDER = "[unknown]";
+/** Every mocked secret value starts with this, so tests can prove none leaks. */
+export const MOCK_SECRET_MARKER = "MOCK-SECRET-";
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+export const MOCK_TENANT = "11111111-1111-1111-1111-111111111111";
+export const MOCK_DEPLOYER = "22222222-2222-2222-2222-222222222222";
+
+/** A resource as the mock monitor saw its registration. */
+export interface CapturedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly parent: string | null;
+  readonly dependsOn: string[];
+  readonly protect: boolean;
+  readonly ignoreChanges: string[];
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly replaceOnChanges: string[];
+  readonly provider: string | null;
+  /** Inputs as registered, secrets replaced by "[secret]". */
+  readonly inputs: Record<string, unknown>;
+  /** Inputs as registered with secret values kept (for tests only; never printed). */
+  readonly rawInputs: Record<string, unknown>;
+  /** Top-level input names whose value is (or contains) a secret. */
+  readonly secretInputs: string[];
+}
+
+export interface OfflineRun {
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: CapturedResource[];
+  /** Stack outputs with secrets replaced by "[secret]". */
+  readonly outputs: Record<string, unknown>;
+  /** Names of the stack outputs that are secret. */
+  readonly secretOutputs: string[];
+}
+
+/** Reads `Pulumi.<stack>.yaml` (or the given file) into flat config: `{ "authdb:platform": {...}, ... }` and secret keys. */
+export function readStackFile(path: string): { config: Record<string, unknown>; secretKeys: string[] } {
+  const doc = parseYaml(readFileSync(path, "utf8")) as { config?: Record<string, unknown> } | null;
+  const config: Record<string, unknown> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(doc?.config ?? {})) {
+    if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+      // Ciphertext cannot be decrypted offline; the plan needs only to know the key is a secret.
+      config[key] = `${MOCK_SECRET_MARKER}${key}`;
+      secretKeys.push(key);
+    } else {
+      config[key] = value;
+    }
+  }
+  return { config, secretKeys };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Mock provider behaviour: deterministic ids and the computed outputs the program reads.
+
+const ARM_TYPES: Record<string, [string, string]> = {
+  "azure-native:resources:ResourceGroup": ["", "resourceGroupName"],
+  "azure-native:dbforpostgresql:Server": ["Microsoft.DBforPostgreSQL/flexibleServers", "serverName"],
+  "azure-native:network:VirtualNetwork": ["Microsoft.Network/virtualNetworks", "virtualNetworkName"],
+  "azure-native:network:NetworkSecurityGroup": ["Microsoft.Network/networkSecurityGroups", "networkSecurityGroupName"],
+  "azure-native:network:PrivateEndpoint": ["Microsoft.Network/privateEndpoints", "privateEndpointName"],
+  "azure-native:privatedns:PrivateZone": ["Microsoft.Network/privateDnsZones", "privateZoneName"],
+  "azure-native:keyvault:Vault": ["Microsoft.KeyVault/vaults", "vaultName"],
+  "azure-native:operationalinsights:Workspace": ["Microsoft.OperationalInsights/workspaces", "workspaceName"],
+  "azure-native:monitor:ActionGroup": ["Microsoft.Insights/actionGroups", "actionGroupName"],
+};
+
+function armId(type: string, name: string, inputs: Record<string, unknown>): string {
+  const rg = typeof inputs.resourceGroupName === "string" ? inputs.resourceGroupName : "rg";
+  const known = ARM_TYPES[type];
+  const azureName = known && typeof inputs[known[1]] === "string" ? (inputs[known[1]] as string) : name;
+  if (type === "azure-native:resources:ResourceGroup") return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${azureName}`;
+  if (type === "azure-native:network:Subnet" && typeof inputs.virtualNetworkName === "string") {
+    return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${inputs.virtualNetworkName}/subnets/${inputs.subnetName ?? name}`;
+  }
+  const provider = known ? known[0] : type.replace(/^azure-native:/, "").replace(/:/g, "/");
+  return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/${provider}/${azureName}`;
+}
+
+function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+  switch (type) {
+    case "random:index/randomPassword:RandomPassword":
+      return { ...inputs, result: `${MOCK_SECRET_MARKER}${name}`, bcryptHash: `${MOCK_SECRET_MARKER}${name}-bcrypt` };
+    case "azure-native:dbforpostgresql:Server":
+      return { ...inputs, name: inputs.serverName, fullyQualifiedDomainName: `${inputs.serverName}.postgres.database.azure.com` };
+    case "azure-native:keyvault:Vault":
+      return { ...inputs, name: inputs.vaultName, properties: { ...inputs.properties, vaultUri: `https://${inputs.vaultName}.vault.azure.net/` } };
+    case "azure-native:operationalinsights:Workspace":
+      return { ...inputs, name: inputs.workspaceName, customerId: "33333333-3333-3333-3333-333333333333" };
+    default:
+      return { ...inputs, name: inputs.name ?? name };
+  }
+}
+
+const mocks: pulumi.runtime.Mocks = {
+  newResource(args) {
+    if (!args.custom) return { id: undefined, state: args.inputs };
+    if (args.type === "random:index/randomPassword:RandomPassword") return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
+    const id = args.type.startsWith("azure-native:") ? armId(args.type, args.name, args.inputs) : `${args.name}-id`;
+    return { id, state: mockState(args.type, args.name, args.inputs) };
+  },
+  call(args) {
+    if (args.token === "azure-native:authorization:getClientConfig") {
+      return { clientId: MOCK_DEPLOYER, objectId: MOCK_DEPLOYER, subscriptionId: MOCK_SUBSCRIPTION, tenantId: MOCK_TENANT };
+    }
+    throw new Error(`unmocked invoke ${args.token}`);
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Decoding what the monitor received
+
+function containsSecret(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(containsSecret);
+  if (v === null || typeof v !== "object") return false;
+  const o = v as Record<string, unknown>;
+  if (o[SIG_KEY] === SECRET_SIG) return true;
+  return Object.values(o).some(containsSecret);
+}
+
+/** Decodes serialized property values: secrets become "[secret]" (or their value when `reveal`), references their URN. */
+function decode(v: unknown, reveal: boolean): unknown {
+  if (v === UNKNOWN) return UNKNOWN_PLACEHOLDER;
+  if (Array.isArray(v)) return v.map((x) => decode(x, reveal));
+  if (v === null || typeof v !== "object") return v;
+  const o = v as Record<string, unknown>;
+  if (o[SIG_KEY] === SECRET_SIG) return reveal ? decode(o.value, reveal) : SECRET_PLACEHOLDER;
+  if (o[SIG_KEY] === RESOURCE_SIG) return o.urn;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) out[k] = decode(o[k], reveal);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+
+export interface OfflineOptions {
+  readonly project?: string;
+  readonly stack: string;
+  /** Flat config as in a stack file: `{ "authdb:platform": {...} }`. */
+  readonly config: Record<string, unknown>;
+  /** Config keys that hold secrets (`secure:` in the stack file). */
+  readonly secretKeys?: readonly string[];
+  /** The program; defaults to the project's own (stacks/program.ts). */
+  readonly program?: () => Promise<Record<string, unknown> | undefined>;
+}
+
+/**
+ * Runs the program under mocks and returns what it registered. Throws what the program throws (e.g. ConfigError),
+ * in which case nothing was registered if validation ran first — `registeredBeforeError` tells.
+ */
+export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
+  const project = opts.project ?? "authdb";
+  const flat: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.config)) flat[k] = typeof v === "string" ? v : JSON.stringify(v);
+  pulumi.runtime.setAllConfig(flat, [...(opts.secretKeys ?? [])]);
+  await pulumi.runtime.setMocks(mocks, project, opts.stack, false);
+
+  const captured = new Map<string, CapturedResource>();
+  let stackOutputs: Record<string, unknown> = {};
+  let stackUrn: string | undefined;
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) =>
+    register(req, (err: unknown, resp: any) => {
+      if (!err && resp) {
+        const urn: string = resp.getUrn();
+        const raw = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        if (req.getType() === "pulumi:pulumi:Stack") stackUrn = urn;
+        captured.set(urn, {
+          urn,
+          type: req.getType(),
+          name: req.getName(),
+          custom: req.getCustom(),
+          parent: req.getParent() || null,
+          dependsOn: [...new Set<string>(req.getDependenciesList())].sort(),
+          protect: Boolean(req.getProtect()),
+          ignoreChanges: [...req.getIgnorechangesList()].sort(),
+          retainOnDelete: Boolean(req.getRetainondelete()),
+          deleteBeforeReplace: Boolean(req.getDeletebeforereplace()),
+          replaceOnChanges: [...req.getReplaceonchangesList()].sort(),
+          provider: req.getProvider() || null,
+          inputs: decode(raw, false) as Record<string, unknown>,
+          rawInputs: decode(raw, true) as Record<string, unknown>,
+          secretInputs: Object.keys(raw).filter((k) => containsSecret(raw[k])).sort(),
+        });
+      }
+      callback(err, resp);
+    });
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp: any) => void) => {
+    if (req.getUrn() === stackUrn) stackOutputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    return registerOutputs(req, callback);
+  };
+
+  const program = opts.program ?? (await import("../stacks/program.js")).program;
+  await pulumi.runtime.runInPulumiStack(async () => program());
+  const settings = (await import("@pulumi/pulumi/runtime/settings.js")) as unknown as { waitForRPCs(): Promise<void> };
+  await settings.waitForRPCs();
+
+  const resources = [...captured.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+  return {
+    project,
+    stack: opts.stack,
+    resources,
+    outputs: decode(stackOutputs, false) as Record<string, unknown>,
+    secretOutputs: Object.keys(stackOutputs).filter((k) => containsSecret(stackOutputs[k])).sort(),
+  };
+}
+
+/** Runs a stack file (`Pulumi.<stack>.yaml` by default) offline. */
+export async function runStackFile(stack: string, configPath = `Pulumi.${stack}.yaml`, program?: OfflineOptions["program"]): Promise<OfflineRun> {
+  const { config, secretKeys } = readStackFile(configPath);
+  // Secret keys the deployer sets with `pulumi config set --secret` are not in the committed file; the plan stands in a
+  // placeholder so it can show what the stack would create once they are set.
+  for (const key of ["authdb:teamsWebhookUrl", "authdb:kubeconfig"]) {
+    if (!(key in config)) {
+      config[key] = `${MOCK_SECRET_MARKER}${key}`;
+      secretKeys.push(key);
+    }
+  }
+  return runOffline({ stack, config, secretKeys, ...(program ? { program } : {}) });
+}
