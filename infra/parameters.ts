@@ -40,6 +40,10 @@ export const AZURE_RESERVED_CONNECTIONS = 15;
 
 export const SHARED_PRELOAD_LIBRARIES = ["pg_stat_statements", "pgaudit"] as const;
 
+/**
+ * Declaration order is write order on Azure: the allow-list comes before `shared_preload_libraries`, which may only name
+ * allowed extensions.
+ */
 export const DECLARED_PARAMETERS: readonly DeclaredParameter[] = [
   {
     name: "require_secure_transport",
@@ -102,6 +106,13 @@ export const DECLARED_PARAMETERS: readonly DeclaredParameter[] = [
     reason: "L5: Azure keeps server log files this many days (AP asks ≥ 7).",
   },
   {
+    name: "azure.extensions",
+    value: "PGAUDIT,PG_STAT_STATEMENTS,PGCRYPTO,UUID-OSSP,CITEXT",
+    requiresRestart: false,
+    appliesTo: ["azure"],
+    reason: "Azure allow-list of extensions the schema and audit need; everything else stays blocked.",
+  },
+  {
     name: "shared_preload_libraries",
     value: SHARED_PRELOAD_LIBRARIES.join(","),
     requiresRestart: true,
@@ -136,13 +147,6 @@ export const DECLARED_PARAMETERS: readonly DeclaredParameter[] = [
     requiresRestart: false,
     appliesTo: ["azure"],
     reason: "Query Store capture feeds the 200 ms average-response-time log alert (facts row 10).",
-  },
-  {
-    name: "azure.extensions",
-    value: "PGAUDIT,PG_STAT_STATEMENTS,PGCRYPTO,UUID-OSSP,CITEXT",
-    requiresRestart: false,
-    appliesTo: ["azure"],
-    reason: "Azure allow-list of extensions the schema and audit need; everything else stays blocked.",
   },
 ];
 

@@ -73,42 +73,49 @@ export function readStackFile(path: string): { config: Record<string, unknown>; 
 // ---------------------------------------------------------------------------------------------------------------------
 // Mock provider behaviour: deterministic ids and the computed outputs the program reads.
 
-const ARM_TYPES: Record<string, [string, string]> = {
-  "azure-native:resources:ResourceGroup": ["", "resourceGroupName"],
-  "azure-native:dbforpostgresql:Server": ["Microsoft.DBforPostgreSQL/flexibleServers", "serverName"],
-  "azure-native:network:VirtualNetwork": ["Microsoft.Network/virtualNetworks", "virtualNetworkName"],
-  "azure-native:network:NetworkSecurityGroup": ["Microsoft.Network/networkSecurityGroups", "networkSecurityGroupName"],
-  "azure-native:network:PrivateEndpoint": ["Microsoft.Network/privateEndpoints", "privateEndpointName"],
-  "azure-native:privatedns:PrivateZone": ["Microsoft.Network/privateDnsZones", "privateZoneName"],
-  "azure-native:keyvault:Vault": ["Microsoft.KeyVault/vaults", "vaultName"],
-  "azure-native:operationalinsights:Workspace": ["Microsoft.OperationalInsights/workspaces", "workspaceName"],
-  "azure-native:monitor:ActionGroup": ["Microsoft.Insights/actionGroups", "actionGroupName"],
+/** Resource-provider path of the ARM id for the types whose path differs from the token. */
+const ARM_PROVIDER_PATHS: Record<string, string> = {
+  "azure-native:dbforpostgresql:Server": "Microsoft.DBforPostgreSQL/flexibleServers",
+  "azure-native:network:VirtualNetwork": "Microsoft.Network/virtualNetworks",
+  "azure-native:network:NetworkSecurityGroup": "Microsoft.Network/networkSecurityGroups",
+  "azure-native:network:PrivateEndpoint": "Microsoft.Network/privateEndpoints",
+  "azure-native:privatedns:PrivateZone": "Microsoft.Network/privateDnsZones",
+  "azure-native:keyvault:Vault": "Microsoft.KeyVault/vaults",
+  "azure-native:operationalinsights:Workspace": "Microsoft.OperationalInsights/workspaces",
+  "azure-native:monitor:ActionGroup": "Microsoft.Insights/actionGroups",
 };
+
+/** The Azure name of a resource: azure-native calls it `<lowerCamelType>Name` (serverName, vaultName, …). */
+function azureName(type: string, logicalName: string, inputs: Record<string, unknown>): string {
+  const typeName = type.split(":").pop() ?? "";
+  const key = `${typeName.charAt(0).toLowerCase()}${typeName.slice(1)}Name`;
+  return typeof inputs[key] === "string" ? (inputs[key] as string) : logicalName;
+}
 
 function armId(type: string, name: string, inputs: Record<string, unknown>): string {
   const rg = typeof inputs.resourceGroupName === "string" ? inputs.resourceGroupName : "rg";
-  const known = ARM_TYPES[type];
-  const azureName = known && typeof inputs[known[1]] === "string" ? (inputs[known[1]] as string) : name;
-  if (type === "azure-native:resources:ResourceGroup") return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${azureName}`;
+  const own = azureName(type, name, inputs);
+  if (type === "azure-native:resources:ResourceGroup") return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${own}`;
   if (type === "azure-native:network:Subnet" && typeof inputs.virtualNetworkName === "string") {
-    return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${inputs.virtualNetworkName}/subnets/${inputs.subnetName ?? name}`;
+    return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${inputs.virtualNetworkName}/subnets/${own}`;
   }
-  const provider = known ? known[0] : type.replace(/^azure-native:/, "").replace(/:/g, "/");
-  return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/${provider}/${azureName}`;
+  const provider = ARM_PROVIDER_PATHS[type] ?? type.replace(/^azure-native:/, "").replace(/:/g, "/");
+  return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/${provider}/${own}`;
 }
 
 function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+  const base = { ...inputs, name: type.startsWith("azure-native:") ? azureName(type, name, inputs) : (inputs.name ?? name) };
   switch (type) {
     case "random:index/randomPassword:RandomPassword":
       return { ...inputs, result: `${MOCK_SECRET_MARKER}${name}`, bcryptHash: `${MOCK_SECRET_MARKER}${name}-bcrypt` };
     case "azure-native:dbforpostgresql:Server":
-      return { ...inputs, name: inputs.serverName, fullyQualifiedDomainName: `${inputs.serverName}.postgres.database.azure.com` };
+      return { ...base, fullyQualifiedDomainName: `${inputs.serverName}.postgres.database.azure.com` };
     case "azure-native:keyvault:Vault":
-      return { ...inputs, name: inputs.vaultName, properties: { ...inputs.properties, vaultUri: `https://${inputs.vaultName}.vault.azure.net/` } };
+      return { ...base, properties: { ...inputs.properties, vaultUri: `https://${inputs.vaultName}.vault.azure.net/` } };
     case "azure-native:operationalinsights:Workspace":
-      return { ...inputs, name: inputs.workspaceName, customerId: "33333333-3333-3333-3333-333333333333" };
+      return { ...base, customerId: "33333333-3333-3333-3333-333333333333" };
     default:
-      return { ...inputs, name: inputs.name ?? name };
+      return base;
   }
 }
 
