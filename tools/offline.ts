@@ -169,6 +169,8 @@ export interface OfflineOptions {
   readonly secretKeys?: readonly string[];
   /** The program; defaults to the project's own (stacks/program.ts). */
   readonly program?: () => Promise<Record<string, unknown> | undefined>;
+  /** Receives each registration as it happens — also when the program later fails. */
+  readonly onRegister?: (resource: CapturedResource) => void;
 }
 
 /**
@@ -193,7 +195,7 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
         const urn: string = resp.getUrn();
         const raw = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
         if (req.getType() === "pulumi:pulumi:Stack") stackUrn = urn;
-        captured.set(urn, {
+        const resource: CapturedResource = {
           urn,
           type: req.getType(),
           name: req.getName(),
@@ -209,7 +211,9 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
           inputs: decode(raw, false) as Record<string, unknown>,
           rawInputs: decode(raw, true) as Record<string, unknown>,
           secretInputs: Object.keys(raw).filter((k) => containsSecret(raw[k])).sort(),
-        });
+        };
+        captured.set(urn, resource);
+        opts.onRegister?.(resource);
       }
       callback(err, resp);
     });
@@ -220,9 +224,20 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
   };
 
   const program = opts.program ?? (await import("../stacks/program.js")).program;
-  await pulumi.runtime.runInPulumiStack(async () => program());
+  // The program's own failure is held until the runtime has settled, so a failed run leaves no registration in flight
+  // (which would otherwise surface later as an unhandled rejection in whatever runs next).
+  let failure: { error: unknown } | undefined;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    try {
+      return await program();
+    } catch (error) {
+      failure = { error };
+      return {};
+    }
+  });
   const settings = (await import("@pulumi/pulumi/runtime/settings.js")) as unknown as { waitForRPCs(): Promise<void> };
   await settings.waitForRPCs();
+  if (failure) throw failure.error;
 
   const resources = [...captured.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return {
