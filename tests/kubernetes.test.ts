@@ -38,6 +38,13 @@ function prodPlatform(): AzurePlatform {
 const platform = prodPlatform();
 const databaseCidrs = platform.network.vnets.map((v) => v.subnets.database.cidr);
 
+/** Stands in for the database and the vault secrets. */
+class Prerequisite extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("test:index:Prerequisite", name, {}, {});
+  }
+}
+
 let run: OfflineRun;
 const ofType = (type: string) => run.resources.filter((r) => r.type === type);
 const one = (type: string): CapturedResource => {
@@ -65,8 +72,7 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
           databaseSubnetCidrs: databaseCidrs,
           bootstrapSql: SQL,
           passwordsRotation: platform.passwords.rotation,
-          // A stand-in for the database and vault secrets the Job must wait for.
-          bootstrapDependsOn: [new pulumi.CustomResource("test:index:Prerequisite", "prerequisite", {})],
+          bootstrapDependsOn: [new Prerequisite("prerequisite")],
         });
         return {};
       },
