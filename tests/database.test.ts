@@ -18,6 +18,13 @@ function platformOf(stack: "prod" | "dev"): AzurePlatform {
   return p as AzurePlatform;
 }
 
+/** Stands in for a region's network resources (delegated subnet, DNS link, peering). */
+class Prerequisite extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("test:network:Prerequisite", name, {});
+  }
+}
+
 /** Builds only the database component, on stand-in network prerequisites per region. */
 async function run(stack: "prod" | "dev"): Promise<OfflineRun> {
   const platform = platformOf(stack);
@@ -26,7 +33,7 @@ async function run(stack: "prod" | "dev"): Promise<OfflineRun> {
     config: {},
     program: async () => {
       const regions = [...new Set([platform.location, ...platform.replicas.map((r) => r.region)])];
-      const prerequisites = Object.fromEntries(regions.map((r) => [r, [new pulumi.CustomResource("test:network:Prerequisite", `subnet-${r}`, {})]]));
+      const prerequisites = Object.fromEntries(regions.map((r) => [r, [new Prerequisite(`subnet-${r}`)]]));
       new PostgresServers("postgres", {
         platform,
         resourceGroupName: platform.resourceGroupName,
