@@ -1,5 +1,6 @@
 /** The alert catalogue, pure: the pack per role from the real prod and dev stack files, no Pulumi runtime. */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import {
   type AlertDefinition,
@@ -208,5 +209,42 @@ describe("config variations", () => {
   it("exposes the role mapping the docs table is written from", () => {
     assert.deepEqual(metricAlertKeysFor("replica"), ["serverDown", "storagePercent", "replicaLagSeconds"]);
     assert.equal(metricAlertKeysFor("primary").length, 7);
+  });
+});
+
+describe("docs/monitoring.md", () => {
+  /** The "Alert pack" table, by rule suffix: [roles, signal, operator, threshold, window / frequency, severity, group]. */
+  function documentedPack(): Map<string, string[]> {
+    const text = readFileSync("docs/monitoring.md", "utf8");
+    const section = text.slice(text.indexOf("## Alert pack"), text.indexOf("## Decisions"));
+    const rows = section.split("\n").filter((l) => l.startsWith("| `"));
+    return new Map(rows.map((l) => {
+      const cells = l.split("|").slice(1, -1).map((c) => c.trim());
+      return [cells[0]!.replace(/`/g, ""), cells.slice(1, 8)];
+    }));
+  }
+
+  it("documents exactly the prod pack, with the values the catalogue derives from Pulumi.prod.yaml", () => {
+    const documented = documentedPack();
+    const packs = { primary: primaryPack, replica: replicaPack };
+    const suffixes = new Set([...primaryPack, ...replicaPack].map((a) => a.suffix));
+    assert.deepEqual([...documented.keys()].sort(), [...suffixes].sort());
+    for (const suffix of suffixes) {
+      const [roles, signal, operator, threshold, window, severity, group] = documented.get(suffix)!;
+      const roleList = (["primary", "replica"] as const).filter((r) => packs[r].some((a) => a.suffix === suffix));
+      assert.equal(roles, roleList.join(", "), `${suffix} roles`);
+      const a = [...primaryPack, ...replicaPack].find((x) => x.suffix === suffix)!;
+      assert.equal(group, a.actionGroup, `${suffix} group`);
+      if (a.kind === "activityLog") {
+        assert.match(signal!, new RegExp(a.category));
+        assert.deepEqual([operator, threshold, window, severity], ["—", "—", "—", "—"]);
+        continue;
+      }
+      assert.ok(signal!.includes(a.kind === "metric" ? `\`${a.metricName}\`` : `\`${a.table}\``), `${suffix} signal`);
+      assert.equal(operator, a.operator, `${suffix} operator`);
+      assert.equal(threshold, String(a.threshold), `${suffix} threshold`);
+      assert.equal(window, `${a.windowSize} / ${a.evaluationFrequency}`, `${suffix} window`);
+      assert.equal(severity, String(a.severity), `${suffix} severity`);
+    }
   });
 });
