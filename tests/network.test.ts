@@ -47,7 +47,7 @@ before(async () => {
   // Outputs of the component, resolved while the mocks are still the process's.
   const all = await new Promise<unknown>((resolve) =>
     pulumi
-      .all({
+      .output({
         vnetIds: component.vnetIds,
         databaseSubnetIds: component.databaseSubnetIds,
         appSubnetId: component.appSubnetId,
