@@ -33,7 +33,7 @@ export interface MonitoringArgs {
   readonly tags: Tags;
 }
 
-/** Only configured receivers are sent: an empty list would still show up as a (meaningless) diff. */
+/** Receiver kinds a group does not use are omitted, so the plan shows only the receivers the config asked for. */
 function receivers<T>(list: readonly T[]): T[] | undefined {
   return list.length > 0 ? [...list] : undefined;
 }
