@@ -100,6 +100,11 @@ export class KeyVault extends pulumi.ComponentResource {
   readonly vaultUri: pulumi.Output<string>;
   /** Key Vault secret name by role, e.g. administrator → "postgres-administrator-password". */
   readonly secretNames: Readonly<Record<PasswordRole, string>>;
+  /**
+   * The secret resources, for `dependsOn` only (e.g. the bootstrap Job waits for the rotated values). Typed as plain
+   * resources so that nobody reads the provider's outputs, which are not secret under mocks.
+   */
+  readonly secretResources: readonly pulumi.Resource[];
 
   constructor(name: string, args: KeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     super("authdb:azure:KeyVault", name, {}, opts);
@@ -175,9 +180,10 @@ export class KeyVault extends pulumi.ComponentResource {
 
     const expires = rotationExpiry(args.passwords.rotation, args.passwords.rotationPeriodDays);
     const secretNames = {} as Record<PasswordRole, string>;
+    const secretResources: pulumi.Resource[] = [];
     for (const role of PASSWORD_ROLES) {
       secretNames[role] = passwordSecretName(role);
-      new keyvault.Secret(
+      const secret = new keyvault.Secret(
         `${name}-${role}-password`,
         {
           resourceGroupName,
@@ -194,6 +200,7 @@ export class KeyVault extends pulumi.ComponentResource {
         // A new value is a new version of the same secret (the old ones stay for rollback), never a replacement.
         { parent: this, dependsOn: [deployerOfficer], additionalSecretOutputs: ["properties"] },
       );
+      secretResources.push(secret);
     }
 
     this.vaultId = vault.id;
@@ -203,6 +210,7 @@ export class KeyVault extends pulumi.ComponentResource {
       return p.vaultUri;
     });
     this.secretNames = secretNames;
+    this.secretResources = secretResources;
 
     this.registerOutputs({ vaultId: this.vaultId, vaultName: this.vaultName, vaultUri: this.vaultUri, secretNames: this.secretNames });
   }

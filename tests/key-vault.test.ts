@@ -157,6 +157,11 @@ describe("KeyVault (prod config, under mocks)", () => {
       monitoring: "postgres-monitoring-password",
     });
   });
+
+  it("hands out the secret resources for dependsOn", async () => {
+    const urns = await Promise.all(vault.secretResources.map((r) => new Promise<string>((resolve) => r.urn.apply(resolve))));
+    assert.deepEqual(urns.sort(), ofType("keyvault:Secret").map((s) => s.urn).sort());
+  });
 });
 
 describe("rotation expiry", () => {
