@@ -148,6 +148,13 @@ export const DECLARED_PARAMETERS: readonly DeclaredParameter[] = [
     appliesTo: ["azure"],
     reason: "Query Store capture feeds the 200 ms average-response-time log alert (facts row 10).",
   },
+  {
+    name: "pg_qs.interval_length_minutes",
+    value: "5",
+    requiresRestart: true,
+    appliesTo: ["azure"],
+    reason: "Query Store aggregates in 15-minute buckets by default, longer than the 10-minute response-time alert window.",
+  },
 ];
 
 /** The parameters that exist on the given target, in declaration order. */

@@ -126,6 +126,24 @@ export function describe(r: CapturedResource): string {
   }
 }
 
+const ALERT_TYPES = new Set(["azure-native:monitor:MetricAlert", "azure-native:monitor:ScheduledQueryRule", "azure-native:monitor:ActivityLogAlert"]);
+
+/** Alerts grouped by the PostgreSQL server they watch (found from the server's id in the alert's inputs). */
+export function alertPackByServer(run: OfflineRun): Map<string, string[]> {
+  const servers = run.resources
+    .filter((r) => r.type === "azure-native:dbforpostgresql:Server")
+    .map((r) => String((r.inputs as Inputs).serverName));
+  const packs = new Map<string, string[]>(servers.map((s) => [s, []]));
+  for (const alert of run.resources.filter((r) => ALERT_TYPES.has(r.type))) {
+    const text = JSON.stringify(alert.inputs);
+    // Longest names first, so a replica whose name extends the primary's is not counted for the primary.
+    const server = [...servers].sort((a, b) => b.length - a.length).find((s) => text.includes(`/flexibleServers/${s}"`) || text.includes(`/flexibleServers/${s}'`));
+    if (server) packs.get(server)!.push(describe(alert) || alert.name);
+  }
+  for (const [s, alerts] of packs) if (alerts.length === 0) packs.delete(s);
+  return packs;
+}
+
 function flags(r: CapturedResource): string {
   return join([r.protect && "protected", r.retainOnDelete && "retained on delete", r.ignoreChanges.length > 0 && `ignores ${r.ignoreChanges.join(" ")}`]);
 }
@@ -154,6 +172,12 @@ export function planText(run: OfflineRun, violations: readonly Violation[], note
   for (const r of run.resources) if (r.custom) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   lines.push("", `Resources by type (${[...counts.values()].reduce((a, b) => a + b, 0)} in all):`);
   for (const [type, n] of [...counts.entries()].sort()) lines.push(`  ${String(n).padStart(3)}  ${type}`);
+
+  const packs = alertPackByServer(run);
+  if (packs.size > 0) {
+    lines.push("", "Alert pack per server:");
+    for (const [server, alerts] of packs) lines.push(`  ${server}:`, ...alerts.map((a) => `    - ${a}`));
+  }
 
   lines.push("", "Outputs:");
   for (const [k, v] of Object.entries(run.outputs)) lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
