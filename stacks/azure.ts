@@ -87,6 +87,9 @@ export function azureStack(platform: AzurePlatform, secrets: PlatformSecrets): C
       keyVault: { name: vault.vaultName, tenantId: client.tenantId, secretNames: vault.secretNames },
       databaseSubnetCidrs: Object.values(network.databaseSubnetCidrs),
       bootstrapSql: readBootstrapSql(),
+      // A rotation must re-run the bootstrap, and only after the new secret versions and the database exist.
+      passwordsRotation: platform.passwords.rotation,
+      bootstrapDependsOn: [postgres.database, ...vault.secretResources],
     });
   }
 

@@ -135,8 +135,11 @@ describe("network", () => {
 });
 
 describe("Key Vault and passwords", () => {
-  it("rejects a rotation stamp in the wrong format", () =>
-    rejects("prod", (c) => (c.passwords.rotation = "Nov 2026"), "platform.passwords.rotation", "YYYY-MM"));
+  it("rejects a rotation stamp in the wrong format, or a day that does not exist", () => {
+    rejects("prod", (c) => (c.passwords.rotation = "Nov 2026"), "platform.passwords.rotation", "YYYY-MM");
+    rejects("prod", (c) => (c.passwords.rotation = "2026-02-30"), "platform.passwords.rotation", "not a date in the calendar");
+    assert.deepEqual(problems("prod", (c) => (c.passwords.rotation = "2028-02-29")), []);
+  });
   it("rejects passwords shorter than 24 and a class without a minimum", () => {
     rejects("prod", (c) => (c.passwords.length = 16), "platform.passwords.length", "16 is shorter than the platform minimum of 24");
     rejects("prod", (c) => (c.passwords.minSpecial = 0), "platform.passwords.minSpecial", "at least 1");

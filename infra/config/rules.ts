@@ -347,12 +347,21 @@ export const softDeleteInRange: Rule<AzurePlatformInput> = (c) => {
 export const ROTATION_PATTERN = /^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/;
 export const MIN_PASSWORD_LENGTH = 24;
 
+/** True when a YYYY-MM or YYYY-MM-DD stamp names a real day (2026-02-30 does not). */
+export function isCalendarDate(stamp: string): boolean {
+  const [y, m, d = 1] = stamp.split("-").map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
 export const passwordsPolicy: Rule<PlatformInput> = (c) => {
   const p = c.passwords;
   const out: ConfigIssue[] = [];
   const path = `${P}.passwords`;
   if (!ROTATION_PATTERN.test(p.rotation)) {
     out.push(issue(`${path}.rotation`, `${p.rotation} is not a rotation stamp in YYYY-MM or YYYY-MM-DD form (e.g. 2026-11)`));
+  } else if (!isCalendarDate(p.rotation)) {
+    out.push(issue(`${path}.rotation`, `${p.rotation} is not a date in the calendar (the secrets' expiry is counted from it)`));
   }
   if (p.length < MIN_PASSWORD_LENGTH) out.push(issue(`${path}.length`, `${p.length} is shorter than the platform minimum of ${MIN_PASSWORD_LENGTH}`));
   for (const key of ["minUpper", "minLower", "minNumeric", "minSpecial"] as const) {
