@@ -140,6 +140,7 @@ export function compliantStack(): CapturedResource[] {
       tags: TAGS,
       securityRules: [
         { name: "allow-app-5432", access: "Allow", direction: "Inbound", priority: 100, protocol: "Tcp", sourceAddressPrefix: "10.0.1.0/24", sourcePortRange: "*", destinationAddressPrefix: "10.0.2.0/24", destinationPortRange: "5432" },
+        { name: "allow-platform-probes", access: "Allow", direction: "Inbound", priority: 4000, protocol: "*", sourceAddressPrefix: "AzureLoadBalancer", sourcePortRange: "*", destinationAddressPrefix: "10.0.2.0/24", destinationPortRange: "*" },
         { name: "deny-all-inbound", access: "Deny", direction: "Inbound", priority: 4096, protocol: "*", sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*" },
       ],
     }),

@@ -203,6 +203,7 @@ const BROKEN_CONFIGURATIONS: readonly (Case & { readonly policy: string })[] = [
   { policy: "monitoring-require-server-alerts", broken: "a server without any alerts", violate: (s) => without(s, (r) => r.name.startsWith(`${REPLICA}-`)), expect: /replication lag/ },
   { policy: "postgres-require-deletion-protection", broken: "server not protected", violate: (s) => mutate(s, "primary", () => ({ protect: false })), expect: /Server primary is not protected/ },
   { policy: "network-restrict-database-subnet-ingress", broken: "no deny-all rule", violate: (s) => mutate(s, "nsg-database", (i) => void i.securityRules.pop()), expect: /no inbound deny-all rule/ },
+  { policy: "network-restrict-database-subnet-ingress", broken: "a second port open to the app subnet", violate: (s) => mutate(s, "nsg-database", (i) => void (i.securityRules[0].destinationPortRange = "22")), expect: /allows inbound port 22/ },
   { policy: "postgres-enable-zone-redundant-ha", broken: "standby in the primary's zone", violate: (s) => mutate(s, "primary", (i) => void (i.highAvailability.standbyAvailabilityZone = "1")), expect: /must differ/ },
   { policy: "postgres-validate-read-replicas", broken: "replica with its own backup", violate: (s) => mutate(s, "replica", (i) => void (i.backup = { backupRetentionDays: 7 })), expect: /passes backup/ },
   { policy: "keyvault-enable-purge-protection", broken: "soft delete 120 days", violate: (s) => mutate(s, "vault", (i) => void (i.properties.softDeleteRetentionInDays = 120)), expect: /outside 7–90/ },

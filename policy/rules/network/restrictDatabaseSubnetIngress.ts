@@ -70,6 +70,12 @@ function inboundRules(nsg: PolicyResource, resources: readonly PolicyResource[])
 
 const ANY = new Set(["*", "0.0.0.0/0", "any"]);
 
+/**
+ * Azure's platform address (168.63.129.16: health probes, DNS). It carries no client traffic, and an explicit deny-all
+ * would otherwise block the probes, so an allow from it is accepted on any port.
+ */
+const PLATFORM_PROBE_TAG = "azureloadbalancer";
+
 /** N5: the delegated database subnets accept 5432 from the platform's own subnets only, and deny everything else explicitly. */
 export const restrictDatabaseSubnetIngress = stackRule({
   name: "network-restrict-database-subnet-ingress",
@@ -94,7 +100,7 @@ export const restrictDatabaseSubnetIngress = stackRule({
       }
       const rules = inboundRules(nsg, resources);
       const allows = rules.filter((r) => sameName(r.access, "Allow"));
-      for (const rule of allows) {
+      for (const rule of allows.filter((r) => !(r.sources.length > 0 && r.sources.every((s) => s.toLowerCase() === PLATFORM_PROBE_TAG)))) {
         const foreign = rule.sources.filter((s) => ANY.has(s.toLowerCase()) || cidrProblem(s) !== undefined || !ownCidrs.some((own) => cidrContains(own, s)));
         if (foreign.length > 0) {
           report(`NSG ${nsg.name} rule ${rule.name} allows inbound from ${foreign.join(", ")}, which is not one of the stack's subnets (${ownCidrs.join(", ")})`, nsg.urn);
