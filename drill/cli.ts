@@ -1,0 +1,98 @@
+/**
+ * npm run drill -- [--scenarios connect,load,lag,failover,pitr,backup,archive] [--quick] [--json <file>] [--markdown <file>]
+ *                  [--target local|azure] [--outputs <pulumi stack output --json file>] [--execute]
+ *
+ * Local: builds a throwaway topology on 127.0.0.1 per scenario, measures, tears everything down (also on failure and
+ * on SIGINT/SIGTERM), and writes the JSON/Markdown report. Exit code 1 when a scenario failed.
+ * Azure: prints (or with --execute runs) the same scenarios' Azure procedures built from the stack outputs.
+ * AUTHDB_DRILL_QUICK=1 is the same as --quick.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { azurePlan, executeAzurePlan, parseStackOutputs, renderAzurePlan } from "./azure.js";
+import { defaultOptions, parseScenarioList, SCENARIOS } from "./options.js";
+import { renderMarkdown, validateReport } from "./report.js";
+import { installSignalTeardown, runDrill } from "./run.js";
+
+interface CliArgs {
+  scenarios?: string;
+  json?: string;
+  markdown?: string;
+  quick: boolean;
+  target: "local" | "azure";
+  outputs?: string;
+  execute: boolean;
+}
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const a: CliArgs = { quick: process.env.AUTHDB_DRILL_QUICK === "1", target: "local", execute: false };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const val = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${k} needs a value`);
+      return v;
+    };
+    switch (k) {
+      case "--scenarios": a.scenarios = val(); break;
+      case "--json": a.json = val(); break;
+      case "--markdown": a.markdown = val(); break;
+      case "--quick": a.quick = true; break;
+      case "--outputs": a.outputs = val(); break;
+      case "--execute": a.execute = true; break;
+      case "--target": {
+        const t = val();
+        if (t !== "local" && t !== "azure") throw new Error(`--target must be local or azure`);
+        a.target = t;
+        break;
+      }
+      default:
+        throw new Error(`unknown argument ${k}`);
+    }
+  }
+  return a;
+}
+
+function write(file: string, content: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, content);
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const scenarios = args.scenarios ? parseScenarioList(args.scenarios) : [...SCENARIOS];
+  if (args.target === "azure") {
+    if (!args.outputs) throw new Error("--target azure needs --outputs <file> (pulumi stack output --json)");
+    const plan = azurePlan(parseStackOutputs(JSON.parse(readFileSync(args.outputs, "utf8"))), scenarios);
+    if (!args.execute) {
+      process.stdout.write(renderAzurePlan(plan) + "\n");
+      return 0;
+    }
+    const report = await executeAzurePlan(plan, (s) => process.stderr.write(s + "\n"));
+    if (args.json) write(args.json, JSON.stringify(report, null, 2) + "\n");
+    return report.scenarios.every((s) => s.passed) ? 0 : 1;
+  }
+  installSignalTeardown();
+  const options = { ...defaultOptions(args.quick), scenarios };
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const { report, outcomes } = await runDrill(options, (s) => process.stderr.write(s + "\n"));
+  const problems = validateReport(report);
+  if (problems.length) throw new Error(`report does not match its schema: ${problems.join("; ")}`);
+  const json = JSON.stringify(report, null, 2) + "\n";
+  if (args.json) write(args.json, json);
+  else process.stdout.write(json);
+  if (args.markdown) {
+    const command = `npm run drill -- ${process.argv.slice(2).join(" ")}`.trim();
+    write(args.markdown, renderMarkdown(report, outcomes, { command, startedAt: startedAt.toISOString(), durationSeconds: (performance.now() - t0) / 1000 }));
+  }
+  return report.scenarios.every((s) => s.passed) ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`drill: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  },
+);

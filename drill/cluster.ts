@@ -1,0 +1,473 @@
+/**
+ * A throwaway PostgreSQL 15 topology on 127.0.0.1, built from Debian's binaries: a workspace directory owned by the
+ * server user, a self-signed certificate, generated passwords, a primary started with the declared parameter set, streaming
+ * replicas, a WAL archive and base backups. Every postmaster started is remembered with its pid so teardown can stop it
+ * (and its children) even when a scenario fails or the process is interrupted; every directory lives under the workspace,
+ * which teardown removes.
+ */
+import { randomBytes } from "node:crypto";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { parametersFor, selfManagedValue } from "../infra/parameters.js";
+import { childPids, isRoot, killPid, pgBin, pidAlive, run, runAsServer, SERVER_USER, sleep } from "./exec.js";
+
+export const HOST = "127.0.0.1";
+
+/** uid/gid of the server user when we are root, else undefined (files stay ours). */
+function serverIds(): { uid: number; gid: number } | undefined {
+  if (!isRoot()) return undefined;
+  const line = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${SERVER_USER}:`));
+  if (line === undefined) throw new Error(`user ${SERVER_USER} not found: run scripts/ensure-postgres.sh`);
+  const f = line.split(":");
+  return { uid: Number(f[2]), gid: Number(f[3]) };
+}
+
+/** A free TCP port on the loopback interface (bound and released; the caller binds it immediately after). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, HOST, () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr !== null ? resolve(addr.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+const sqlLiteral = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/** postgresql.conf lines for the declared parameter set on a self-managed server. */
+export function declaredConfLines(): string[] {
+  return parametersFor("selfManaged").map((p) => `${p.name} = ${sqlLiteral(selfManagedValue(p))}`);
+}
+
+/** The value `SHOW <name>` must print for each declared self-managed parameter. */
+export function expectedShowValues(): Record<string, string> {
+  return Object.fromEntries(parametersFor("selfManaged").map((p) => [p.name, p.shownAs ?? selfManagedValue(p)]));
+}
+
+export interface InstanceSettings {
+  port: number;
+  clusterName: string;
+  /** '' for none; '*' or a name list for synchronous replication. */
+  synchronousStandbyNames?: string;
+  archive?: boolean;
+  archiveTimeoutSeconds?: number;
+  extra?: Record<string, string>;
+}
+
+export class Cluster {
+  /** Every pid this cluster's postmaster ever had (restart gives a new one). */
+  readonly pids = new Set<number>();
+  killedAt?: number;
+
+  constructor(
+    readonly ws: Workspace,
+    readonly name: string,
+    readonly dataDir: string,
+    public port: number,
+  ) {}
+
+  get logFile(): string {
+    return join(this.ws.dir, `${this.name}.log`);
+  }
+
+  /** The postmaster pid from postmaster.pid, if the file exists. */
+  postmasterPid(): number | undefined {
+    const f = join(this.dataDir, "postmaster.pid");
+    if (!existsSync(f)) return undefined;
+    const pid = Number(readFileSync(f, "utf8").split("\n")[0]);
+    return Number.isFinite(pid) && pid > 0 ? pid : undefined;
+  }
+
+  async start(): Promise<void> {
+    await runAsServer(pgBin("pg_ctl"), ["start", "-w", "-t", "120", "-s", "-D", this.dataDir, "-l", this.logFile], {
+      timeoutMs: 130_000,
+    }).catch((e: unknown) => {
+      throw new Error(`${this.name} failed to start: ${String(e)}\n${this.tailLog()}`);
+    });
+    const pid = this.postmasterPid();
+    if (pid === undefined) throw new Error(`${this.name}: no postmaster.pid after start`);
+    this.pids.add(pid);
+  }
+
+  tailLog(lines = 20): string {
+    try {
+      return readFileSync(this.logFile, "utf8").split("\n").slice(-lines).join("\n");
+    } catch {
+      return "";
+    }
+  }
+
+  /** Connection parameters over TLS for a role of the workspace. */
+  conninfo(db = "postgres", user = "postgres"): string {
+    return `host=${HOST} port=${this.port} dbname=${db} user=${user} sslmode=require passfile=${this.ws.passfile} connect_timeout=5`;
+  }
+
+  /** A node-postgres client over TLS that verifies the workspace certificate (verify-full equivalent). */
+  async client(db = "postgres", user = "postgres", password?: string): Promise<pg.Client> {
+    const c = new pg.Client({
+      host: HOST,
+      port: this.port,
+      database: db,
+      user,
+      password: password ?? this.ws.passwordFor(user),
+      ssl: { ca: this.ws.certPem, rejectUnauthorized: true },
+      connectionTimeoutMillis: 10_000,
+    });
+    c.on("error", () => undefined);
+    await c.connect();
+    return c;
+  }
+
+  async query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = [], db = "postgres"): Promise<T[]> {
+    const c = await this.client(db);
+    try {
+      return (await c.query<T>(sql, params)).rows;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
+
+  async scalar(sql: string, params: unknown[] = [], db = "postgres"): Promise<unknown> {
+    const rows = await this.query(sql, params, db);
+    const first = rows[0];
+    return first === undefined ? undefined : Object.values(first)[0];
+  }
+
+  /** Kill the postmaster and all its children with SIGKILL, as a crash would. Returns the kill time (performance.now()). */
+  kill9(): number {
+    const pid = this.postmasterPid();
+    if (pid === undefined) throw new Error(`${this.name} is not running`);
+    const kids = childPids(pid);
+    killPid(pid, "SIGKILL");
+    for (const k of kids) killPid(k, "SIGKILL");
+    this.killedAt = performance.now();
+    return this.killedAt;
+  }
+
+  async promote(): Promise<void> {
+    await runAsServer(pgBin("pg_ctl"), ["promote", "-w", "-t", "60", "-s", "-D", this.dataDir], { timeoutMs: 70_000 });
+  }
+
+  /** Stop: fast shutdown, then SIGKILL whatever is left of every pid we knew (and their children). */
+  async stop(): Promise<void> {
+    const pid = this.postmasterPid();
+    const known = new Set(this.pids);
+    if (pid !== undefined) known.add(pid);
+    const kids = [...known].flatMap((p) => (pidAlive(p) ? childPids(p) : []));
+    if (pid !== undefined && pidAlive(pid)) {
+      await runAsServer(pgBin("pg_ctl"), ["stop", "-w", "-t", "20", "-s", "-m", "fast", "-D", this.dataDir], {
+        allowFailure: true,
+        timeoutMs: 25_000,
+      }).catch(() => undefined);
+    }
+    for (const p of [...known, ...kids]) if (pidAlive(p)) killPid(p, "SIGKILL");
+    for (let i = 0; i < 50 && [...known, ...kids].some(pidAlive); i++) await sleep(100);
+  }
+
+  /** Overwrite the per-instance settings (included last by postgresql.conf). */
+  writeInstanceConf(lines: string[]): void {
+    this.ws.writeServerFile(join(this.dataDir, "instance.conf"), lines.join("\n") + "\n", 0o600);
+  }
+
+  /** Set one per-instance setting (replacing an earlier line) and reload the configuration. */
+  async setInstanceSetting(key: string, value: string): Promise<void> {
+    const f = join(this.dataDir, "instance.conf");
+    const old = existsSync(f) ? readFileSync(f, "utf8").split("\n").filter((l) => l !== "" && !l.startsWith(`${key} =`)) : [];
+    this.writeInstanceConf([...old, `${key} = ${sqlLiteral(value)}`]);
+    await this.query("SELECT pg_reload_conf()");
+    for (let i = 0; i < 50; i++) {
+      if ((await this.scalar(`SELECT setting FROM pg_settings WHERE name = $1`, [key])) === value) return;
+      await sleep(50);
+    }
+    throw new Error(`${this.name}: ${key} did not take ${value}`);
+  }
+
+  appendInstanceConf(lines: string[]): void {
+    const f = join(this.dataDir, "instance.conf");
+    const old = existsSync(f) ? readFileSync(f, "utf8") : "";
+    this.ws.writeServerFile(f, old + lines.join("\n") + "\n", 0o600);
+  }
+
+  /** Bytes in the data directory (du). */
+  async sizeBytes(): Promise<number> {
+    const r = await run("du", ["-sb", this.dataDir]);
+    return Number(r.stdout.split(/\s+/)[0]);
+  }
+}
+
+export interface PrimaryOptions {
+  name?: string;
+  archiveTimeoutSeconds?: number;
+  extra?: Record<string, string>;
+}
+
+/** One drill workspace: a directory under /tmp owned by the server user, holding every cluster, backup and archive. */
+export class Workspace {
+  readonly clusters: Cluster[] = [];
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly passfile: string;
+  readonly archiveDir: string;
+  readonly socketDir: string;
+  certPem = "";
+  private readonly passwords: Record<string, string> = {};
+  private ids = serverIds();
+  private torn = false;
+
+  private constructor(readonly dir: string) {
+    this.certFile = join(dir, "server.crt");
+    this.keyFile = join(dir, "server.key");
+    this.passfile = join(dir, "pgpass");
+    this.archiveDir = join(dir, "archive");
+    this.socketDir = join(dir, "sock");
+  }
+
+  /** Every live workspace of this process, for signal-time teardown. */
+  static readonly live = new Set<Workspace>();
+
+  static async create(prefix = "authdb-drill-"): Promise<Workspace> {
+    const dir = mkdtempSync(join(process.env.AUTHDB_DRILL_TMP ?? tmpdir(), `${prefix}${process.pid}-`));
+    const ws = new Workspace(dir);
+    Workspace.live.add(ws);
+    try {
+      ws.chownToServer(dir);
+      chmodSync(dir, 0o711);
+      ws.mkdirServer(ws.archiveDir);
+      ws.mkdirServer(ws.socketDir);
+      for (const role of ["postgres", "replicator"]) ws.passwords[role] = randomBytes(18).toString("base64url");
+      ws.writePassfile();
+      await run("openssl", [
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${HOST}`,
+        "-addext", `subjectAltName=IP:${HOST}`, "-keyout", ws.keyFile, "-out", ws.certFile,
+      ]);
+      ws.chownToServer(ws.keyFile);
+      chmodSync(ws.keyFile, 0o600);
+      ws.chownToServer(ws.certFile);
+      ws.certPem = readFileSync(ws.certFile, "utf8");
+    } catch (e) {
+      await ws.teardown();
+      throw e;
+    }
+    return ws;
+  }
+
+  passwordFor(user: string): string {
+    const p = this.passwords[user];
+    if (p === undefined) throw new Error(`no password generated for ${user}`);
+    return p;
+  }
+
+  /** Register an extra role's generated password (and write it to the passfile). */
+  addRole(user: string): string {
+    this.passwords[user] ??= randomBytes(18).toString("base64url");
+    this.writePassfile();
+    return this.passwordFor(user);
+  }
+
+  private writePassfile(): void {
+    const lines = Object.entries(this.passwords).map(([u, p]) => `${HOST}:*:*:${u}:${p}`);
+    this.writeServerFile(this.passfile, lines.join("\n") + "\n", 0o600);
+  }
+
+  chownToServer(path: string): void {
+    if (this.ids) chownSync(path, this.ids.uid, this.ids.gid);
+  }
+
+  mkdirServer(path: string): void {
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+    this.chownToServer(path);
+  }
+
+  writeServerFile(path: string, content: string, mode = 0o600): void {
+    writeFileSync(path, content, { mode });
+    chmodSync(path, mode);
+    this.chownToServer(path);
+  }
+
+  /** Environment for client tools (psql, pgbench, pg_isready): passwords from the passfile only. */
+  clientEnv(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, PGPASSFILE: this.passfile, PGSSLMODE: "require", PGCONNECT_TIMEOUT: "5" };
+    delete env.PGPASSWORD;
+    delete env.PGHOST;
+    delete env.PGPORT;
+    delete env.PGUSER;
+    delete env.PGDATABASE;
+    return env;
+  }
+
+  private instanceLines(s: InstanceSettings): string[] {
+    const lines = [
+      `port = ${s.port}`,
+      `cluster_name = ${sqlLiteral(s.clusterName)}`,
+      `synchronous_standby_names = ${sqlLiteral(s.synchronousStandbyNames ?? "")}`,
+      `archive_mode = ${s.archive === false ? "off" : "on"}`,
+    ];
+    if (s.archiveTimeoutSeconds !== undefined) lines.push(`archive_timeout = ${s.archiveTimeoutSeconds}`);
+    for (const [k, v] of Object.entries(s.extra ?? {})) lines.push(`${k} = ${sqlLiteral(v)}`);
+    return lines;
+  }
+
+  /** initdb + declared parameter set + TLS-only pg_hba + replication/archiving, started. */
+  async createPrimary(opts: PrimaryOptions = {}): Promise<Cluster> {
+    const name = opts.name ?? `primary${this.clusters.length}`;
+    const dataDir = join(this.dir, name);
+    const port = await freePort();
+    const cluster = new Cluster(this, name, dataDir, port);
+    this.clusters.push(cluster);
+    const pwfile = join(this.dir, `${name}.pw`);
+    this.writeServerFile(pwfile, this.passwordFor("postgres") + "\n");
+    await runAsServer(pgBin("initdb"), [
+      "-D", dataDir, "-U", "postgres", "--pwfile", pwfile, "--data-checksums", "--auth-local=scram-sha-256",
+      "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions",
+    ]);
+    rmSync(pwfile, { force: true });
+    const conf = [
+      "",
+      "# --- declared parameter set: infra/parameters.ts parametersFor('selfManaged') ---",
+      ...declaredConfLines(),
+      "# --- drill topology ---",
+      `listen_addresses = '${HOST}'`,
+      `unix_socket_directories = ${sqlLiteral(this.socketDir)}`,
+      "ssl = on",
+      `ssl_cert_file = ${sqlLiteral(this.certFile)}`,
+      `ssl_key_file = ${sqlLiteral(this.keyFile)}`,
+      "password_encryption = 'scram-sha-256'",
+      "wal_level = replica",
+      "max_wal_senders = 10",
+      "max_replication_slots = 10",
+      "hot_standby = on",
+      "hot_standby_feedback = on",
+      "synchronous_commit = on",
+      "wal_receiver_status_interval = 1s",
+      `archive_command = ${sqlLiteral(`test ! -f ${this.archiveDir}/%f && cp %p ${this.archiveDir}/%f`)}`,
+      "logging_collector = off",
+      "# per-instance settings (port, name, synchronous standbys, recovery) come last",
+      "include_if_exists = 'instance.conf'",
+      "",
+    ];
+    const confFile = join(dataDir, "postgresql.conf");
+    this.writeServerFile(confFile, readFileSync(confFile, "utf8") + conf.join("\n"), 0o600);
+    this.writeServerFile(join(dataDir, "pg_hba.conf"), hbaConf(), 0o600);
+    cluster.writeInstanceConf(
+      this.instanceLines({
+        port,
+        clusterName: name,
+        synchronousStandbyNames: "",
+        archiveTimeoutSeconds: opts.archiveTimeoutSeconds ?? 60,
+        ...(opts.extra ? { extra: opts.extra } : {}),
+      }),
+    );
+    await cluster.start();
+    await cluster.query(
+      `CREATE ROLE replicator WITH REPLICATION LOGIN PASSWORD ${sqlLiteral(this.passwordFor("replicator"))}`,
+    );
+    return cluster;
+  }
+
+  /** A streaming replica of `primary` with its own physical slot, started and confirmed in recovery. */
+  async createReplica(primary: Cluster, name = `replica${this.clusters.length}`): Promise<Cluster> {
+    const dataDir = join(this.dir, name);
+    const port = await freePort();
+    const cluster = new Cluster(this, name, dataDir, port);
+    this.clusters.push(cluster);
+    await runAsServer(
+      pgBin("pg_basebackup"),
+      ["-d", primary.conninfo("postgres", "replicator"), "-D", dataDir, "-X", "stream", "-C", "-S", name, "-c", "fast"],
+      { env: this.clientEnv(), timeoutMs: 300_000 },
+    );
+    cluster.writeInstanceConf([
+      ...this.instanceLines({ port, clusterName: name, synchronousStandbyNames: "" }),
+      `primary_conninfo = ${sqlLiteral(`${primary.conninfo("postgres", "replicator")} application_name=${name}`)}`,
+      `primary_slot_name = ${sqlLiteral(name)}`,
+    ]);
+    this.writeServerFile(join(dataDir, "standby.signal"), "");
+    await cluster.start();
+    // Wait until the primary sees it streaming.
+    for (let i = 0; i < 300; i++) {
+      const n = await primary.scalar("SELECT count(*)::int FROM pg_stat_replication WHERE application_name = $1 AND state = 'streaming'", [name]);
+      if (n === 1) return cluster;
+      await sleep(100);
+    }
+    throw new Error(`${name} never started streaming\n${cluster.tailLog()}`);
+  }
+
+  /** A plain-format base backup with a SHA-256 manifest, self-contained (WAL streamed). Returns its directory. */
+  async baseBackup(primary: Cluster, name = "basebackup"): Promise<string> {
+    const dir = join(this.dir, name);
+    await runAsServer(
+      pgBin("pg_basebackup"),
+      ["-d", primary.conninfo("postgres", "replicator"), "-D", dir, "-X", "stream", "-c", "fast", "--manifest-checksums=SHA256"],
+      { env: this.clientEnv(), timeoutMs: 600_000 },
+    );
+    return dir;
+  }
+
+  async verifyBackup(dir: string): Promise<{ ok: boolean; output: string }> {
+    const r = await runAsServer(pgBin("pg_verifybackup"), [dir], { allowFailure: true, timeoutMs: 300_000 });
+    return { ok: r.code === 0, output: (r.stdout + r.stderr).trim() };
+  }
+
+  /** Copy a base backup into a new data directory and register it as a cluster (not started). */
+  async clusterFromBackup(backupDir: string, name: string, instanceExtra: string[] = [], archive = false): Promise<Cluster> {
+    const dataDir = join(this.dir, name);
+    await runAsServer("cp", ["-a", backupDir, dataDir]);
+    const port = await freePort();
+    const cluster = new Cluster(this, name, dataDir, port);
+    this.clusters.push(cluster);
+    cluster.writeInstanceConf([...this.instanceLines({ port, clusterName: name, archive }), ...instanceExtra]);
+    return cluster;
+  }
+
+  /** Stop every cluster (by pid) and remove a cluster's directory. */
+  async destroy(cluster: Cluster): Promise<void> {
+    await cluster.stop();
+    rmSync(cluster.dataDir, { recursive: true, force: true });
+  }
+
+  /** Stop every postmaster we started (by pid, with children) and remove the workspace. Safe to call twice. */
+  async teardown(): Promise<void> {
+    if (this.torn) return;
+    this.torn = true;
+    await Promise.all(this.clusters.map((c) => c.stop().catch(() => undefined)));
+    rmSync(this.dir, { recursive: true, force: true });
+    Workspace.live.delete(this);
+  }
+
+  /** Synchronous last-resort teardown for process exit: SIGKILL every known pid and remove the directory. */
+  teardownSync(): void {
+    for (const c of this.clusters) {
+      const pids = new Set(c.pids);
+      const pm = c.postmasterPid();
+      if (pm !== undefined) pids.add(pm);
+      for (const p of pids) {
+        if (!pidAlive(p)) continue;
+        const kids = childPids(p);
+        killPid(p, "SIGKILL");
+        for (const k of kids) killPid(k, "SIGKILL");
+      }
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+    Workspace.live.delete(this);
+  }
+}
+
+/** TLS-only client authentication: hostssl + SCRAM for TCP, every non-TLS TCP connection rejected. */
+export function hbaConf(): string {
+  return [
+    "# TYPE    DATABASE     USER  ADDRESS        METHOD",
+    "local     all          all                  scram-sha-256",
+    `hostnossl all          all   0.0.0.0/0      reject`,
+    `hostnossl replication  all   0.0.0.0/0      reject`,
+    `hostssl   replication  all   ${HOST}/32   scram-sha-256`,
+    `hostssl   all          all   ${HOST}/32   scram-sha-256`,
+    "",
+  ].join("\n");
+}

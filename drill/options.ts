@@ -1,0 +1,58 @@
+/** Drill durations and sizes: the full run (benchmark figures) and a quick run (tests, CI). */
+
+export const SCENARIOS = ["connect", "load", "lag", "failover", "pitr", "backup", "archive"] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface DrillOptions {
+  quick: boolean;
+  scenarios: ScenarioName[];
+  load: { clients: number[]; durationSeconds: number; scale: number };
+  lag: { durationSeconds: number; clients: number; scale: number };
+  failover: {
+    modes: ("sync" | "async")[];
+    warmupSeconds: number;
+    afterSeconds: number;
+    /** Probe interval while the primary looks healthy. */
+    probeIntervalMs: number;
+    /** Spacing of the confirming probes once one has failed. */
+    confirmIntervalMs: number;
+    /** Consecutive failed probes that declare the primary dead. */
+    failuresToDeclare: number;
+    bucketMs: number;
+  };
+  pitr: { scale: number; writeSeconds: number };
+  backup: { scale: number };
+  archive: { archiveTimeoutSeconds: number; durationSeconds: number; writeIntervalMs: number };
+}
+
+export function defaultOptions(quick: boolean): DrillOptions {
+  return {
+    quick,
+    scenarios: [...SCENARIOS],
+    load: quick ? { clients: [16, 100], durationSeconds: 5, scale: 4 } : { clients: [16, 100], durationSeconds: 30, scale: 20 },
+    lag: quick ? { durationSeconds: 5, clients: 8, scale: 1 } : { durationSeconds: 30, clients: 16, scale: 4 },
+    failover: {
+      modes: ["sync", "async"],
+      warmupSeconds: quick ? 1.5 : 5,
+      afterSeconds: quick ? 1 : 3,
+      probeIntervalMs: 200,
+      confirmIntervalMs: 1000,
+      failuresToDeclare: 3,
+      bucketMs: 250,
+    },
+    // scale 13 ≈ 200 MB of pgbench data.
+    pitr: quick ? { scale: 1, writeSeconds: 3 } : { scale: 13, writeSeconds: 30 },
+    backup: quick ? { scale: 1 } : { scale: 13 },
+    archive: quick
+      ? { archiveTimeoutSeconds: 3, durationSeconds: 7, writeIntervalMs: 200 }
+      : { archiveTimeoutSeconds: 30, durationSeconds: 65, writeIntervalMs: 250 },
+  };
+}
+
+export function parseScenarioList(list: string): ScenarioName[] {
+  const names = list.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const n of names) {
+    if (!(SCENARIOS as readonly string[]).includes(n)) throw new Error(`unknown scenario ${n} (known: ${SCENARIOS.join(", ")})`);
+  }
+  return names as ScenarioName[];
+}

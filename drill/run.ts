@@ -1,0 +1,105 @@
+/** Run the local drill: ensure PostgreSQL is installed, run each scenario in its own workspace, tear down, report. */
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Workspace } from "./cluster.js";
+import { liveChildren, pgBin } from "./exec.js";
+import type { DrillOptions, ScenarioName } from "./options.js";
+import type { DrillReport, ScenarioOutcome } from "./report.js";
+import { archiveScenario, backupScenario, connectScenario, failoverScenario, lagScenario, loadScenario, pitrScenario } from "./scenarios.js";
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** scripts/ensure-postgres.sh: installs postgresql-15 + pgaudit when missing (quick no-op otherwise). */
+export function ensurePostgres(): void {
+  const r = spawnSync("bash", [join(repoRoot, "scripts", "ensure-postgres.sh")], { stdio: "inherit" });
+  if (r.status !== 0) throw new Error("scripts/ensure-postgres.sh failed");
+}
+
+export function postgresVersion(): string {
+  const r = spawnSync(pgBin("postgres"), ["--version"], { encoding: "utf8" });
+  const m = /(\d+(?:\.\d+)+)/.exec(r.stdout ?? "");
+  if (!m?.[1]) throw new Error(`cannot read the PostgreSQL version: ${r.stderr}`);
+  return m[1];
+}
+
+async function runScenario(name: ScenarioName, o: DrillOptions, log: (s: string) => void): Promise<ScenarioOutcome[]> {
+  const jobs: { label: string; fn: (ws: Workspace) => Promise<ScenarioOutcome> }[] = [];
+  switch (name) {
+    case "connect":
+      jobs.push({ label: "connect", fn: (ws) => connectScenario(ws) });
+      break;
+    case "load":
+      jobs.push({ label: "load", fn: (ws) => loadScenario(ws, o.load) });
+      break;
+    case "lag":
+      jobs.push({ label: "lag", fn: (ws) => lagScenario(ws, o.lag) });
+      break;
+    case "failover":
+      for (const mode of o.failover.modes) {
+        jobs.push({ label: mode === "sync" ? "failover" : "failover-async", fn: (ws) => failoverScenario(ws, o.failover, mode) });
+      }
+      break;
+    case "pitr":
+      jobs.push({ label: "pitr", fn: (ws) => pitrScenario(ws, o.pitr) });
+      break;
+    case "backup":
+      jobs.push({ label: "backup", fn: (ws) => backupScenario(ws, o.backup) });
+      break;
+    case "archive":
+      jobs.push({ label: "archive", fn: (ws) => archiveScenario(ws, o.archive) });
+      break;
+  }
+  const outcomes: ScenarioOutcome[] = [];
+  for (const job of jobs) {
+    const t0 = performance.now();
+    log(`▶ ${job.label}`);
+    const ws = await Workspace.create();
+    try {
+      outcomes.push(await job.fn(ws));
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      log(`✖ ${job.label}: ${msg}`);
+      outcomes.push({ results: [{ name: job.label, passed: false, metrics: {}, targets: {} }], notes: [`error: ${msg.split("\n")[0]}`] });
+    } finally {
+      await ws.teardown();
+    }
+    const last = outcomes[outcomes.length - 1];
+    log(`${last?.results.every((r) => r.passed) ? "✔" : "✖"} ${job.label} (${((performance.now() - t0) / 1000).toFixed(1)} s) ${JSON.stringify(last?.results.map((r) => r.metrics))}`);
+  }
+  return outcomes;
+}
+
+export async function runDrill(o: DrillOptions, log: (s: string) => void = () => undefined): Promise<{ report: DrillReport; outcomes: ScenarioOutcome[] }> {
+  ensurePostgres();
+  const postgres = postgresVersion();
+  const outcomes: ScenarioOutcome[] = [];
+  for (const s of o.scenarios) outcomes.push(...(await runScenario(s, o, log)));
+  return { report: { target: "local", postgres, scenarios: outcomes.flatMap((x) => x.results) }, outcomes };
+}
+
+/** Last-resort teardown on signals and exit: SIGKILL every postmaster (and children) and child process we started, remove every workspace. */
+export function emergencyTeardown(): void {
+  for (const c of liveChildren()) {
+    try {
+      c.kill("SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }
+  for (const ws of [...Workspace.live]) ws.teardownSync();
+}
+
+let installed = false;
+export function installSignalTeardown(): void {
+  if (installed) return;
+  installed = true;
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(sig, () => {
+      process.stderr.write(`\ndrill: ${sig}: tearing down\n`);
+      emergencyTeardown();
+      process.exit(sig === "SIGINT" ? 130 : 143);
+    });
+  }
+  process.on("exit", () => emergencyTeardown());
+}

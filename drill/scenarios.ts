@@ -1,0 +1,494 @@
+/** The local drill scenarios. Each builds its own topology in its own workspace and tears it down, pass or fail. */
+import { randomBytes } from "node:crypto";
+import { existsSync, openSync, readdirSync, readFileSync, statSync, writeSync, closeSync } from "node:fs";
+import { join } from "node:path";
+import { expectedShowValues, HOST, Workspace, type Cluster } from "./cluster.js";
+import { pgBin, run, runAsServer, sleep } from "./exec.js";
+import type { DrillOptions } from "./options.js";
+import type { ScenarioOutcome, ScenarioResult } from "./report.js";
+import { TARGETS } from "./targets.js";
+import { FailoverWriter, throughputBuckets } from "./writer.js";
+
+const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
+
+async function pgbenchInit(ws: Workspace, c: Cluster, scale: number): Promise<void> {
+  await run(pgBin("pgbench"), ["-i", "-q", "-s", String(scale), "--no-vacuum", c.conninfo()], { env: ws.clientEnv(), timeoutMs: 900_000 });
+  await c.query("VACUUM ANALYZE");
+}
+
+export interface PgbenchResult {
+  tps: number;
+  avgLatencyMs: number;
+  p95LatencyMs: number;
+  transactions: number;
+  failed: number;
+}
+
+/** Run pgbench with per-transaction logging; TPS and average from its summary, p95 from the transaction log. */
+export async function pgbenchRun(ws: Workspace, c: Cluster, clients: number, seconds: number, tag: string): Promise<PgbenchResult> {
+  const prefix = join(ws.dir, `pgbench-${tag}`);
+  const r = await run(
+    pgBin("pgbench"),
+    ["-c", String(clients), "-j", "2", "-T", String(seconds), "-n", "-l", `--log-prefix=${prefix}`, c.conninfo()],
+    { env: ws.clientEnv(), timeoutMs: (seconds + 120) * 1000, cwd: ws.dir },
+  );
+  const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(r.stdout)?.[1]);
+  const avg = Number(/latency average = ([\d.]+) ms/.exec(r.stdout)?.[1]);
+  const processed = Number(/number of transactions actually processed: (\d+)/.exec(r.stdout)?.[1]);
+  const failed = Number(/number of failed transactions: (\d+)/.exec(r.stdout)?.[1] ?? "0");
+  const base = prefix.slice(ws.dir.length + 1);
+  const latencies: number[] = [];
+  for (const f of readdirSync(ws.dir).filter((n) => n.startsWith(`${base}.`))) {
+    for (const line of readFileSync(join(ws.dir, f), "utf8").split("\n")) {
+      const fields = line.split(" ");
+      if (fields.length >= 3) latencies.push(Number(fields[2]) / 1000);
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  const p95 = latencies.length ? (latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.95) - 1)] as number) : NaN;
+  if (!Number.isFinite(tps) || !Number.isFinite(avg)) throw new Error(`cannot parse pgbench output:\n${r.stdout}\n${r.stderr}`);
+  return { tps, avgLatencyMs: avg, p95LatencyMs: p95, transactions: processed, failed };
+}
+
+async function pgbenchConsistent(c: Cluster): Promise<boolean> {
+  const row = (await c.query<{ a: string; b: string; t: string }>(
+    "SELECT (SELECT sum(abalance) FROM pgbench_accounts)::text a, (SELECT sum(bbalance) FROM pgbench_branches)::text b, (SELECT sum(tbalance) FROM pgbench_tellers)::text t",
+  ))[0];
+  return row !== undefined && row.a === row.b && row.b === row.t;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+
+export async function connectScenario(ws: Workspace): Promise<ScenarioOutcome> {
+  const primary = await ws.createPrimary({ name: "primary" });
+  const replica = await ws.createReplica(primary, "replica");
+  const notes: string[] = [];
+  // TLS through node-postgres, verifying the certificate and SAN (verify-full equivalent), and through libpq.
+  const ssl = (await primary.query<{ ssl: boolean; version: string }>("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))[0];
+  const libpq = await run(
+    pgBin("psql"),
+    ["-X", "-A", "-t", "-c", "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", `${primary.conninfo()} sslmode=verify-full sslrootcert=${ws.certFile}`],
+    { env: ws.clientEnv(), allowFailure: true },
+  );
+  const tls = ssl?.ssl === true && libpq.code === 0 && libpq.stdout.trim() === "t" && /^TLSv1\.[23]$/.test(ssl.version);
+  notes.push(`TLS session: ${ssl?.version ?? "none"}; libpq verify-full: ${libpq.code === 0 ? "ok" : libpq.stderr.trim()}`);
+  // Non-TLS connections (primary and replica, normal and replication) must be refused by pg_hba.
+  const refusals = await Promise.all(
+    [primary, replica].map((c) =>
+      run(pgBin("psql"), ["-X", "-A", "-t", "-c", "SELECT 1", `host=${HOST} port=${c.port} dbname=postgres user=postgres sslmode=disable passfile=${ws.passfile}`], {
+        env: ws.clientEnv(),
+        allowFailure: true,
+      }),
+    ),
+  );
+  const nonTlsRefused = refusals.every((r) => r.code !== 0 && /no encryption/.test(r.stderr));
+  notes.push(`non-TLS attempt: ${refusals[0]?.stderr.trim().split("\n").pop() ?? ""}`);
+  // Effective parameters equal the declared set, on the primary and on the replica.
+  const expected = expectedShowValues();
+  let matching = 0;
+  const mismatches: string[] = [];
+  for (const [name, want] of Object.entries(expected)) {
+    const [p, r] = await Promise.all([primary.scalar(`SHOW "${name}"`), replica.scalar(`SHOW "${name}"`)]);
+    if (p === want && r === want) matching++;
+    else mismatches.push(`${name}: declared ${want}, primary ${String(p)}, replica ${String(r)}`);
+  }
+  if (mismatches.length) notes.push(`parameter mismatches: ${mismatches.join("; ")}`);
+  const replicaInRecovery = (await replica.scalar("SELECT pg_is_in_recovery()")) === true;
+  const declared = Object.keys(expected).length;
+  const metrics = { tls, nonTlsRefused, parametersMatching: matching, parametersDeclared: declared, replicaInRecovery };
+  const targets = { tls: true, nonTlsRefused: true, parametersMatching: declared, replicaInRecovery: true };
+  const passed = tls && nonTlsRefused && matching === declared && replicaInRecovery;
+  return { results: [{ name: "connect", passed, metrics, targets }], notes };
+}
+
+export async function loadScenario(ws: Workspace, o: DrillOptions["load"]): Promise<ScenarioOutcome> {
+  const primary = await ws.createPrimary({ name: "primary" });
+  await pgbenchInit(ws, primary, o.scale);
+  const results: ScenarioResult[] = [];
+  const notes: string[] = [`pgbench tpcb-like, scale ${o.scale}, ${o.durationSeconds} s per run, -j 2, TLS + SCRAM over loopback, as the superuser (see max_connections note).`];
+  for (const clients of o.clients) {
+    const r = await pgbenchRun(ws, primary, clients, o.durationSeconds, `c${clients}`);
+    const consistent = await pgbenchConsistent(primary);
+    const meets = r.tps >= TARGETS.minTps && r.avgLatencyMs < TARGETS.maxAvgLatencyMs;
+    results.push({
+      name: "load",
+      passed: meets && consistent && r.failed === 0 && r.transactions > 0,
+      metrics: { tps: round(r.tps, 1), avgLatencyMs: round(r.avgLatencyMs), p95LatencyMs: round(r.p95LatencyMs), clients },
+      targets: { tps: TARGETS.minTps, avgLatencyMs: TARGETS.maxAvgLatencyMs },
+    });
+    notes.push(
+      `${clients} clients: ${r.tps.toFixed(0)} TPS, avg ${r.avgLatencyMs.toFixed(1)} ms, p95 ${r.p95LatencyMs.toFixed(1)} ms, ${r.transactions} transactions, ${r.failed} failed, balances consistent: ${consistent}.` +
+        (meets ? "" : ` Target missed: with 2 cores, ${clients} concurrent clients queue for CPU (Little's law: latency ≈ clients / TPS = ${((clients / r.tps) * 1000).toFixed(0)} ms); the plan's concurrency needs a pooler in front (e.g. PgBouncer, ≈ 2–4 × cores server connections) or a latency target per concurrency.`),
+    );
+  }
+  return { results, notes };
+}
+
+export async function lagScenario(ws: Workspace, o: DrillOptions["lag"]): Promise<ScenarioOutcome> {
+  const primary = await ws.createPrimary({ name: "primary" });
+  const replica = await ws.createReplica(primary, "replica");
+  await pgbenchInit(ws, primary, o.scale);
+  const pc = await primary.client();
+  const rc = await replica.client();
+  let maxReplay = 0;
+  let maxReplica = 0;
+  let maxBytes = 0;
+  let samples = 0;
+  try {
+    const start = new Date();
+    let done = false;
+    const bench = pgbenchRun(ws, primary, o.clients, o.durationSeconds, "lag").finally(() => (done = true));
+    while (!done) {
+      const [p, r] = await Promise.all([
+        pc.query<{ replay: number | null; bytes: string | null }>(
+          "SELECT extract(epoch FROM replay_lag)::float8 AS replay, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::text AS bytes FROM pg_stat_replication WHERE application_name = 'replica'",
+        ),
+        rc.query<{ lag: number | null; fresh: boolean }>(
+          "SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS lag, pg_last_xact_replay_timestamp() >= $1 AS fresh",
+          [start],
+        ),
+      ]);
+      const pr = p.rows[0];
+      const rr = r.rows[0];
+      if (!done && pr && rr?.fresh) {
+        samples++;
+        maxReplay = Math.max(maxReplay, pr.replay ?? 0);
+        maxReplica = Math.max(maxReplica, rr.lag ?? 0);
+        maxBytes = Math.max(maxBytes, Number(pr.bytes ?? 0));
+      }
+      await sleep(100);
+    }
+    const b = await bench;
+    // Caught up at the end?
+    let caughtUp = false;
+    for (let i = 0; i < 100 && !caughtUp; i++) {
+      const lsn = await pc.query<{ d: string }>("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::text d FROM pg_stat_replication WHERE application_name = 'replica'");
+      caughtUp = Number(lsn.rows[0]?.d ?? -1) === 0;
+      if (!caughtUp) await sleep(50);
+    }
+    const maxSeconds = Math.max(maxReplay, maxReplica);
+    return {
+      results: [
+        {
+          name: "lag",
+          passed: samples >= 5 && maxSeconds < TARGETS.replicaLagSeconds && caughtUp,
+          metrics: { maxSeconds: round(maxSeconds), maxReplayLagSeconds: round(maxReplay), maxReplicaClockLagSeconds: round(maxReplica), maxBytes, samples },
+          targets: { maxSeconds: TARGETS.replicaLagSeconds },
+        },
+      ],
+      notes: [
+        `Asynchronous streaming replica under pgbench ${o.clients} clients (${b.tps.toFixed(0)} TPS) for ${o.durationSeconds} s; ${samples} samples every 100 ms.`,
+        `maxSeconds = max of the primary's pg_stat_replication.replay_lag and the replica's now() − pg_last_xact_replay_timestamp() (sampled only once the replica replays commits from the load, so idle time is not counted). Max byte lag ${maxBytes}. Caught up after load: ${caughtUp}.`,
+      ],
+    };
+  } finally {
+    await pc.end().catch(() => undefined);
+    await rc.end().catch(() => undefined);
+  }
+}
+
+/** pg_isready probe: true when the server accepts connections. */
+async function probe(ws: Workspace, port: number): Promise<boolean> {
+  const r = await run(pgBin("pg_isready"), ["-q", "-t", "1", "-d", `host=${HOST} port=${port} dbname=postgres user=postgres sslmode=require`], {
+    env: ws.clientEnv(),
+    allowFailure: true,
+    timeoutMs: 3000,
+  });
+  return r.code === 0;
+}
+
+/**
+ * Failure detector: probe every `probeIntervalMs` while healthy; after a failed probe, confirm at `confirmIntervalMs`
+ * spacing until `failuresToDeclare` consecutive failures. Resolves with the detection time (performance.now()).
+ */
+async function detectFailure(ws: Workspace, port: number, o: DrillOptions["failover"], stop: () => boolean): Promise<number | undefined> {
+  let failures = 0;
+  while (!stop()) {
+    const ok = await probe(ws, port);
+    failures = ok ? 0 : failures + 1;
+    if (failures >= o.failuresToDeclare) return performance.now();
+    await sleep(failures > 0 ? o.confirmIntervalMs : o.probeIntervalMs);
+  }
+  return undefined;
+}
+
+export async function failoverScenario(ws: Workspace, o: DrillOptions["failover"], mode: "sync" | "async"): Promise<ScenarioOutcome> {
+  const primary = await ws.createPrimary({ name: "primary" });
+  const replica = await ws.createReplica(primary, "replica");
+  if (mode === "sync") await primary.setInstanceSetting("synchronous_standby_names", "replica");
+  const syncState = await primary.scalar("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'replica'");
+  if (mode === "sync" && syncState !== "sync") throw new Error(`replica is ${String(syncState)}, expected sync`);
+  await primary.query("CREATE TABLE drill_writes (seq bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
+  const writer = new FailoverWriter(ws, { ports: [primary.port, replica.port], table: "drill_writes", retryDelayMs: 50 });
+  writer.start();
+  let stopDetector = false;
+  try {
+    await writer.waitForAcks(10);
+    await sleep(o.warmupSeconds * 1000);
+    const detector = detectFailure(ws, primary.port, o, () => stopDetector);
+    await sleep(o.probeIntervalMs * Math.random()); // do not align the kill with the probe schedule
+    const killedAt = primary.kill9();
+    const detectedAt = await detector;
+    if (detectedAt === undefined) throw new Error("failure never detected");
+    await replica.promote();
+    const promotedAt = performance.now();
+    let first: number | undefined;
+    for (let i = 0; i < 600 && first === undefined; i++) {
+      first = writer.acks.find((a) => a.port === replica.port && a.at > killedAt)?.at;
+      if (first === undefined) await sleep(10);
+    }
+    if (first === undefined) throw new Error("no acknowledged write on the promoted replica");
+    await sleep(o.afterSeconds * 1000);
+    await writer.stop();
+    const stored = new Set(
+      (await replica.query<{ seq: string }>("SELECT seq::text FROM drill_writes")).map((r) => Number(r.seq)),
+    );
+    const lost = writer.acks.filter((a) => !stored.has(a.seq)).length;
+    const timeline = Number.parseInt(String(await replica.scalar("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)")), 16);
+    const rto = (first - killedAt) / 1000;
+    const before = writer.acks.filter((a) => a.at <= killedAt).length;
+    const after = writer.acks.filter((a) => a.at > killedAt).length;
+    const name = mode === "sync" ? "failover" : "failover-async";
+    const targets: Record<string, number> = { rtoSeconds: TARGETS.failoverRtoSeconds };
+    if (mode === "sync") targets.lostAcknowledgedWrites = TARGETS.lostAcknowledgedWrites;
+    const passed = rto <= TARGETS.failoverRtoSeconds && (mode === "async" || lost === 0) && timeline >= 2 && before > 0 && after > 0;
+    const fromMs = -Math.min(2000, o.warmupSeconds * 1000);
+    const toMs = (first - killedAt) + o.afterSeconds * 1000;
+    return {
+      results: [
+        {
+          name,
+          passed,
+          metrics: {
+            rtoSeconds: round(rto),
+            lostAcknowledgedWrites: lost,
+            detectSeconds: round((detectedAt - killedAt) / 1000),
+            promoteSeconds: round((promotedAt - detectedAt) / 1000),
+            acknowledgedWrites: writer.acks.length,
+          },
+          targets,
+        },
+      ],
+      notes: [
+        `${mode === "sync" ? "Synchronous (synchronous_standby_names='replica', synchronous_commit=on)" : "Asynchronous"} streaming replica; writer: one psql session through libpq multi-host \`target_session_attrs=read-write connect_timeout=1\`, reconnecting 50 ms after losing its session.`,
+        `kill -9 of the postmaster and its children → detected after ${((detectedAt - killedAt) / 1000).toFixed(2)} s (${o.failuresToDeclare} failed pg_isready probes, ${o.confirmIntervalMs} ms apart) → pg_ctl promote -w ${((promotedAt - detectedAt) / 1000).toFixed(2)} s → first acknowledged write on the new primary ${rto.toFixed(2)} s after the kill (new timeline ${timeline}).`,
+        `${writer.acks.length} acknowledged writes (${before} before the kill, ${after} after), ${writer.sessions} psql sessions, ${lost} acknowledged writes missing on the new primary.`,
+      ],
+      chart: { title: `Writer throughput across the ${mode} failover`, bucketMs: o.bucketMs, buckets: throughputBuckets(writer.acks, killedAt, o.bucketMs, fromMs, toMs) },
+    };
+  } finally {
+    stopDetector = true;
+    await writer.stop();
+  }
+}
+
+async function waitArchived(c: Cluster, walfile: string, timeoutMs = 60_000): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  while (!existsSync(join(c.ws.archiveDir, walfile))) {
+    if (performance.now() > until) throw new Error(`${walfile} never reached the archive`);
+    await sleep(50);
+  }
+}
+
+async function switchAndArchive(c: Cluster): Promise<void> {
+  const f = String(await c.scalar("SELECT pg_walfile_name(pg_switch_wal())"));
+  await waitArchived(c, f);
+}
+
+async function waitPromoted(c: Cluster, timeoutMs: number): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await c.scalar("SELECT pg_is_in_recovery()")) === false) return;
+    } catch {
+      /* still starting */
+    }
+    if (performance.now() > until) throw new Error(`${c.name} did not finish recovery\n${c.tailLog()}`);
+    await sleep(20);
+  }
+}
+
+export async function pitrScenario(ws: Workspace, o: DrillOptions["pitr"]): Promise<ScenarioOutcome> {
+  const primary = await ws.createPrimary({ name: "primary" });
+  await pgbenchInit(ws, primary, o.scale);
+  await primary.query("CREATE TABLE pitr_rows (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
+  const t0 = performance.now();
+  const backup = await ws.baseBackup(primary);
+  const backupSeconds = (performance.now() - t0) / 1000;
+  const sizeBytes = Number((await run("du", ["-sb", backup])).stdout.split(/\s+/)[0]);
+  // Writes after the backup: background pgbench (WAL volume) and one row per transaction, acknowledged in order.
+  const bench = pgbenchRun(ws, primary, 4, o.writeSeconds, "pitr");
+  const c = await primary.client();
+  let id = 0;
+  let target = "";
+  let lastBefore = 0;
+  try {
+    const until = performance.now() + o.writeSeconds * 1000;
+    const half = performance.now() + (o.writeSeconds * 1000) / 2;
+    while (performance.now() < until || target === "") {
+      await c.query("INSERT INTO pitr_rows (id) VALUES ($1)", [++id]);
+      if (target === "" && performance.now() >= half) {
+        // Every row up to `id` was acknowledged before T was read; every later row commits after T.
+        lastBefore = id;
+        target = String((await c.query<{ t: string }>("SELECT clock_timestamp()::text AS t")).rows[0]?.t);
+      }
+      await sleep(5);
+    }
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+  await bench;
+  const rowsAfterWritten = id - lastBefore;
+  await switchAndArchive(primary);
+  const r0 = performance.now();
+  const restored = await ws.clusterFromBackup(backup, "restored", [
+    `restore_command = 'cp ${ws.archiveDir}/%f %p'`,
+    `recovery_target_time = '${target}'`,
+    "recovery_target_action = 'promote'",
+  ]);
+  ws.writeServerFile(join(restored.dataDir, "recovery.signal"), "");
+  await restored.start();
+  await waitPromoted(restored, 600_000);
+  const restoreSeconds = (performance.now() - r0) / 1000;
+  const counts = (await restored.query<{ before: number; after: number }>(
+    "SELECT count(*) FILTER (WHERE id <= $1)::int AS before, count(*) FILTER (WHERE id > $1)::int AS after FROM pitr_rows",
+    [lastBefore],
+  ))[0];
+  const timeline = Number.parseInt(String(await restored.scalar("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)")), 16);
+  const rowsMissingBeforeTarget = lastBefore - (counts?.before ?? 0);
+  const rowsAfterTarget = counts?.after ?? -1;
+  const passed = rowsAfterTarget === 0 && rowsMissingBeforeTarget === 0 && lastBefore > 0 && rowsAfterWritten > 0 && timeline >= 2 && restoreSeconds <= TARGETS.serviceRtoSeconds;
+  return {
+    results: [
+      {
+        name: "pitr",
+        passed,
+        metrics: { restoreSeconds: round(restoreSeconds), rowsAfterTarget, rowsMissingBeforeTarget, rowsBeforeTarget: lastBefore, clusterMB: round(sizeBytes / 1e6, 1), backupSeconds: round(backupSeconds) },
+        targets: { restoreSeconds: TARGETS.serviceRtoSeconds, rowsAfterTarget: 0, rowsMissingBeforeTarget: 0 },
+      },
+    ],
+    notes: [
+      `Base backup ${(sizeBytes / 1e6).toFixed(0)} MB (pgbench scale ${o.scale}) in ${backupSeconds.toFixed(2)} s; then ${o.writeSeconds} s of pgbench (4 clients) plus one row per transaction.`,
+      `T = ${target}: ${lastBefore} rows acknowledged before T was read, ${rowsAfterWritten} after. Restore (copy + WAL replay from the archive to T + promote) took ${restoreSeconds.toFixed(2)} s; the restored cluster is on timeline ${timeline}.`,
+    ],
+  };
+}
+
+/** Overwrite 64 bytes in the middle of the largest relation file of a backup copy. */
+function corruptLargestRelation(dir: string): string {
+  let best = "";
+  let bestSize = 0;
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/^\d+$/.test(e.name)) {
+        const s = statSync(p).size;
+        if (s > bestSize) [best, bestSize] = [p, s];
+      }
+    }
+  };
+  walk(join(dir, "base"));
+  const fd = openSync(best, "r+");
+  try {
+    writeSync(fd, randomBytes(64), 0, 64, Math.floor(bestSize / 2));
+  } finally {
+    closeSync(fd);
+  }
+  return best;
+}
+
+export async function backupScenario(ws: Workspace, o: DrillOptions["backup"]): Promise<ScenarioOutcome> {
+  const primary = await ws.createPrimary({ name: "primary" });
+  await pgbenchInit(ws, primary, o.scale);
+  const accounts = Number(await primary.scalar("SELECT count(*) FROM pgbench_accounts"));
+  const backup = await ws.baseBackup(primary);
+  const v0 = performance.now();
+  const good = await ws.verifyBackup(backup);
+  const verifySeconds = (performance.now() - v0) / 1000;
+  const corruptDir = join(ws.dir, "basebackup-corrupt");
+  await runAsServer("cp", ["-a", backup, corruptDir]);
+  const file = corruptLargestRelation(corruptDir);
+  const bad = await ws.verifyBackup(corruptDir);
+  const corruptionDetected = !bad.ok && /checksum mismatch/.test(bad.output);
+  const restored = await ws.clusterFromBackup(backup, "restored");
+  await restored.start();
+  await waitPromoted(restored, 300_000);
+  const amcheck = await run(
+    pgBin("pg_amcheck"),
+    ["--install-missing", "--all", "--heapallindexed", "-d", restored.conninfo()],
+    { env: ws.clientEnv(), allowFailure: true, timeoutMs: 600_000 },
+  );
+  const amcheckPassed = amcheck.code === 0;
+  const restoredAccounts = Number(await restored.scalar("SELECT count(*) FROM pgbench_accounts"));
+  const passed = good.ok && corruptionDetected && amcheckPassed && restoredAccounts === accounts;
+  return {
+    results: [
+      {
+        name: "backup",
+        passed,
+        metrics: { verified: good.ok, corruptionDetected, amcheckPassed, restoredRowsMatch: restoredAccounts === accounts, verifySeconds: round(verifySeconds) },
+        targets: { verified: true, corruptionDetected: true, amcheckPassed: true },
+      },
+    ],
+    notes: [
+      `pg_verifybackup on the base backup: ${good.ok ? "passed" : good.output}.`,
+      `Corrupted 64 bytes of ${file.slice(corruptDir.length + 1)} in a copy: pg_verifybackup ${bad.ok ? "did NOT notice" : `failed: ${bad.output.split("\n")[0]}`}.`,
+      `Restored cluster: pg_amcheck --all --heapallindexed ${amcheckPassed ? "passed" : `failed: ${amcheck.stdout}${amcheck.stderr}`}; pgbench_accounts ${restoredAccounts}/${accounts} rows.`,
+    ],
+  };
+}
+
+export async function archiveScenario(ws: Workspace, o: DrillOptions["archive"]): Promise<ScenarioOutcome> {
+  const primary = await ws.createPrimary({ name: "primary", archiveTimeoutSeconds: o.archiveTimeoutSeconds });
+  await primary.query("CREATE TABLE archive_rows (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
+  const seen = new Map<string, number>();
+  let watching = true;
+  const watcher = (async () => {
+    while (watching) {
+      const now = performance.now();
+      for (const f of readdirSync(ws.archiveDir)) if (!seen.has(f)) seen.set(f, now);
+      await sleep(25);
+    }
+  })();
+  const rows: { at: number; walfile: string }[] = [];
+  const c = await primary.client();
+  try {
+    await switchAndArchive(primary); // start on a fresh segment: the first row waits the longest
+    const until = performance.now() + o.durationSeconds * 1000;
+    let id = 0;
+    while (performance.now() < until) {
+      await c.query("INSERT INTO archive_rows (id) VALUES ($1)", [++id]);
+      const at = performance.now();
+      const walfile = String((await c.query<{ f: string }>("SELECT pg_walfile_name(pg_current_wal_lsn() - 1) AS f")).rows[0]?.f);
+      rows.push({ at, walfile });
+      await sleep(o.writeIntervalMs);
+    }
+    // Let archive_timeout ship the last segment.
+    const last = rows[rows.length - 1]?.walfile ?? "";
+    await waitArchived(primary, last, (o.archiveTimeoutSeconds + 30) * 1000);
+  } finally {
+    await c.end().catch(() => undefined);
+    watching = false;
+    await watcher;
+  }
+  let worst = 0;
+  for (const r of rows) worst = Math.max(worst, ((seen.get(r.walfile) ?? Infinity) - r.at) / 1000);
+  const segments = new Set(rows.map((r) => r.walfile)).size;
+  const bound = o.archiveTimeoutSeconds + 2;
+  const passed = Number.isFinite(worst) && worst <= TARGETS.rpoSeconds && worst <= bound && rows.length > 0;
+  return {
+    results: [
+      {
+        name: "archive",
+        passed,
+        metrics: { rpoSeconds: round(worst), archiveTimeoutSeconds: o.archiveTimeoutSeconds, rows: rows.length, segments },
+        targets: { rpoSeconds: TARGETS.rpoSeconds },
+      },
+    ],
+    notes: [
+      `Trickle writer (one row every ${o.writeIntervalMs} ms for ${o.durationSeconds} s) with archive_timeout = ${o.archiveTimeoutSeconds} s: ${rows.length} rows over ${segments} WAL segments.`,
+      `Worst case, archive-only (primary and replicas lost): a row acknowledged ${worst.toFixed(2)} s before its segment reached the archive. The window is bounded by archive_timeout (+ copy latency), so a self-managed server must run with archive_timeout ≤ ${TARGETS.rpoSeconds} s to meet RPO ${TARGETS.rpoSeconds} s; Azure ships WAL itself (RPO < 5 min for PITR).`,
+    ],
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * A steady writer with real libpq failover semantics: it keeps one long-running `psql` connected through a multi-host
+ * connection string (`host=a,b port=p1,p2 target_session_attrs=read-write connect_timeout=1`), pipes one
+ * `INSERT … RETURNING seq, inet_server_port()` at a time and counts a write as acknowledged only when psql prints the
+ * row back (i.e. after COMMIT returned). Non-interactive psql exits when its connection is lost, so on exit the writer
+ * starts a new psql after `retryDelayMs`: libpq then walks the host list and settles on whichever server accepts
+ * read-write sessions — the local stand-in for Azure's DNS switch. The write that was in flight when the connection died
+ * is in doubt, never counted, and its sequence number is not reused.
+ */
+import type { ChildProcess } from "node:child_process";
+import { HOST, type Workspace } from "./cluster.js";
+import { pgBin, sleep, spawnTracked } from "./exec.js";
+
+export interface Ack {
+  seq: number;
+  port: number;
+  /** performance.now() when psql printed the acknowledgement. */
+  at: number;
+}
+
+export interface WriterOptions {
+  ports: readonly number[];
+  table: string;
+  db?: string;
+  retryDelayMs?: number;
+  /** Pause between writes (0 = back to back). */
+  pauseMs?: number;
+}
+
+export function multiHostConninfo(ws: Workspace, ports: readonly number[], db = "postgres"): string {
+  return [
+    `host=${ports.map(() => HOST).join(",")}`,
+    `port=${ports.join(",")}`,
+    `dbname=${db}`,
+    "user=postgres",
+    "sslmode=require",
+    "target_session_attrs=read-write",
+    "connect_timeout=1",
+    `passfile=${ws.passfile}`,
+    "application_name=drill-writer",
+  ].join(" ");
+}
+
+export class FailoverWriter {
+  readonly acks: Ack[] = [];
+  /** psql sessions started (1 + reconnects). */
+  sessions = 0;
+  /** Attempts whose psql exited before acknowledging anything (no read-write server reachable). */
+  failedAttempts = 0;
+  private nextSeq = 1;
+  private running = false;
+  private child: ChildProcess | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly ws: Workspace,
+    private readonly opts: WriterOptions,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.child?.stdin?.end();
+    const c = this.child;
+    if (c && c.exitCode === null) {
+      const t = setTimeout(() => c.kill("SIGKILL"), 3000);
+      await new Promise((r) => c.once("exit", r));
+      clearTimeout(t);
+    }
+    await this.loop;
+  }
+
+  /** Resolves once `n` acknowledgements have arrived (or rejects after timeoutMs). */
+  async waitForAcks(n: number, timeoutMs = 30_000): Promise<void> {
+    const until = performance.now() + timeoutMs;
+    while (this.acks.length < n) {
+      if (performance.now() > until) throw new Error(`writer: only ${this.acks.length}/${n} acknowledged writes`);
+      await sleep(20);
+    }
+  }
+
+  private async run(): Promise<void> {
+    const conninfo = multiHostConninfo(this.ws, this.opts.ports, this.opts.db);
+    while (this.running) {
+      const before = this.acks.length;
+      await this.session(conninfo);
+      if (this.acks.length === before) this.failedAttempts++;
+      if (this.running) await sleep(this.opts.retryDelayMs ?? 50);
+    }
+  }
+
+  private session(conninfo: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.sessions++;
+      const child = spawnTracked(pgBin("psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo], {
+        stdio: ["pipe", "pipe", "pipe"],
+        env: this.ws.clientEnv(),
+      });
+      this.child = child;
+      let buf = "";
+      let inFlight: number | undefined;
+      const send = (): void => {
+        if (!this.running || child.stdin === null || child.stdin.destroyed) {
+          child.stdin?.end();
+          return;
+        }
+        inFlight = this.nextSeq++;
+        child.stdin.write(`INSERT INTO ${this.opts.table}(seq) VALUES (${inFlight}) RETURNING seq, inet_server_port();\n`);
+      };
+      child.stdin?.on("error", () => undefined);
+      child.stdout?.setEncoding("utf8").on("data", (d: string) => {
+        buf += d;
+        let nl: number;
+        while ((nl = buf.indexOf("\n")) >= 0) {
+          const line = buf.slice(0, nl).trim();
+          buf = buf.slice(nl + 1);
+          const m = /^(\d+)\|(\d+)$/.exec(line);
+          if (m === null) continue;
+          const seq = Number(m[1]);
+          if (seq === inFlight) {
+            this.acks.push({ seq, port: Number(m[2]), at: performance.now() });
+            inFlight = undefined;
+            const pause = this.opts.pauseMs ?? 0;
+            if (pause > 0) setTimeout(send, pause);
+            else send();
+          }
+        }
+      });
+      child.stderr?.resume();
+      child.once("exit", () => resolve());
+      child.once("error", () => resolve());
+      send();
+    });
+  }
+}
+
+/** Writer acknowledgements per bucket, relative to an origin (e.g. the kill), for the throughput chart. */
+export function throughputBuckets(acks: readonly Ack[], origin: number, bucketMs: number, fromMs: number, toMs: number): { startMs: number; writes: number }[] {
+  const buckets: { startMs: number; writes: number }[] = [];
+  for (let s = fromMs; s < toMs; s += bucketMs) buckets.push({ startMs: s, writes: 0 });
+  for (const a of acks) {
+    const rel = a.at - origin;
+    if (rel < fromMs || rel >= toMs) continue;
+    const b = buckets[Math.floor((rel - fromMs) / bucketMs)];
+    if (b) b.writes++;
+  }
+  return buckets;
+}
