@@ -5,8 +5,13 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../infra/config/platform.js";
-import { runStackFile } from "./offline.js";
+import { evaluatePolicies } from "../policy/evaluate.js";
+import { readStackFile, runStackFile } from "./offline.js";
 import { type Violation, planDocument, planJson, planText } from "./plan-format.js";
+
+// Pulumi captures a stack trace for every resource it registers; mapping each through tsx's source maps costs more than
+// the whole mock run, and the plan never shows them.
+process.setSourceMapsEnabled(false);
 
 export const EXIT = { ok: 0, mandatoryViolation: 1, invalidConfig: 2, failure: 3 } as const;
 
@@ -43,7 +48,14 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.failure;
   }
 
-  const violations: Violation[] = [];
+  // The same rule functions `pulumi preview --policy-pack ./policy` runs, judged for the stack's environment.
+  const environment = String((readStackFile(configPath).config["authdb:platform"] as { environment?: unknown }).environment);
+  const violations: Violation[] = evaluatePolicies(run.resources, { environment }).map((v) => ({
+    policy: v.policy,
+    enforcement: v.enforcement,
+    urn: v.urn,
+    message: v.message,
+  }));
   const doc = planDocument(run, violations);
   if (values.json) writeFileSync(values.json, planJson(doc));
   if (!values.quiet) process.stdout.write(planText(run, violations));
