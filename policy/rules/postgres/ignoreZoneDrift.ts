@@ -1,8 +1,9 @@
 import { PROD_ONLY, T, obj, resourceRule, sameName, str } from "../../rule.js";
 
-/** H4: after a failover Azure reports the standby's zone as the primary's; a refresh + up would then replace the server. */
+/** The fields a failover swaps: Azure then reports the standby's zone as the primary's. */
 export const ZONE_FIELDS = ["availabilityZone", "highAvailability.standbyAvailabilityZone"] as const;
 
+/** H4: without ignoreChanges a refresh after a failover followed by `up` would plan a replace of the server. */
 export const ignoreZoneDrift = resourceRule({
   name: "postgres-ignore-zone-drift",
   description: "Servers with zone-redundant HA ignore changes to availabilityZone and highAvailability.standbyAvailabilityZone.",
