@@ -101,8 +101,9 @@ const REPLICA: readonly ServerRole[] = ["replica"];
  *   replication and the DR copy; auto-grow does not bound the cost either (facts row 3), so the budget alert matters on
  *   replicas as much as on the primary.
  * - replica lag: replicas only (the metric exists only there).
- * - CPU, memory, connections, failed connections, IOPS: the primary. On a replica their saturation shows up as lag
- *   (replay falls behind) or as down, both of which replicas alert on; this keeps the replica pack small and symptom-based.
+ * - CPU, memory, connections: every server (policy M1 asks them of every prod server). A read replica serves the read
+ *   traffic of plan §3.2; its saturation hurts readers before it shows up as lag, and max_connections is the same there.
+ * - failed connections, IOPS: the primary. On a replica IOPS saturation shows up as replication lag, which it alerts on.
  */
 const METRIC_CATALOGUE: readonly MetricSpec[] = [
   {
@@ -117,7 +118,7 @@ const METRIC_CATALOGUE: readonly MetricSpec[] = [
   },
   {
     key: "cpuPercent",
-    roles: PRIMARY,
+    roles: BOTH,
     suffix: "cpu-high",
     metricName: "cpu_percent",
     timeAggregation: "Average",
@@ -127,7 +128,7 @@ const METRIC_CATALOGUE: readonly MetricSpec[] = [
   },
   {
     key: "memoryPercent",
-    roles: PRIMARY,
+    roles: BOTH,
     suffix: "memory-high",
     metricName: "memory_percent",
     timeAggregation: "Average",
@@ -137,7 +138,7 @@ const METRIC_CATALOGUE: readonly MetricSpec[] = [
   },
   {
     key: "activeConnections",
-    roles: PRIMARY,
+    roles: BOTH,
     suffix: "connections-high",
     metricName: "active_connections",
     timeAggregation: "Maximum",

@@ -47,9 +47,9 @@ describe("alert pack per role (prod)", () => {
     );
   });
 
-  it("gives every replica down, storage, lag, response time and health — and none of the primary-only alerts", () => {
-    assert.deepEqual(replicaPack.map((a) => a.key), ["serverDown", "storagePercent", "replicaLagSeconds", "queryResponseTimeMs", "resourceHealth"]);
-    for (const key of ["cpuPercent", "memoryPercent", "activeConnections", "failedConnections", "diskIopsPercent"]) {
+  it("gives every replica down, CPU, memory, connections, storage, lag, response time and health — and none of the primary-only alerts", () => {
+    assert.deepEqual(replicaPack.map((a) => a.key), ["serverDown", "cpuPercent", "memoryPercent", "activeConnections", "storagePercent", "replicaLagSeconds", "queryResponseTimeMs", "resourceHealth"]);
+    for (const key of ["failedConnections", "diskIopsPercent"]) {
       assert.ok(!replicaPack.some((a) => a.key === key), `${key} is primary-only`);
     }
     assert.ok(!primaryPack.some((a) => a.key === "replicaLagSeconds"), "the primary has no replication-delay metric");
@@ -123,6 +123,9 @@ describe("alert pack per role (prod)", () => {
     });
     assert.deepEqual(route(replicaPack), {
       serverDown: "critical",
+      cpuPercent: "critical",
+      memoryPercent: "critical",
+      activeConnections: "critical",
       storagePercent: "warning",
       replicaLagSeconds: "critical",
       queryResponseTimeMs: "warning",
@@ -203,11 +206,11 @@ describe("config variations", () => {
     const primary = alertsFor("primary", alerts, 59).map((a) => a.key);
     const replica = alertsFor("replica", alerts, 59).map((a) => a.key);
     assert.ok(!primary.includes("cpuPercent") && primary.includes("memoryPercent"));
-    assert.deepEqual(replica, ["serverDown", "storagePercent"]);
+    assert.deepEqual(replica, ["serverDown", "memoryPercent", "activeConnections", "storagePercent"]);
   });
 
   it("exposes the role mapping the docs table is written from", () => {
-    assert.deepEqual(metricAlertKeysFor("replica"), ["serverDown", "storagePercent", "replicaLagSeconds"]);
+    assert.deepEqual(metricAlertKeysFor("replica"), ["serverDown", "cpuPercent", "memoryPercent", "activeConnections", "storagePercent", "replicaLagSeconds"]);
     assert.equal(metricAlertKeysFor("primary").length, 7);
   });
 });

@@ -184,6 +184,9 @@ describe("metric alerts per server by role", () => {
   };
   const REPLICA: Record<string, Row> = {
     is_db_alive: PRIMARY.is_db_alive!,
+    cpu_percent: PRIMARY.cpu_percent!,
+    memory_percent: PRIMARY.memory_percent!,
+    active_connections: PRIMARY.active_connections!,
     storage_percent: PRIMARY.storage_percent!,
     physical_replication_delay_in_seconds: row("physical_replication_delay_in_seconds", "Maximum", "GreaterThan", 5, a.replicaLagSeconds, CRITICAL),
   };
@@ -220,7 +223,7 @@ describe("metric alerts per server by role", () => {
 
   it("builds each rule as a global single-resource static-threshold alert in the PostgreSQL namespace, auto-resolving and tagged", () => {
     const all = ofType("MetricAlert");
-    assert.equal(all.length, 7 + 3 * platform.replicas.length);
+    assert.equal(all.length, 7 + 6 * platform.replicas.length);
     for (const r of all) {
       assert.equal(r.inputs.location, "global");
       assert.equal(r.inputs.enabled, true);

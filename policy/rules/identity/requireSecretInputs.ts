@@ -14,7 +14,9 @@ export const SECRET_BEARING_INPUTS: Readonly<Record<string, readonly string[]>> 
 };
 
 /** Container environments carry a credential only when a variable is named like one. */
-const CREDENTIAL_ENV = /^[A-Z0-9_]*(PASSWORD|SECRET|TOKEN)[A-Z0-9_]*=/i;
+// A credential variable's name ends in what it holds (POSTGRES_PASSWORD, JWT_SECRET, API_TOKEN); POSTGRES_PASSWORD_FILE
+// or SECRETS_DIR name a path to mounted secrets, which is the safe pattern.
+const CREDENTIAL_ENV = /^[A-Z0-9_]*(PASSWORD|PASSWD|SECRET|TOKEN)=/i;
 
 function carriesCredential(type: string, value: unknown): boolean {
   if (value === undefined || value === null) return false;
