@@ -87,6 +87,22 @@ describe("exit codes", () => {
     assert.match(r.stderr, /Nothing was registered/);
     assert.equal(r.stdout, "");
   });
+  const BROKEN: [string, (p: any) => void, RegExp][] = [
+    ["HA off", (p) => (p.server.highAvailability = { mode: "Disabled" }), /\[mandatory\] postgres-enable-zone-redundant-ha: \[H1\]/],
+    ["geo backup off", (p) => (p.server.backup.geoRedundant = false), /\[mandatory\] postgres-enable-geo-redundant-backup: \[B1\]/],
+    ["retention below the prod floor", (p) => (p.server.backup.retentionDays = 14), /\[mandatory\] postgres-configure-backup-retention: \[B2\]/],
+    ["purge protection off", (p) => (p.keyVault.purgeProtection = false), /\[mandatory\] keyvault-enable-purge-protection: \[K1\]/],
+    ["missing lock", (p) => (p.server.deleteLock = false), /\[mandatory\] postgres-require-deletion-protection: \[H3\]/],
+    ["a server without its down alert", (p) => (p.monitoring.alerts.serverDown.enabled = false), /\[mandatory\] monitoring-require-server-alerts: \[M1\]/],
+  ];
+  for (const [label, mutate, rule] of BROKEN) {
+    it(`exits 1 on a mandatory violation and names the rule: ${label}`, () => {
+      const r = plan("--stack", "prod", "--config", mutatedProd(`${label.replace(/\W+/g, "-")}.yaml`, mutate));
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stdout, rule);
+    });
+  }
+
   it("exits 3 on a missing stack file or a bad flag", () => {
     assert.equal(plan("--stack", "nosuch").status, 3);
     assert.equal(plan("--stack", "prod", "--frobnicate").status, 3);
