@@ -99,7 +99,7 @@ export function renderMarkdown(report: DrillReport, outcomes: readonly ScenarioO
   for (const o of outcomes) {
     if (o.notes.length === 0 && !o.chart) continue;
     out.push(`## ${o.results.map((r) => r.name).filter((v, i, a) => a.indexOf(v) === i).join(", ")}`, "");
-    for (const n of o.notes) out.push(`- ${n}`);
+    for (const n of o.notes) out.push(`- ${n.replace(/\s*\n\s*/g, " ")}`);
     if (o.chart) out.push("", `### ${o.chart.title}`, "", "```", asciiChart(o.chart.buckets, o.chart.bucketMs), "```");
     out.push("");
   }
