@@ -11,47 +11,9 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { azurePlan, executeAzurePlan, parseStackOutputs, renderAzurePlan } from "./azure.js";
 import { defaultOptions, parseScenarioList, SCENARIOS } from "./options.js";
+import { parseArgs } from "./cli-args.js";
 import { renderMarkdown, validateReport } from "./report.js";
 import { installSignalTeardown, runDrill } from "./run.js";
-
-interface CliArgs {
-  scenarios?: string;
-  json?: string;
-  markdown?: string;
-  quick: boolean;
-  target: "local" | "azure";
-  outputs?: string;
-  execute: boolean;
-}
-
-export function parseArgs(argv: readonly string[]): CliArgs {
-  const a: CliArgs = { quick: process.env.AUTHDB_DRILL_QUICK === "1", target: "local", execute: false };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const val = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${k} needs a value`);
-      return v;
-    };
-    switch (k) {
-      case "--scenarios": a.scenarios = val(); break;
-      case "--json": a.json = val(); break;
-      case "--markdown": a.markdown = val(); break;
-      case "--quick": a.quick = true; break;
-      case "--outputs": a.outputs = val(); break;
-      case "--execute": a.execute = true; break;
-      case "--target": {
-        const t = val();
-        if (t !== "local" && t !== "azure") throw new Error(`--target must be local or azure`);
-        a.target = t;
-        break;
-      }
-      default:
-        throw new Error(`unknown argument ${k}`);
-    }
-  }
-  return a;
-}
 
 function write(file: string, content: string): void {
   mkdirSync(dirname(file), { recursive: true });
