@@ -216,7 +216,13 @@ export async function failoverScenario(ws: Workspace, o: DrillOptions["failover"
   const primary = await ws.createPrimary({ name: "primary" });
   const replica = await ws.createReplica(primary, "replica");
   if (mode === "sync") await primary.setInstanceSetting("synchronous_standby_names", "replica");
-  const syncState = await primary.scalar("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'replica'");
+  // The walsender picks up the reloaded synchronous_standby_names on its next cycle: wait for it.
+  let syncState: unknown;
+  for (let i = 0; i < 100; i++) {
+    syncState = await primary.scalar("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'replica'");
+    if (mode !== "sync" || syncState === "sync") break;
+    await sleep(50);
+  }
   if (mode === "sync" && syncState !== "sync") throw new Error(`replica is ${String(syncState)}, expected sync`);
   await primary.query("CREATE TABLE drill_writes (seq bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
   const writer = new FailoverWriter(ws, { ports: [primary.port, replica.port], table: "drill_writes", retryDelayMs: 50 });
