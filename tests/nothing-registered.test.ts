@@ -11,6 +11,16 @@ const MISTAKES: Record<string, (p: any) => void> = {
   "invalid alert window": (p) => (p.monitoring.alerts.memoryPercent.window = "PT3M"),
   "plain-text password": (p) => (p.server.administratorPassword = "hunter2"),
   "bad rotation stamp": (p) => (p.passwords.rotation = "soon"),
+  "standby zone equals primary zone": (p) => (p.server.highAvailability.standbyZone = "1"),
+  "zone on the Korea South replica": (p) => (p.replicas[0].availabilityZone = "2"),
+  "six replicas": (p) => (p.replicas = Array.from({ length: 6 }, (_, i) => ({ name: `phonebill-auth-postgresql-prod-r${i}`, region: "koreacentral" }))),
+  "retention of 40 days": (p) => (p.server.backup.retentionDays = 40),
+  "subnet outside its VNet": (p) => (p.network.vnets[1].subnets.database.cidr = "10.2.2.0/24"),
+  "SSD v2 with HA in Korea Central": (p) => (p.server.storage = { type: "PremiumV2_LRS", sizeGB: 256, autoGrow: false, iops: 3000 }),
+  "plan's collation spelling": (p) => (p.database.collation = "ko_KR.UTF-8"),
+  "alert routed to no group": (p) => (p.monitoring.alerts.cpuPercent.actionGroup = "nobody"),
+  "threshold out of range": (p) => (p.monitoring.alerts.storagePercent.threshold = 180),
+  "misspelt key": (p) => (p.server.geoRedundantBackup = true),
 };
 
 describe("invalid config registers no resource", () => {
