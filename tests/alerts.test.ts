@@ -15,16 +15,10 @@ import {
   queryResponseTimeQuery,
 } from "../infra/alerts.js";
 import { LOG_ALERT_FREQUENCIES, LOG_ALERT_WINDOWS, METRIC_ALERT_FREQUENCIES, METRIC_ALERT_WINDOWS } from "../infra/config/azure-facts.js";
-import { type AzurePlatform, parsePlatform } from "../infra/config/platform.js";
 import { AZURE_RESERVED_CONNECTIONS, MAX_CONNECTIONS } from "../infra/parameters.js";
-import { readStackFile } from "../tools/offline.js";
+import { azurePlatform } from "./stack-platforms.js";
 
-function platformOf(stack: "prod" | "dev"): AzurePlatform {
-  const { config } = readStackFile(`Pulumi.${stack}.yaml`);
-  const platform = parsePlatform(config["authdb:platform"], { teamsWebhookUrl: "secret", kubeconfig: "secret" });
-  assert.equal(platform.kind, "azure");
-  return platform as AzurePlatform;
-}
+const platformOf = azurePlatform;
 
 const prod = platformOf("prod");
 const dev = platformOf("dev");

@@ -2,21 +2,16 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import type { AzurePlatform } from "../infra/config/platform.js";
-import { parsePlatform } from "../infra/config/platform.js";
 import { PRIMARY_IGNORED_DRIFT, PostgresServers, REPLICA_IGNORED_DRIFT, restartTrigger } from "../infra/database.js";
 import { DECLARED_PARAMETERS, parametersFor } from "../infra/parameters.js";
-import { type CapturedResource, type OfflineRun, readStackFile, runOffline } from "../tools/offline.js";
+import { type CapturedResource, type OfflineRun, runOffline } from "../tools/offline.js";
+import { azurePlatform } from "./stack-platforms.js";
 
 const SERVER = "azure-native:dbforpostgresql:Server";
 const CONFIGURATION = "azure-native:dbforpostgresql:Configuration";
 const RESTART = "command:local:Command";
 
-function platformOf(stack: "prod" | "dev"): AzurePlatform {
-  const p = parsePlatform(readStackFile(`Pulumi.${stack}.yaml`).config["authdb:platform"], { teamsWebhookUrl: "secret", kubeconfig: "secret" });
-  assert.equal(p.kind, "azure");
-  return p as AzurePlatform;
-}
+const platformOf = azurePlatform;
 
 /** Stands in for a region's network resources (delegated subnet, DNS link, peering). */
 class Prerequisite extends pulumi.CustomResource {

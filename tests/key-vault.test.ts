@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { parsePlatform, type AzurePlatform } from "../infra/config/platform.js";
 import {
   BUILT_IN_ROLES,
   KeyVault,
@@ -18,9 +17,10 @@ import {
   uuidV5,
 } from "../infra/key-vault.js";
 import { Passwords } from "../infra/passwords.js";
-import { MOCK_DEPLOYER, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION, MOCK_TENANT, type OfflineRun, readStackFile, runOffline } from "../tools/offline.js";
+import { MOCK_DEPLOYER, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION, MOCK_TENANT, type OfflineRun, runOffline } from "../tools/offline.js";
+import { azurePlatform } from "./stack-platforms.js";
 
-const platform = parsePlatform(readStackFile("Pulumi.prod.yaml").config["authdb:platform"], { teamsWebhookUrl: "secret", kubeconfig: "secret" }) as AzurePlatform;
+const platform = azurePlatform("prod");
 
 const RG = platform.resourceGroupName;
 const PE_SUBNET_ID = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Network/virtualNetworks/phonebill-vnet-prod/subnets/private-endpoint-subnet`;

@@ -5,7 +5,6 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { type AzurePlatform, parsePlatform } from "../infra/config/platform.js";
 import {
   BOOTSTRAP_SECRET_PROVIDER_CLASS_NAME,
   KubernetesPublishing,
@@ -17,7 +16,8 @@ import {
 } from "../infra/kubernetes.js";
 import type { PasswordRole } from "../infra/passwords.js";
 import { APPLICATION_LOGIN, MONITORING_LOGIN } from "../infra/types.js";
-import { type CapturedResource, MOCK_SECRET_MARKER, type OfflineRun, readStackFile, runOffline } from "../tools/offline.js";
+import { type CapturedResource, MOCK_SECRET_MARKER, type OfflineRun, runOffline } from "../tools/offline.js";
+import { azurePlatform } from "./stack-platforms.js";
 
 const SECRET_NAMES: Record<PasswordRole, string> = {
   administrator: "postgres-administrator-password",
@@ -28,14 +28,7 @@ const SQL = "-- bootstrap fixture\nSELECT 1;\n";
 const PRIMARY = "phonebill-auth-postgresql-prod.postgres.database.azure.com";
 const REPLICAS = ["phonebill-auth-postgresql-prod-krs.postgres.database.azure.com", "phonebill-auth-postgresql-prod-krc.postgres.database.azure.com"];
 
-function prodPlatform(): AzurePlatform {
-  const { config } = readStackFile("Pulumi.prod.yaml");
-  const platform = parsePlatform(config["authdb:platform"], { teamsWebhookUrl: "secret", kubeconfig: "secret" });
-  assert.equal(platform.kind, "azure");
-  return platform as AzurePlatform;
-}
-
-const platform = prodPlatform();
+const platform = azurePlatform("prod");
 const databaseCidrs = platform.network.vnets.map((v) => v.subnets.database.cidr);
 
 /** Stands in for the database and the vault secrets. */

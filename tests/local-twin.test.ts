@@ -4,7 +4,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { type LocalPlatform, parsePlatform } from "../infra/config/platform.js";
 import {
   ENTRYPOINT_SCRIPT,
   INIT_HOOK_SCRIPT,
@@ -18,16 +17,11 @@ import {
 } from "../infra/local-twin.js";
 import { parametersFor, selfManagedValue } from "../infra/parameters.js";
 import { PASSWORD_ROLES, type PasswordRole } from "../infra/passwords.js";
-import { type CapturedResource, MOCK_SECRET_MARKER, type OfflineRun, readStackFile, runOffline } from "../tools/offline.js";
+import { type CapturedResource, MOCK_SECRET_MARKER, type OfflineRun, runOffline } from "../tools/offline.js";
+import { localPlatform } from "./stack-platforms.js";
 
 const SQL = "-- bootstrap fixture\nSELECT 1;\n";
 
-function localPlatform(): LocalPlatform {
-  const { config } = readStackFile("Pulumi.local.yaml");
-  const platform = parsePlatform(config["authdb:platform"], { teamsWebhookUrl: "absent", kubeconfig: "absent" });
-  assert.equal(platform.kind, "local");
-  return platform as LocalPlatform;
-}
 const platform = localPlatform();
 
 let run: OfflineRun;

@@ -7,13 +7,12 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES_LOG_CATEGORIES } from "../infra/alerts.js";
-import { type AzurePlatform, parsePlatform } from "../infra/config/platform.js";
 import { Monitoring } from "../infra/monitoring.js";
 import type { ServerRef } from "../infra/types.js";
-import { type CapturedResource, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION, type OfflineRun, SECRET_PLACEHOLDER, readStackFile, runOffline } from "../tools/offline.js";
+import { type CapturedResource, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION, type OfflineRun, SECRET_PLACEHOLDER, runOffline } from "../tools/offline.js";
+import { azurePlatform } from "./stack-platforms.js";
 
-const { config } = readStackFile("Pulumi.prod.yaml");
-const platform = parsePlatform(config["authdb:platform"], { teamsWebhookUrl: "secret", kubeconfig: "secret" }) as AzurePlatform;
+const platform = azurePlatform("prod");
 const RG = platform.resourceGroupName;
 const KEY_VAULT_ID = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.KeyVault/vaults/${platform.keyVault.name}`;
 const WEBHOOK = `${MOCK_SECRET_MARKER}teams-webhook`;

@@ -5,13 +5,12 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { parsePlatform, type AzurePlatform } from "../infra/config/platform.js";
 import { KEY_VAULT_PRIVATE_DNS_ZONE, Network, POSTGRES_DELEGATION } from "../infra/network.js";
 import { databaseSubnetRules } from "../infra/nsg.js";
-import { type CapturedResource, type OfflineRun, readStackFile, runOffline } from "../tools/offline.js";
+import { type CapturedResource, type OfflineRun, runOffline } from "../tools/offline.js";
+import { azurePlatform } from "./stack-platforms.js";
 
-const stackFile = readStackFile("Pulumi.prod.yaml");
-const platform = parsePlatform(stackFile.config["authdb:platform"], { teamsWebhookUrl: "secret", kubeconfig: "secret" }) as AzurePlatform;
+const platform = azurePlatform("prod");
 
 let run: OfflineRun;
 let component: Network;

@@ -4,7 +4,6 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parsePlatform, type AzurePlatform } from "../infra/config/platform.js";
 import {
   AZURE_PLATFORM_ADDRESS,
   type EvaluationContext,
@@ -14,12 +13,9 @@ import {
   evaluateInbound,
   nsgRuleProblems,
 } from "../infra/nsg.js";
-import { readStackFile } from "../tools/offline.js";
+import { azurePlatform } from "./stack-platforms.js";
 
-const platform = parsePlatform(readStackFile("Pulumi.prod.yaml").config["authdb:platform"], {
-  teamsWebhookUrl: "secret",
-  kubeconfig: "secret",
-}) as AzurePlatform;
+const platform = azurePlatform("prod");
 
 const vnets = platform.network.vnets;
 const primary = vnets.find((v) => v.region === platform.location)!;

@@ -8,12 +8,12 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { parsePlatform, type AzurePlatform } from "../infra/config/platform.js";
 import { MIN_PASSWORD_LENGTH } from "../infra/config/rules.js";
 import { CONNECTION_STRING_SAFE_SPECIALS, PASSWORD_ROLES, type PasswordRole, Passwords } from "../infra/passwords.js";
-import { type CapturedResource, MOCK_SECRET_MARKER, readStackFile, runOffline } from "../tools/offline.js";
+import { type CapturedResource, MOCK_SECRET_MARKER, runOffline } from "../tools/offline.js";
+import { azurePlatform } from "./stack-platforms.js";
 
-const platform = parsePlatform(readStackFile("Pulumi.prod.yaml").config["authdb:platform"], { teamsWebhookUrl: "secret", kubeconfig: "secret" }) as AzurePlatform;
+const platform = azurePlatform("prod");
 
 interface Observed {
   readonly generators: CapturedResource[];
