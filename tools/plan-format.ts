@@ -1,12 +1,9 @@
 /** Turns an offline run into the readable tree and the JSON document of `npm run plan`. */
+import type { Violation as PolicyViolation } from "../policy/evaluate.js";
 import type { CapturedResource, OfflineRun } from "./offline.js";
 
-export interface Violation {
-  readonly policy: string;
-  readonly enforcement: "mandatory" | "advisory";
-  readonly urn: string;
-  readonly message: string;
-}
+/** A policy verdict as the plan reports it: the evaluator's violation, in the documented JSON shape. */
+export type Violation = Pick<PolicyViolation, "policy" | "enforcement" | "urn" | "message">;
 
 export interface PlanDocument {
   readonly project: string;
