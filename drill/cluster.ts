@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { parametersFor, selfManagedValue } from "../infra/parameters.js";
-import { childPids, isRoot, killPid, pgBin, pidAlive, run, runAsServer, SERVER_USER, sleep } from "./exec.js";
+import { childPids, isRoot, killPid, killTree, pgBin, pidAlive, run, runAsServer, SERVER_USER, sleep, waitGoneSync } from "./exec.js";
 
 export const HOST = "127.0.0.1";
 
@@ -437,26 +437,28 @@ export class Workspace {
     if (this.torn) return;
     this.torn = true;
     await Promise.all(this.clusters.map((c) => c.stop().catch(() => undefined)));
-    rmSync(this.dir, { recursive: true, force: true });
+    removeWorkspaceDir(this.dir);
     Workspace.live.delete(this);
   }
 
-  /** Synchronous last-resort teardown for process exit: SIGKILL every known pid and remove the directory. */
+  /** Synchronous last-resort teardown for process exit: SIGKILL every known pid with its descendants, then remove the directory. */
   teardownSync(): void {
+    const killed: number[] = [];
     for (const c of this.clusters) {
       const pids = new Set(c.pids);
       const pm = c.postmasterPid();
       if (pm !== undefined) pids.add(pm);
-      for (const p of pids) {
-        if (!pidAlive(p)) continue;
-        const kids = childPids(p);
-        killPid(p, "SIGKILL");
-        for (const k of kids) killPid(k, "SIGKILL");
-      }
+      for (const p of pids) if (pidAlive(p)) killed.push(...killTree(p));
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    waitGoneSync(killed);
+    removeWorkspaceDir(this.dir);
     Workspace.live.delete(this);
   }
+}
+
+/** Removes a workspace directory, retrying while a process that was just stopped still releases files in it. */
+function removeWorkspaceDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 }
 
 /** TLS-only client authentication: hostssl + SCRAM for TCP, every non-TLS TCP connection rejected. */

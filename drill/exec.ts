@@ -144,3 +144,35 @@ export function killPid(pid: number, signal: NodeJS.Signals = "SIGKILL"): void {
     /* already gone */
   }
 }
+
+/** Every descendant of a pid, collected before anything is killed (a killed parent's children are re-parented). */
+export function descendantPids(pid: number): number[] {
+  const out: number[] = [];
+  const pending = [pid];
+  while (pending.length > 0) {
+    for (const child of childPids(pending.pop() as number)) {
+      out.push(child);
+      pending.push(child);
+    }
+  }
+  return out;
+}
+
+/**
+ * SIGKILLs a process and all its descendants — `runuser` wrappers, `pg_ctl`'s daemonized postmaster, pg_basebackup —
+ * and returns every pid it signalled.
+ */
+export function killTree(pid: number): number[] {
+  const pids = [pid, ...descendantPids(pid)];
+  for (const p of pids) killPid(p, "SIGKILL");
+  return pids;
+}
+
+/**
+ * Blocks until none of the pids is alive, at most `timeoutMs`. SIGKILL is delivered asynchronously, and a dying process
+ * can still write into a directory that is being removed. For synchronous exit paths only.
+ */
+export function waitGoneSync(pids: readonly number[], timeoutMs = 5_000): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; pids.some(pidAlive) && waited < timeoutMs; waited += 20) Atomics.wait(pause, 0, 0, 20);
+}

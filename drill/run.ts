@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Workspace } from "./cluster.js";
-import { liveChildren, pgBin } from "./exec.js";
+import { killTree, liveChildren, pgBin, waitGoneSync } from "./exec.js";
 import type { DrillOptions, ScenarioName } from "./options.js";
 import type { DrillReport, ScenarioOutcome } from "./report.js";
 import { archiveScenario, backupScenario, connectScenario, failoverScenario, lagScenario, loadScenario, pitrScenario } from "./scenarios.js";
@@ -80,13 +80,9 @@ export async function runDrill(o: DrillOptions, log: (s: string) => void = () =>
 
 /** Last-resort teardown on signals and exit: SIGKILL every postmaster (and children) and child process we started, remove every workspace. */
 export function emergencyTeardown(): void {
-  for (const c of liveChildren()) {
-    try {
-      c.kill("SIGKILL");
-    } catch {
-      /* gone */
-    }
-  }
+  // Children run through runuser: killing only the wrapper would leave the real program writing into the workspace.
+  const killed = [...liveChildren()].flatMap((c) => (c.pid !== undefined ? killTree(c.pid) : []));
+  waitGoneSync(killed);
   for (const ws of [...Workspace.live]) ws.teardownSync();
 }
 
