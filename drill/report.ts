@@ -92,7 +92,7 @@ export function renderMarkdown(report: DrillReport, outcomes: readonly ScenarioO
     if (names.length === 0) out.push(`| ${s.name} | ${s.passed ? "✅" : "❌"} | — | — | — |`);
     names.forEach((m, i) => {
       const t = s.targets[m];
-      out.push(`| ${i === 0 ? s.name : ""} | ${i === 0 ? (s.passed ? "✅" : "❌") : ""} | ${m} | ${fmt(s.metrics[m] as MetricValue)} | ${t === undefined ? "" : fmt(t)} |`);
+      out.push(`| ${i === 0 ? s.name : ""} | ${i === 0 ? (s.passed ? "✅" : "❌") : ""} | ${m} | ${fmt(s.metrics[m])} | ${t === undefined ? "" : fmt(t)} |`);
     });
   }
   out.push("");

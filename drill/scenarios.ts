@@ -45,7 +45,7 @@ export async function pgbenchRun(ws: Workspace, c: Cluster, clients: number, sec
     }
   }
   latencies.sort((a, b) => a - b);
-  const p95 = latencies.length ? (latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.95) - 1)] as number) : NaN;
+  const p95 = latencies.length ? (latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.95) - 1)]) : NaN;
   if (!Number.isFinite(tps) || !Number.isFinite(avg)) throw new Error(`cannot parse pgbench output:\n${r.stdout}\n${r.stderr}`);
   return { tps, avgLatencyMs: avg, p95LatencyMs: p95, transactions: processed, failed };
 }

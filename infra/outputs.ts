@@ -71,7 +71,7 @@ export function contractViolations(outputs: Record<string, unknown>, secretOutpu
           ? typeof v === "number"
           : spec.type === "string-list"
             ? Array.isArray(v) && v.every((x) => typeof x === "string")
-            : v !== null && typeof v === "object" && !Array.isArray(v) && Object.values(v as object).every((x) => typeof x === "string");
+            : v !== null && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string");
     if (!ok) problems.push(`${name}: ${JSON.stringify(v)} is not a ${spec.type}`);
   }
   for (const name of Object.keys(outputs)) {

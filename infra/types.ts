@@ -27,3 +27,7 @@ export interface RoleLogins {
 /** The plan's in-database roles; the administrator login comes from the platform config. */
 export const APPLICATION_LOGIN = "phonebill_auth_user";
 export const MONITORING_LOGIN = "phonebill_monitor";
+
+/** The roles with a generated password. */
+export type PasswordRole = "administrator" | "application" | "monitoring";
+export const PASSWORD_ROLES: readonly PasswordRole[] = ["administrator", "application", "monitoring"];

@@ -11,10 +11,31 @@
  * - enforcement follows `options.environment` (`enforcementIn`), as `--policy-pack-config policy/config/nonprod.json` does.
  */
 import type { PolicyResource, PolicyResourceOptions, ResourceValidationArgs, Severity, StackValidationArgs } from "@pulumi/policy";
-import type { CapturedResource } from "../tools/offline.js";
 import { ALL_POLICIES, enforcementIn } from "./pack.js";
 import { type AuthdbPolicy, isStackPolicy } from "./rule.js";
 import { SECRET_INPUTS_KEY } from "./rules/identity/requireSecretInputs.js";
+
+/**
+ * What the evaluator needs of a registered resource: the registration as the engine saw it, with the inputs' secret
+ * values revealed (as CrossGuard reveals them) and the names of the inputs that were secret. The plan tooling's captured
+ * resources have this shape; the evaluator does not depend on how they were captured.
+ */
+export interface RegisteredResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string | null;
+  readonly dependsOn: readonly string[];
+  readonly protect: boolean;
+  readonly ignoreChanges: readonly string[];
+  readonly deleteBeforeReplace: boolean;
+  /** Provider reference `<urn>::<id>`, when the resource has an explicit provider. */
+  readonly provider: string | null;
+  /** Inputs as registered, secret values revealed. */
+  readonly rawInputs: Record<string, unknown>;
+  /** Top-level input names whose value is (or contains) a secret. */
+  readonly secretInputs: readonly string[];
+}
 
 export interface Violation {
   readonly policy: string;
@@ -46,7 +67,7 @@ function pulumiTypeOf(resourceClass: unknown): string | undefined {
   return typeof t === "string" ? t : undefined;
 }
 
-function optionsOf(r: CapturedResource): PolicyResourceOptions {
+function optionsOf(r: RegisteredResource): PolicyResourceOptions {
   return {
     protect: r.protect,
     ignoreChanges: [...r.ignoreChanges],
@@ -58,7 +79,7 @@ function optionsOf(r: CapturedResource): PolicyResourceOptions {
   };
 }
 
-function providerOf(r: CapturedResource): ResourceValidationArgs["provider"] {
+function providerOf(r: RegisteredResource): ResourceValidationArgs["provider"] {
   if (!r.provider) return undefined;
   // Provider references are "<urn>::<id>"; the URN's last segment is the provider's name, the one before its type.
   const urn = r.provider.replace(/::[^:]*$/, "");
@@ -67,7 +88,7 @@ function providerOf(r: CapturedResource): ResourceValidationArgs["provider"] {
 }
 
 /** PolicyResource objects with parent and dependencies linked as objects, as CrossGuard does for stack policies. */
-function policyResources(resources: readonly CapturedResource[]): PolicyResource[] {
+function policyResources(resources: readonly RegisteredResource[]): PolicyResource[] {
   const byUrn = new Map<string, PolicyResource & { [SECRET_INPUTS_KEY]: readonly string[] }>();
   for (const r of resources) {
     const provider = providerOf(r);
@@ -101,7 +122,7 @@ function settle(result: unknown, policy: string): void {
 }
 
 /** Runs every policy over the captured resources and returns the violations, mandatory first, then by policy, URN, message. */
-export function evaluatePolicies(resources: readonly CapturedResource[], options: EvaluateOptions): Violation[] {
+export function evaluatePolicies(resources: readonly RegisteredResource[], options: EvaluateOptions): Violation[] {
   const policies = options.policies ?? ALL_POLICIES;
   const violations: Violation[] = [];
   const stackResources = policyResources(resources);
@@ -137,8 +158,8 @@ export function evaluatePolicies(resources: readonly CapturedResource[], options
           opts: r.opts,
           ...(provider ? { provider } : {}),
           stackTags: new Map(),
-          isType: r.isType,
-          asType: r.asType as unknown as ResourceValidationArgs["asType"],
+          isType: (cls) => r.isType(cls),
+          asType: ((cls: never) => r.asType(cls)) as unknown as ResourceValidationArgs["asType"],
           getConfig,
           notApplicable,
         };

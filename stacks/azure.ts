@@ -2,16 +2,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization/index.js";
 import * as resources from "@pulumi/azure-native/resources/index.js";
-import { readBootstrapSql } from "../infra/bootstrap-sql.js";
+import { readBootstrapSql } from "../infra/bootstrap.js";
 import type { AzurePlatform } from "../infra/config/platform.js";
 import type { PlatformSecrets } from "../infra/config/load.js";
-import { PostgresServers } from "../infra/database.js";
-import { KeyVault } from "../infra/key-vault.js";
-import { KubernetesPublishing } from "../infra/kubernetes.js";
-import { Monitoring } from "../infra/monitoring.js";
-import { Network } from "../infra/network.js";
+import { PostgresServers } from "../infra/database/servers.js";
+import { KeyVault } from "../infra/secrets/key-vault.js";
+import { KubernetesPublishing } from "../infra/kubernetes/publishing.js";
+import { Monitoring } from "../infra/monitoring/monitoring.js";
+import { Network } from "../infra/network/network.js";
 import { type ContractOutputs, jdbcUrl } from "../infra/outputs.js";
-import { Passwords } from "../infra/passwords.js";
+import { Passwords } from "../infra/secrets/passwords.js";
 import { APPLICATION_LOGIN, MONITORING_LOGIN, type RoleLogins } from "../infra/types.js";
 
 const POSTGRES_PORT = 5432;

@@ -1,11 +1,11 @@
 /** The local Docker twin composition (stack local): same database, parameters, roles and output contract as Azure. */
 import * as pulumi from "@pulumi/pulumi";
-import { readBootstrapSql } from "../infra/bootstrap-sql.js";
+import { readBootstrapSql } from "../infra/bootstrap.js";
 import type { LocalPlatform } from "../infra/config/platform.js";
 import type { PlatformSecrets } from "../infra/config/load.js";
-import { LocalTwin } from "../infra/local-twin.js";
+import { LocalTwin } from "../infra/local-twin/twin.js";
 import { type ContractOutputs, jdbcUrl } from "../infra/outputs.js";
-import { Passwords } from "../infra/passwords.js";
+import { Passwords } from "../infra/secrets/passwords.js";
 import { APPLICATION_LOGIN, MONITORING_LOGIN } from "../infra/types.js";
 
 export function localStack(platform: LocalPlatform, _secrets: PlatformSecrets): ContractOutputs {

@@ -4,7 +4,13 @@
  * behind `npm run plan` and the mock-based tests.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type {
+  RegisterResourceOutputsRequest,
+  RegisterResourceRequest,
+  RegisterResourceResponse,
+} from "@pulumi/pulumi/proto/resource_pb.js";
 import { readFileSync } from "node:fs";
+import type { RegisteredResource } from "../policy/evaluate.js";
 import { parse as parseYaml } from "yaml";
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -21,8 +27,8 @@ export const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 export const MOCK_TENANT = "11111111-1111-1111-1111-111111111111";
 export const MOCK_DEPLOYER = "22222222-2222-2222-2222-222222222222";
 
-/** A resource as the mock monitor saw its registration. */
-export interface CapturedResource {
+/** A resource as the mock monitor saw its registration (a superset of what the policy evaluator needs). */
+export interface CapturedResource extends RegisteredResource {
   readonly urn: string;
   readonly type: string;
   readonly name: string;
@@ -59,7 +65,7 @@ export function readStackFile(path: string): { config: Record<string, unknown>; 
   const config: Record<string, unknown> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(doc?.config ?? {})) {
-    if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+    if (value !== null && typeof value === "object" && "secure" in (value)) {
       // Ciphertext cannot be decrypted offline; the plan needs only to know the key is a secret.
       config[key] = `${MOCK_SECRET_MARKER}${key}`;
       secretKeys.push(key);
@@ -89,7 +95,7 @@ const ARM_PROVIDER_PATHS: Record<string, string> = {
 function azureName(type: string, logicalName: string, inputs: Record<string, unknown>): string {
   const typeName = type.split(":").pop() ?? "";
   const key = `${typeName.charAt(0).toLowerCase()}${typeName.slice(1)}Name`;
-  return typeof inputs[key] === "string" ? (inputs[key] as string) : logicalName;
+  return typeof inputs[key] === "string" ? (inputs[key]) : logicalName;
 }
 
 function armId(type: string, name: string, inputs: Record<string, unknown>): string {
@@ -103,7 +109,10 @@ function armId(type: string, name: string, inputs: Record<string, unknown>): str
   return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/${provider}/${own}`;
 }
 
-function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+/** Registered inputs as the mocks see them: plain JSON of whatever shape each resource type takes. */
+type MockInputs = Record<string, unknown> & { serverName?: string; vaultName?: string; properties?: Record<string, unknown>; name?: unknown };
+
+function mockState(type: string, name: string, inputs: MockInputs): Record<string, unknown> {
   const base = { ...inputs, name: type.startsWith("azure-native:") ? azureName(type, name, inputs) : (inputs.name ?? name) };
   switch (type) {
     case "random:index/randomPassword:RandomPassword":
@@ -121,10 +130,11 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
 
 const mocks: pulumi.runtime.Mocks = {
   newResource(args) {
-    if (!args.custom) return { id: undefined, state: args.inputs };
-    if (args.type === "random:index/randomPassword:RandomPassword") return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
-    const id = args.type.startsWith("azure-native:") ? armId(args.type, args.name, args.inputs) : `${args.name}-id`;
-    return { id, state: mockState(args.type, args.name, args.inputs) };
+    const inputs = args.inputs as MockInputs;
+    if (!args.custom) return { id: undefined, state: inputs };
+    if (args.type === "random:index/randomPassword:RandomPassword") return { id: `${args.name}-id`, state: mockState(args.type, args.name, inputs) };
+    const id = args.type.startsWith("azure-native:") ? armId(args.type, args.name, inputs) : `${args.name}-id`;
+    return { id, state: mockState(args.type, args.name, inputs) };
   },
   call(args) {
     if (args.token === "azure-native:authorization:getClientConfig") {
@@ -160,6 +170,12 @@ function decode(v: unknown, reveal: boolean): unknown {
 
 // ---------------------------------------------------------------------------------------------------------------------
 
+/** The two calls of the mock resource monitor the capture wraps (the SDK's monitor is untyped at runtime). */
+interface PatchableMonitor {
+  registerResource(req: RegisterResourceRequest, callback: (err: unknown, resp: RegisterResourceResponse | undefined) => void): unknown;
+  registerResourceOutputs(req: RegisterResourceOutputsRequest, callback: (err: unknown, resp: unknown) => void): unknown;
+}
+
 export interface OfflineOptions {
   readonly project?: string;
   readonly stack: string;
@@ -187,12 +203,12 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
   const captured = new Map<string, CapturedResource>();
   let stackOutputs: Record<string, unknown> = {};
   let stackUrn: string | undefined;
-  const monitor = pulumi.runtime.getMonitor() as any;
+  const monitor = pulumi.runtime.getMonitor() as unknown as PatchableMonitor;
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) =>
-    register(req, (err: unknown, resp: any) => {
+  monitor.registerResource = (req, callback) =>
+    register(req, (err, resp) => {
       if (!err && resp) {
-        const urn: string = resp.getUrn();
+        const urn = resp.getUrn();
         const raw = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
         if (req.getType() === "pulumi:pulumi:Stack") stackUrn = urn;
         const resource: CapturedResource = {
@@ -218,8 +234,8 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
       callback(err, resp);
     });
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
-  monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp: any) => void) => {
-    if (req.getUrn() === stackUrn) stackOutputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+  monitor.registerResourceOutputs = (req, callback) => {
+    if (req.getUrn() === stackUrn) stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
     return registerOutputs(req, callback);
   };
 

@@ -46,6 +46,11 @@ export function planJson(doc: PlanDocument): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
+/*
+ * describe() reads the inputs of two dozen resource types as the monitor recorded them (plain JSON). Typing each shape
+ * would restate the SDK's input types for a one-line summary, so the unsafe-any rules are off for this block only.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument */
 type Inputs = Record<string, any>;
 
 const join = (parts: (string | undefined | false)[]) => parts.filter(Boolean).join(", ");
@@ -122,6 +127,8 @@ export function describe(r: CapturedResource): string {
       return "";
   }
 }
+
+/* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument */
 
 const ALERT_TYPES = new Set(["azure-native:monitor:MetricAlert", "azure-native:monitor:ScheduledQueryRule", "azure-native:monitor:ActivityLogAlert"]);
 

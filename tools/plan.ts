@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../infra/config/platform.js";
 import { evaluatePolicies } from "../policy/evaluate.js";
-import { readStackFile, runStackFile } from "./offline.js";
+import { runStackFile } from "./offline.js";
 import { type Violation, planDocument, planJson, planText } from "./plan-format.js";
 
 // Pulumi captures a stack trace for every resource it registers; mapping each through tsx's source maps costs more than
@@ -48,8 +48,9 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.failure;
   }
 
-  // The same rule functions `pulumi preview --policy-pack ./policy` runs, judged for the stack's environment.
-  const environment = String((readStackFile(configPath).config["authdb:platform"] as { environment?: unknown }).environment);
+  // The same rule functions `pulumi preview --policy-pack ./policy` runs, judged for the stack's environment (an output
+  // of every stack, see infra/outputs.ts).
+  const environment = String(run.outputs.environment);
   const violations: Violation[] = evaluatePolicies(run.resources, { environment }).map((v) => ({
     policy: v.policy,
     enforcement: v.enforcement,

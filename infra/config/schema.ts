@@ -229,17 +229,16 @@ function buildSchemas(strict: boolean) {
 const strictSchemas = buildSchemas(true);
 export const platformSchema = strictSchemas.platformSchema;
 export const lenientPlatformSchema = buildSchemas(false).platformSchema;
-const { azurePlatformSchema, localPlatformSchema, vnetSchema, replicaSchema, alertsSchema, actionGroupSchema, storageSchema, skuSchema, kubernetesSchema } = strictSchemas;
+type Schemas = typeof strictSchemas;
 
-
-export type AzurePlatformInput = z.infer<typeof azurePlatformSchema>;
-export type LocalPlatformInput = z.infer<typeof localPlatformSchema>;
+export type AzurePlatformInput = z.infer<Schemas["azurePlatformSchema"]>;
+export type LocalPlatformInput = z.infer<Schemas["localPlatformSchema"]>;
 export type PlatformInput = z.infer<typeof platformSchema>;
-export type ReplicaInput = z.infer<typeof replicaSchema>;
-export type VnetInput = z.infer<typeof vnetSchema>;
-export type AlertsInput = z.infer<typeof alertsSchema>;
-export type ActionGroupInput = z.infer<typeof actionGroupSchema>;
-export type StorageInput = z.infer<typeof storageSchema>;
-export type SkuInput = z.infer<typeof skuSchema>;
-export type KubernetesInput = z.infer<typeof kubernetesSchema>;
-export type PasswordsInput = z.infer<typeof strictSchemas.passwordsSchema>;
+export type ReplicaInput = z.infer<Schemas["replicaSchema"]>;
+export type VnetInput = z.infer<Schemas["vnetSchema"]>;
+export type AlertsInput = z.infer<Schemas["alertsSchema"]>;
+export type ActionGroupInput = z.infer<Schemas["actionGroupSchema"]>;
+export type StorageInput = z.infer<Schemas["storageSchema"]>;
+export type SkuInput = z.infer<Schemas["skuSchema"]>;
+export type KubernetesInput = z.infer<Schemas["kubernetesSchema"]>;
+export type PasswordsInput = z.infer<Schemas["passwordsSchema"]>;

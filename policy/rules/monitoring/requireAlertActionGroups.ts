@@ -19,7 +19,7 @@ const RECEIVER_LISTS = [
 
 /** Action-group ids an alert notifies, whatever the alert kind's shape. */
 function actionGroupIds(alert: PolicyResource): string[] {
-  const a = alert.props.actions;
+  const a: unknown = alert.props.actions;
   const ids =
     alert.type === T.metricAlert
       ? arr(a).map((x) => obj(x).actionGroupId)

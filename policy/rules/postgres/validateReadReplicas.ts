@@ -32,7 +32,7 @@ export const validateReadReplicas = stackRule({
       const where = `replica ${replica.serverName}`;
       if (!sameName(r.createMode, "Replica")) report(`${where} sets sourceServerResourceId without createMode=Replica`, replica.resource.urn);
       for (const arg of FORBIDDEN_REPLICA_ARGS) {
-        const value = r[arg];
+        const value: unknown = r[arg];
         const harmless = arg === "highAvailability" && sameName(obj(value).mode, "Disabled");
         if (value !== undefined && !harmless) report(`${where} passes ${arg}, which replicas cannot have`, replica.resource.urn);
       }

@@ -1,0 +1,322 @@
+/**
+ * The alert catalogue: which alerts each server role gets, on which metric or log, with which operator, threshold,
+ * window, severity and action group. Pure data derived from the platform config, so the whole pack is testable without
+ * Pulumi and the Monitoring component only turns definitions into resources.
+ *
+ * Thresholds, windows, frequencies, severities and groups come from config (validated in config/rules.ts against
+ * Azure's allowed values); what is fixed here is the mapping of each plan item (seed 004 §6.1, §8.2) onto an Azure
+ * signal, which no external catalogue defines (policy-catalogue M1, M2).
+ */
+import { durationMinutes } from "../config/azure-facts.js";
+import type { AzurePlatform } from "../config/platform.js";
+import type { ServerRole } from "../types.js";
+
+export type AlertsConfig = AzurePlatform["monitoring"]["alerts"];
+
+export const POSTGRES_METRIC_NAMESPACE = "Microsoft.DBforPostgreSQL/flexibleServers";
+/** Activity-log and Resource Health events spell the type in lower case. */
+export const POSTGRES_RESOURCE_TYPE = "microsoft.dbforpostgresql/flexibleservers";
+/** Resource-specific table of the PostgreSQLFlexQueryStoreRuntime category (diagnostic setting in Dedicated mode). */
+export const QUERY_STORE_RUNTIME_TABLE = "PGSQLQueryStoreRuntime";
+
+export type MetricAlertKey =
+  | "serverDown"
+  | "cpuPercent"
+  | "memoryPercent"
+  | "activeConnections"
+  | "storagePercent"
+  | "failedConnections"
+  | "diskIopsPercent"
+  | "replicaLagSeconds";
+
+export type MetricOperator = "GreaterThan" | "LessThan";
+export type MetricAggregation = "Average" | "Maximum" | "Total";
+
+interface Routed {
+  /** Short, stable suffix of the Azure rule name and the Pulumi resource name: `<server>-<suffix>`. */
+  readonly suffix: string;
+  readonly description: string;
+  /** Key of platform.monitoring.actionGroups. */
+  readonly actionGroup: string;
+  /** The install-plan item (seed 004) or resolution (facts file) the alert implements. */
+  readonly planItem: string;
+}
+
+export interface MetricAlertDefinition extends Routed {
+  readonly kind: "metric";
+  readonly key: MetricAlertKey;
+  readonly metricName: string;
+  readonly metricNamespace: string;
+  readonly timeAggregation: MetricAggregation;
+  readonly operator: MetricOperator;
+  readonly threshold: number;
+  readonly windowSize: string;
+  readonly evaluationFrequency: string;
+  readonly severity: number;
+}
+
+export interface LogAlertDefinition extends Routed {
+  readonly kind: "log";
+  readonly key: "queryResponseTimeMs";
+  readonly table: typeof QUERY_STORE_RUNTIME_TABLE;
+  /** Column the query computes and the rule compares (call-weighted mean execution time per window, in ms). */
+  readonly measureColumn: string;
+  readonly timeAggregation: "Maximum";
+  readonly operator: "GreaterThan";
+  readonly threshold: number;
+  readonly windowSize: string;
+  readonly evaluationFrequency: string;
+  readonly severity: number;
+}
+
+export interface ActivityLogAlertDefinition extends Routed {
+  readonly kind: "activityLog";
+  readonly key: "resourceHealth";
+  readonly category: "ResourceHealth";
+  readonly resourceType: typeof POSTGRES_RESOURCE_TYPE;
+  /** Resource Health states that notify: losses (failover, outage, degradation) and the recovery back to Available. */
+  readonly healthStatuses: readonly string[];
+}
+
+export type AlertDefinition = MetricAlertDefinition | LogAlertDefinition | ActivityLogAlertDefinition;
+
+interface MetricSpec {
+  readonly key: MetricAlertKey;
+  readonly roles: readonly ServerRole[];
+  readonly suffix: string;
+  readonly metricName: string;
+  readonly timeAggregation: MetricAggregation;
+  readonly operator: MetricOperator;
+  readonly planItem: string;
+  readonly describe: (threshold: number, window: string) => string;
+}
+
+const BOTH: readonly ServerRole[] = ["primary", "replica"];
+const PRIMARY: readonly ServerRole[] = ["primary"];
+const REPLICA: readonly ServerRole[] = ["replica"];
+
+/**
+ * Metric alerts, in the order the pack is shown. Role choices:
+ * - down, storage: every server. A replica whose disk fills goes read-only and stops replaying WAL, which breaks
+ *   replication and the DR copy; auto-grow does not bound the cost either (facts row 3), so the budget alert matters on
+ *   replicas as much as on the primary.
+ * - replica lag: replicas only (the metric exists only there).
+ * - CPU, memory, connections: every server (policy M1 asks them of every prod server). A read replica serves the read
+ *   traffic of plan §3.2; its saturation hurts readers before it shows up as lag, and max_connections is the same there.
+ * - failed connections, IOPS: the primary. On a replica IOPS saturation shows up as replication lag, which it alerts on.
+ */
+const METRIC_CATALOGUE: readonly MetricSpec[] = [
+  {
+    key: "serverDown",
+    roles: BOTH,
+    suffix: "down",
+    metricName: "is_db_alive",
+    timeAggregation: "Maximum",
+    operator: "LessThan",
+    planItem: "§8.2.2 서버_다운: availability < 100 % for 1 min",
+    describe: (_t, w) => `Server down: is_db_alive stayed below 1 for ${w}`,
+  },
+  {
+    key: "cpuPercent",
+    roles: BOTH,
+    suffix: "cpu-high",
+    metricName: "cpu_percent",
+    timeAggregation: "Average",
+    operator: "GreaterThan",
+    planItem: "§8.2.2 CPU_과부하: > 90 % for 5 min",
+    describe: (t, w) => `CPU above ${t} % on average over ${w}`,
+  },
+  {
+    key: "memoryPercent",
+    roles: BOTH,
+    suffix: "memory-high",
+    metricName: "memory_percent",
+    timeAggregation: "Average",
+    operator: "GreaterThan",
+    planItem: "§8.2.2 메모리_부족: > 95 % for 3 min (nearest Azure window, facts row 9)",
+    describe: (t, w) => `Memory above ${t} % on average over ${w}`,
+  },
+  {
+    key: "activeConnections",
+    roles: BOTH,
+    suffix: "connections-high",
+    metricName: "active_connections",
+    timeAggregation: "Maximum",
+    operator: "GreaterThan",
+    planItem: "§8.2.2 연결_한계: > 85 for 2 min, re-derived from max_connections minus reserved slots (facts row 8)",
+    describe: (t, w) => `More than ${t} active connections (share of the usable slots) within ${w}`,
+  },
+  {
+    key: "storagePercent",
+    roles: BOTH,
+    suffix: "storage-high",
+    metricName: "storage_percent",
+    timeAggregation: "Average",
+    operator: "GreaterThan",
+    planItem: "§8.2 Warning 스토리지_사용량: > 80 % for 30 min; auto-grow budget (facts row 3)",
+    describe: (t, w) => `Storage above ${t} % on average over ${w}`,
+  },
+  {
+    key: "failedConnections",
+    roles: PRIMARY,
+    suffix: "failed-connections",
+    metricName: "connections_failed",
+    timeAggregation: "Total",
+    operator: "GreaterThan",
+    planItem: "Issue 5 (failed connections); §6.2 availability",
+    describe: (t, w) => `More than ${t} failed connections within ${w}`,
+  },
+  {
+    key: "diskIopsPercent",
+    roles: PRIMARY,
+    suffix: "disk-iops-high",
+    metricName: "disk_iops_consumed_percentage",
+    timeAggregation: "Average",
+    operator: "GreaterThan",
+    planItem: "§6.2.1 디스크_IOPS (P30 instead of provisioned IOPS, facts row 1)",
+    describe: (t, w) => `Disk IOPS above ${t} % of the provisioned tier on average over ${w}`,
+  },
+  {
+    key: "replicaLagSeconds",
+    roles: REPLICA,
+    suffix: "replica-lag",
+    metricName: "physical_replication_delay_in_seconds",
+    timeAggregation: "Maximum",
+    operator: "GreaterThan",
+    planItem: "§5 복제_지연 < 5 s (replica metric, facts: physical_replication_delay_in_seconds)",
+    describe: (t, w) => `Replication lag above ${t} s within ${w}`,
+  },
+];
+
+/** The metric-alert keys a role gets when every alert is enabled (the catalogue's role mapping, for docs and tests). */
+export function metricAlertKeysFor(role: ServerRole): MetricAlertKey[] {
+  return METRIC_CATALOGUE.filter((s) => s.roles.includes(role)).map((s) => s.key);
+}
+
+function metricThreshold(key: MetricAlertKey, alerts: AlertsConfig, activeConnectionsThreshold: number): number {
+  switch (key) {
+    case "serverDown":
+      return 1;
+    case "activeConnections":
+      return activeConnectionsThreshold;
+    default:
+      return alerts[key].threshold;
+  }
+}
+
+/**
+ * The alert pack of one server: its enabled metric alerts, the Query Store response-time log alert and the Resource
+ * Health alert. Disabled alerts are left out (not created disabled): config validation checks receivers only for
+ * enabled alerts, so a disabled one may name a group that does not exist.
+ */
+export function alertsFor(role: ServerRole, alerts: AlertsConfig, activeConnectionsThreshold: number): AlertDefinition[] {
+  const out: AlertDefinition[] = [];
+  for (const spec of METRIC_CATALOGUE) {
+    const cfg = alerts[spec.key];
+    if (!spec.roles.includes(role) || !cfg.enabled) continue;
+    const threshold = metricThreshold(spec.key, alerts, activeConnectionsThreshold);
+    out.push({
+      kind: "metric",
+      key: spec.key,
+      suffix: spec.suffix,
+      description: spec.describe(threshold, cfg.window),
+      metricName: spec.metricName,
+      metricNamespace: POSTGRES_METRIC_NAMESPACE,
+      timeAggregation: spec.timeAggregation,
+      operator: spec.operator,
+      threshold,
+      windowSize: cfg.window,
+      evaluationFrequency: cfg.frequency,
+      severity: cfg.severity,
+      actionGroup: cfg.actionGroup,
+      planItem: spec.planItem,
+    });
+  }
+  const q = alerts.queryResponseTimeMs;
+  if (q.enabled) {
+    out.push({
+      kind: "log",
+      key: "queryResponseTimeMs",
+      suffix: "query-time-high",
+      description: `Average query execution time (Query Store, weighted by calls) above ${q.threshold} ms over ${q.window}`,
+      table: QUERY_STORE_RUNTIME_TABLE,
+      measureColumn: "AvgExecDurationMs",
+      timeAggregation: "Maximum",
+      operator: "GreaterThan",
+      threshold: q.threshold,
+      windowSize: q.window,
+      evaluationFrequency: q.frequency,
+      severity: q.severity,
+      actionGroup: q.actionGroup,
+      planItem: "§8.2 Warning 성능_저하: average response time > 200 ms for 10 min (log alert, facts row 10)",
+    });
+  }
+  const h = alerts.resourceHealth;
+  if (h.enabled) {
+    out.push({
+      kind: "activityLog",
+      key: "resourceHealth",
+      suffix: "resource-health",
+      description: "Resource Health changed (HA failover, outage, degradation, recovery)",
+      category: "ResourceHealth",
+      resourceType: POSTGRES_RESOURCE_TYPE,
+      healthStatuses: ["Unavailable", "Degraded", "Available"],
+      actionGroup: h.actionGroup,
+      planItem: "§2 자동 장애조치 / §6.2 장애조치_시간: failover and health events",
+    });
+  }
+  return out;
+}
+
+/** Azure rule name of an alert on a server, e.g. `phonebill-auth-postgresql-prod-cpu-high`. */
+export function alertRuleName(serverName: string, alert: Pick<AlertDefinition, "suffix">): string {
+  return `${serverName}-${alert.suffix}`;
+}
+
+/** `PT10M` → `10m`, `PT1H` → `60m`: a KQL timespan literal for an ISO-8601 window. */
+export function kqlTimespan(isoDuration: string): string {
+  const minutes = durationMinutes(isoDuration);
+  if (!Number.isFinite(minutes) || minutes <= 0) throw new Error(`${isoDuration} is not an ISO-8601 window of whole minutes`);
+  return `${minutes}m`;
+}
+
+/** KQL string literal (single-quoted, backslash and quote escaped). */
+function kqlString(value: string): string {
+  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * The response-time query for one server. Query Store rows are per query and time bucket, so the server's mean is
+ * total execution time over calls (a plain average of MeanExecDurationMs would let one rare slow query outweigh
+ * thousands of fast ones). Azure-managed system queries are excluded. `_ResourceId` is kept so the fired alert is
+ * attached to the server, not to the workspace; `=~` because Log Analytics lower-cases resource ids.
+ */
+export function queryResponseTimeQuery(serverResourceId: string, alert: Pick<LogAlertDefinition, "windowSize" | "measureColumn">): string {
+  return [
+    QUERY_STORE_RUNTIME_TABLE,
+    `| where _ResourceId =~ ${kqlString(serverResourceId)}`,
+    "| where IsSystemQuery == false and Calls > 0",
+    `| summarize ${alert.measureColumn} = sum(TotalExecDurationMs) / sum(Calls) by _ResourceId, bin(TimeGenerated, ${kqlTimespan(alert.windowSize)})`,
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Diagnostic settings
+
+/** Every PostgreSQL Flexible Server log category (facts file), sent to resource-specific tables. */
+export const POSTGRES_LOG_CATEGORIES = [
+  "PostgreSQLLogs",
+  "PostgreSQLFlexSessions",
+  "PostgreSQLFlexQueryStoreRuntime",
+  "PostgreSQLFlexQueryStoreWaitStats",
+  "PostgreSQLFlexTableStats",
+  "PostgreSQLFlexDatabaseXacts",
+  "PostgreSQLFlexPGBouncer",
+] as const;
+
+/** Key Vault audit trail (policy K7: CIS v3 6.1.4, Azure Policy cf820ca0). */
+export const KEY_VAULT_LOG_CATEGORIES = ["AuditEvent"] as const;
+
+export const ALL_METRICS = "AllMetrics";
+/** Table where diagnostic settings deliver platform metrics, whatever the destination type. */
+export const METRICS_TABLE = "AzureMetrics";

@@ -1,0 +1,274 @@
+/**
+ * Monitoring: Log Analytics workspace, diagnostic settings on every server and on the vault, action groups from config,
+ * and the alert pack per server role (the catalogue itself lives in alerts.ts).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as monitor from "@pulumi/azure-native/monitor/index.js";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights/index.js";
+import {
+  ALL_METRICS,
+  type ActivityLogAlertDefinition,
+  KEY_VAULT_LOG_CATEGORIES,
+  type LogAlertDefinition,
+  METRICS_TABLE,
+  type MetricAlertDefinition,
+  POSTGRES_LOG_CATEGORIES,
+  alertRuleName,
+  alertsFor,
+  queryResponseTimeQuery,
+} from "./alerts.js";
+import type { AzurePlatform } from "../config/platform.js";
+import type { ServerRef, Tags } from "../types.js";
+
+export interface MonitoringArgs {
+  readonly resourceGroupName: pulumi.Input<string>;
+  readonly location: string;
+  readonly monitoring: AzurePlatform["monitoring"];
+  /** Derived in config from max_connections minus Azure's reserved slots. */
+  readonly activeConnectionsThreshold: number;
+  readonly servers: readonly ServerRef[];
+  readonly keyVaultId: pulumi.Input<string>;
+  /** Secret; required when an action group has teams: true (config validation guarantees it). */
+  readonly teamsWebhookUrl?: pulumi.Output<string>;
+  readonly tags: Tags;
+}
+
+/** Receiver kinds a group does not use are omitted, so the plan shows only the receivers the config asked for. */
+function receivers<T>(list: readonly T[]): T[] | undefined {
+  return list.length > 0 ? [...list] : undefined;
+}
+
+export class Monitoring extends pulumi.ComponentResource {
+  readonly workspaceId!: pulumi.Output<string>;
+  readonly actionGroupIds: Readonly<Record<string, pulumi.Output<string>>> = {};
+  /** Azure rule names of the alert pack, per server name (what `npm run plan` shows as the pack per server). */
+  readonly alertsByServer: Readonly<Record<string, readonly string[]>> = {};
+
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("authdb:azure:Monitoring", name, {}, opts);
+    const { monitoring, resourceGroupName, tags } = args;
+    const ws = monitoring.workspace;
+
+    // Plan §8.1 keeps logs 30 days and metrics 90. The workspace retention covers every log table; the metrics a
+    // diagnostic setting sends land in AzureMetrics, whose own retention is raised to the metrics figure (interactive,
+    // so they stay queryable by KQL for the whole period). Platform metrics are also kept 93 days by Azure Monitor itself.
+    const workspace = new operationalinsights.Workspace(
+      `${name}-workspace`,
+      {
+        resourceGroupName,
+        workspaceName: ws.name,
+        location: args.location,
+        sku: { name: "PerGB2018" },
+        retentionInDays: ws.retentionDays,
+        tags,
+      },
+      { parent: this },
+    );
+    new operationalinsights.Table(
+      `${name}-metrics-retention`,
+      {
+        resourceGroupName,
+        workspaceName: workspace.name,
+        tableName: METRICS_TABLE,
+        retentionInDays: ws.metricsRetentionDays,
+        totalRetentionInDays: ws.metricsRetentionDays,
+      },
+      // AzureMetrics is a built-in table: Azure refuses to delete it, and the workspace's deletion removes it anyway.
+      { parent: this, retainOnDelete: true },
+    );
+    this.workspaceId = workspace.id;
+
+    // Azure only ever sees the webhook URL as a secret, whatever the caller passed.
+    const teamsWebhook = args.teamsWebhookUrl ? pulumi.secret(args.teamsWebhookUrl) : undefined;
+    const actionGroupIds: Record<string, pulumi.Output<string>> = {};
+    for (const [key, group] of Object.entries(monitoring.actionGroups)) {
+      if (group.teams && !teamsWebhook) {
+        throw new Error(`action group ${key} has teams: true but no teamsWebhookUrl was given (set authdb:teamsWebhookUrl as a secret)`);
+      }
+      const actionGroup = new monitor.ActionGroup(
+        `${name}-action-group-${key}`,
+        {
+          resourceGroupName,
+          actionGroupName: group.name,
+          groupShortName: group.shortName,
+          location: "Global",
+          enabled: true,
+          emailReceivers: receivers(group.emails.map((emailAddress, i) => ({ name: `email-${i + 1}`, emailAddress, useCommonAlertSchema: true }))),
+          smsReceivers: receivers(group.sms.map((s, i) => ({ name: `sms-${i + 1}`, countryCode: s.countryCode, phoneNumber: s.phoneNumber }))),
+          // The URL is meant to be a Teams Workflows webhook: classic Teams connectors expect a MessageCard and reject
+          // Azure Monitor's payload, whereas a workflow parses the common alert schema (docs/monitoring.md).
+          webhookReceivers: group.teams && teamsWebhook ? [{ name: "teams", serviceUri: teamsWebhook, useCommonAlertSchema: true }] : undefined,
+          tags,
+        },
+        { parent: this },
+      );
+      actionGroupIds[key] = actionGroup.id;
+    }
+    this.actionGroupIds = actionGroupIds;
+    const groupId = (key: string): pulumi.Output<string> => {
+      const id = actionGroupIds[key];
+      if (!id) throw new Error(`alert routed to action group ${key}, which is not in platform.monitoring.actionGroups`);
+      return id;
+    };
+
+    new monitor.DiagnosticSetting(
+      `${name}-key-vault-diagnostics`,
+      {
+        name: `to-${ws.name}`,
+        resourceUri: args.keyVaultId,
+        workspaceId: workspace.id,
+        logs: KEY_VAULT_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+        metrics: [{ category: ALL_METRICS, enabled: true }],
+      },
+      { parent: this },
+    );
+
+    const alertsByServer: Record<string, string[]> = {};
+    for (const server of args.servers) {
+      // Dedicated = resource-specific tables (PGSQLQueryStoreRuntime, PGSQLServerLogs, …), which the response-time
+      // alert queries; AzureDiagnostics would bury the same rows in a shared, column-capped table.
+      const diagnostics = new monitor.DiagnosticSetting(
+        `${name}-${server.name}-diagnostics`,
+        {
+          name: `to-${ws.name}`,
+          resourceUri: server.id,
+          workspaceId: workspace.id,
+          logAnalyticsDestinationType: "Dedicated",
+          logs: POSTGRES_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+          metrics: [{ category: ALL_METRICS, enabled: true }],
+        },
+        { parent: this },
+      );
+
+      const pack = alertsFor(server.role, monitoring.alerts, args.activeConnectionsThreshold);
+      for (const alert of pack) {
+        const resourceName = `${name}-${server.name}-${alert.suffix}`;
+        const ruleName = alertRuleName(server.name, alert);
+        switch (alert.kind) {
+          case "metric":
+            this.metricAlert(resourceName, ruleName, alert, server, groupId(alert.actionGroup), args);
+            break;
+          case "log":
+            this.logAlert(resourceName, ruleName, alert, server, workspace.id, groupId(alert.actionGroup), diagnostics, args);
+            break;
+          case "activityLog":
+            this.activityLogAlert(resourceName, ruleName, alert, server, groupId(alert.actionGroup), args);
+            break;
+        }
+      }
+      alertsByServer[server.name] = pack.map((a) => alertRuleName(server.name, a));
+    }
+    this.alertsByServer = alertsByServer;
+
+    this.registerOutputs({ workspaceId: this.workspaceId, actionGroupIds, alertsByServer });
+  }
+
+  private metricAlert(resourceName: string, ruleName: string, alert: MetricAlertDefinition, server: ServerRef, actionGroupId: pulumi.Output<string>, args: MonitoringArgs): void {
+    new monitor.MetricAlert(
+      resourceName,
+      {
+        resourceGroupName: args.resourceGroupName,
+        ruleName,
+        location: "global",
+        description: alert.description,
+        severity: alert.severity,
+        enabled: true,
+        scopes: [server.id],
+        windowSize: alert.windowSize,
+        evaluationFrequency: alert.evaluationFrequency,
+        autoMitigate: true,
+        criteria: {
+          odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+          allOf: [
+            {
+              criterionType: "StaticThresholdCriterion",
+              name: alert.key,
+              metricName: alert.metricName,
+              metricNamespace: alert.metricNamespace,
+              operator: alert.operator,
+              threshold: alert.threshold,
+              timeAggregation: alert.timeAggregation,
+            },
+          ],
+        },
+        actions: [{ actionGroupId }],
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+  }
+
+  private logAlert(
+    resourceName: string,
+    ruleName: string,
+    alert: LogAlertDefinition,
+    server: ServerRef,
+    workspaceId: pulumi.Output<string>,
+    actionGroupId: pulumi.Output<string>,
+    diagnostics: monitor.DiagnosticSetting,
+    args: MonitoringArgs,
+  ): void {
+    new monitor.ScheduledQueryRule(
+      resourceName,
+      {
+        resourceGroupName: args.resourceGroupName,
+        ruleName,
+        // Log alert rules are regional; keeping them with the workspace keeps the query data in one region.
+        location: args.location,
+        kind: "LogAlert",
+        displayName: ruleName,
+        description: alert.description,
+        severity: alert.severity,
+        enabled: true,
+        scopes: [workspaceId],
+        windowSize: alert.windowSize,
+        evaluationFrequency: alert.evaluationFrequency,
+        autoMitigate: true,
+        // PGSQLQueryStoreRuntime appears in a new workspace only once the first Query Store rows arrive; without this,
+        // creating the rule fails query validation on the first deployment.
+        skipQueryValidation: true,
+        criteria: {
+          allOf: [
+            {
+              query: server.id.apply((id) => queryResponseTimeQuery(id, alert)),
+              timeAggregation: alert.timeAggregation,
+              metricMeasureColumn: alert.measureColumn,
+              resourceIdColumn: "_ResourceId",
+              // The SDK's ConditionOperator enum belongs to another API ("gt"); scheduled query rules take "GreaterThan".
+              operator: alert.operator,
+              threshold: alert.threshold,
+              failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+            },
+          ],
+        },
+        actions: { actionGroups: [actionGroupId] },
+        tags: args.tags,
+      },
+      { parent: this, dependsOn: [diagnostics] },
+    );
+  }
+
+  private activityLogAlert(resourceName: string, ruleName: string, alert: ActivityLogAlertDefinition, server: ServerRef, actionGroupId: pulumi.Output<string>, args: MonitoringArgs): void {
+    new monitor.ActivityLogAlert(
+      resourceName,
+      {
+        resourceGroupName: args.resourceGroupName,
+        activityLogAlertName: ruleName,
+        location: "Global",
+        description: alert.description,
+        enabled: true,
+        scopes: [server.id],
+        condition: {
+          allOf: [
+            { field: "category", equals: alert.category },
+            { field: "resourceType", equals: alert.resourceType },
+            { anyOf: alert.healthStatuses.map((status) => ({ field: "properties.currentHealthStatus", equals: status })) },
+          ],
+        },
+        actions: { actionGroups: [{ actionGroupId }] },
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+  }
+}

@@ -1,0 +1,237 @@
+// The database component under mocks: every plan item asserted from what was registered, and the dependency graph.
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { PRIMARY_IGNORED_DRIFT, PostgresServers, REPLICA_IGNORED_DRIFT, restartTrigger } from "../../../../infra/database/servers.js";
+import { DECLARED_PARAMETERS, parametersFor } from "../../../../infra/parameters.js";
+import { type CapturedResource, type OfflineRun, runOffline } from "../../../../tools/offline.js";
+import { azurePlatform } from "../../../support/stack-platforms.js";
+
+const SERVER = "azure-native:dbforpostgresql:Server";
+const CONFIGURATION = "azure-native:dbforpostgresql:Configuration";
+const RESTART = "command:local:Command";
+
+const platformOf = azurePlatform;
+
+/** Stands in for a region's network resources (delegated subnet, DNS link, peering). */
+class Prerequisite extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("test:network:Prerequisite", name, {});
+  }
+}
+
+/** Builds only the database component, on stand-in network prerequisites per region. */
+async function run(stack: "prod" | "dev"): Promise<OfflineRun> {
+  const platform = platformOf(stack);
+  return runOffline({
+    stack,
+    config: {},
+    program: async () => {
+      const regions = [...new Set([platform.location, ...platform.replicas.map((r) => r.region)])];
+      const prerequisites = Object.fromEntries(regions.map((r) => [r, [new Prerequisite(`subnet-${r}`)]]));
+      new PostgresServers("postgres", {
+        platform,
+        resourceGroupName: platform.resourceGroupName,
+        tenantId: "tenant-guid",
+        administratorPassword: pulumi.secret("MOCK-SECRET-admin"),
+        network: {
+          databaseSubnetIds: Object.fromEntries(regions.map((r) => [r, pulumi.output(`/subnets/database-${r}`)])),
+          postgresDnsZoneId: pulumi.output("/privateDnsZones/zone"),
+          serverPrerequisites: prerequisites,
+        },
+      });
+      return {};
+    },
+  });
+}
+
+const byName = (r: OfflineRun, name: string): CapturedResource => {
+  const found = r.resources.find((x) => x.name === name);
+  assert.ok(found, `no resource named ${name}`);
+  return found;
+};
+const ofType = (r: OfflineRun, type: string) => r.resources.filter((x) => x.type === type);
+
+/** Everything `urn` depends on, directly or transitively. */
+function ancestors(r: OfflineRun, urn: string, seen = new Set<string>()): Set<string> {
+  for (const d of r.resources.find((x) => x.urn === urn)?.dependsOn ?? []) {
+    if (!seen.has(d)) {
+      seen.add(d);
+      ancestors(r, d, seen);
+    }
+  }
+  return seen;
+}
+
+describe("prod database component", () => {
+  let prod: OfflineRun;
+  let dev: OfflineRun;
+  before(async () => {
+    prod = await run("prod");
+    dev = await run("dev");
+  });
+
+  it("creates a zone-redundant PostgreSQL 15 primary as the plan asks, with Azure's corrections", () => {
+    const i = byName(prod, "postgres-primary").inputs as any;
+    assert.equal(i.createMode, "Create");
+    assert.equal(i.version, "15");
+    assert.equal(i.location, "koreacentral");
+    assert.deepEqual(i.sku, { name: "Standard_D4ds_v5", tier: "GeneralPurpose" });
+    assert.deepEqual(i.storage, { autoGrow: "Enabled", storageSizeGB: 256, tier: "P30", type: "Premium_LRS" });
+    assert.equal(i.availabilityZone, "1");
+    assert.deepEqual(i.highAvailability, { mode: "ZoneRedundant", standbyAvailabilityZone: "2" });
+    assert.deepEqual(i.backup, { backupRetentionDays: 35, geoRedundantBackup: "Enabled" });
+    assert.deepEqual(i.network, {
+      delegatedSubnetResourceId: "/subnets/database-koreacentral",
+      privateDnsZoneArmResourceId: "/privateDnsZones/zone",
+      publicNetworkAccess: "Disabled",
+    });
+    assert.deepEqual(i.authConfig, { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled", tenantId: "tenant-guid" });
+    assert.deepEqual(i.maintenanceWindow, { customWindow: "Enabled", dayOfWeek: 6, startHour: 17, startMinute: 0 });
+    assert.equal(i.administratorLogin, "phonebill_admin");
+  });
+
+  it("takes the administrator password as a secret and never shows it", () => {
+    const primary = byName(prod, "postgres-primary");
+    assert.ok(primary.secretInputs.includes("administratorLoginPassword"));
+    assert.equal(primary.inputs.administratorLoginPassword, "[secret]");
+  });
+
+  it("protects every server and ignores the drift Azure causes", () => {
+    for (const s of ofType(prod, SERVER)) assert.equal(s.protect, true, s.name);
+    assert.deepEqual(byName(prod, "postgres-primary").ignoreChanges, [...PRIMARY_IGNORED_DRIFT].sort());
+    for (const s of ofType(prod, SERVER).filter((x) => (x.inputs as any).createMode === "Replica")) {
+      assert.deepEqual(s.ignoreChanges, [...REPLICA_IGNORED_DRIFT].sort());
+    }
+    assert.equal(byName(prod, "postgres-database").protect, true);
+  });
+
+  it("locks the prod primary against deletion", () => {
+    const lock = byName(prod, "postgres-primary-lock").inputs as any;
+    assert.equal(lock.level, "CanNotDelete");
+    assert.equal(lock.resourceProviderNamespace, "Microsoft.DBforPostgreSQL");
+    assert.equal(lock.resourceType, "flexibleServers");
+    assert.equal(lock.resourceName, "phonebill-auth-postgresql-prod");
+    assert.ok(byName(prod, "postgres-primary-lock").dependsOn.includes(byName(prod, "postgres-primary").urn));
+  });
+
+  it("writes every declared Azure parameter on the primary, retained on delete, as user overrides", () => {
+    const written = ofType(prod, CONFIGURATION).filter((c) => (c.inputs as any).serverName === "phonebill-auth-postgresql-prod");
+    assert.deepEqual(
+      written.map((c) => [(c.inputs as any).configurationName, (c.inputs as any).value]).sort(),
+      parametersFor("azure").map((p) => [p.name, p.value]).sort(),
+    );
+    for (const c of written) {
+      assert.equal((c.inputs as any).source, "user-override");
+      assert.equal(c.retainOnDelete, true, c.name);
+    }
+    const v = Object.fromEntries(written.map((c) => [(c.inputs as any).configurationName, (c.inputs as any).value]));
+    assert.equal(v.require_secure_transport, "ON");
+    assert.equal(v.ssl_min_protocol_version, "TLSv1.2");
+    assert.match(v.shared_preload_libraries, /pgaudit/);
+    assert.match(v.shared_preload_libraries, /pg_stat_statements/);
+    assert.equal(v["pg_qs.query_capture_mode"], "TOP");
+    assert.ok(Number(v["logfiles.retention_days"]) >= 7);
+  });
+
+  it("chains the primary's parameters one after another, after the Entra admin, ending in one restart", () => {
+    const entra = byName(prod, "postgres-entra-admin");
+    const chain = parametersFor("azure").map((p) => byName(prod, `postgres-primary-param-${p.name}`));
+    assert.ok(chain[0].dependsOn.includes(entra.urn), "first parameter waits for the Entra admin");
+    for (let k = 1; k < chain.length; k++) assert.ok(chain[k].dependsOn.includes(chain[k - 1].urn), `${chain[k].name} follows ${chain[k - 1].name}`);
+    const restart = byName(prod, "postgres-primary-restart");
+    assert.ok(restart.dependsOn.includes(chain[chain.length - 1].urn), "restart follows the last write");
+    assert.equal(ofType(prod, RESTART).filter((c) => c.name.startsWith("postgres-primary")).length, 1, "exactly one restart for the primary");
+  });
+
+  it("restarts only when the static parameter set changes", () => {
+    const params = parametersFor("azure");
+    const base = restartTrigger("s", params);
+    const dynamicChanged = params.map((p) => (p.name === "log_min_duration_statement" ? { ...p, value: "500" } : p));
+    const staticChanged = params.map((p) => (p.name === "max_connections" ? { ...p, value: "200" } : p));
+    assert.equal(restartTrigger("s", dynamicChanged), base);
+    assert.notEqual(restartTrigger("s", staticChanged), base);
+    assert.deepEqual((byName(prod, "postgres-primary-restart").inputs as any).triggers, [restartTrigger("postgres-primary", params)]);
+  });
+
+  it("creates the database after the last parameter write and the Entra admin", () => {
+    const db = byName(prod, "postgres-database");
+    assert.deepEqual(
+      { name: (db.inputs as any).databaseName, charset: (db.inputs as any).charset, collation: (db.inputs as any).collation },
+      { name: "phonebill_auth", charset: "UTF8", collation: "ko_KR.utf8" },
+    );
+    const deps = ancestors(prod, db.urn);
+    const lastParam = byName(prod, `postgres-primary-param-${parametersFor("azure").at(-1)!.name}`);
+    assert.ok(deps.has(lastParam.urn));
+    assert.ok(db.dependsOn.includes(byName(prod, "postgres-entra-admin").urn));
+    assert.ok(deps.has(byName(prod, "postgres-primary-restart").urn));
+  });
+
+  it("sets the Entra administrator group from config", () => {
+    const e = byName(prod, "postgres-entra-admin").inputs as any;
+    assert.equal(e.principalType, "Group");
+    assert.equal(e.principalName, "phonebill-db-admins@company.com");
+    assert.equal(e.objectId, "6f1c2b1e-0000-4000-8000-00000000a001");
+  });
+
+  it("creates the plan's two replicas as large as the primary, in their regions' subnets, without HA or backup", () => {
+    const primary = byName(prod, "postgres-primary");
+    const replicas = ofType(prod, SERVER).filter((s) => (s.inputs as any).createMode === "Replica");
+    assert.deepEqual(replicas.map((s) => (s.inputs as any).location).sort(), ["koreacentral", "koreasouth"]);
+    for (const s of replicas) {
+      const i = s.inputs as any;
+      assert.equal(i.sourceServerResourceId, "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-phonebill-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers/phonebill-auth-postgresql-prod");
+      assert.deepEqual(i.sku, (primary.inputs as any).sku);
+      assert.deepEqual(i.storage, (primary.inputs as any).storage);
+      assert.equal(i.network.delegatedSubnetResourceId, `/subnets/database-${i.location}`);
+      assert.equal(i.network.privateDnsZoneArmResourceId, "/privateDnsZones/zone");
+      assert.equal(i.network.publicNetworkAccess, "Disabled");
+      for (const forbidden of ["highAvailability", "backup", "administratorLogin", "administratorLoginPassword"]) {
+        assert.ok(!(forbidden in i), `replica ${s.name} carries ${forbidden}`);
+      }
+    }
+    const south = replicas.find((s) => (s.inputs as any).location === "koreasouth")!;
+    // The SDK sends "" for "no zone"; Korea South has none to offer.
+    assert.equal((south.inputs as any).availabilityZone, "");
+    const central = replicas.find((s) => (s.inputs as any).location === "koreacentral")!;
+    assert.equal((central.inputs as any).availabilityZone, "3");
+  });
+
+  it("makes each replica depend on the primary and on its own region's network", () => {
+    const primary = byName(prod, "postgres-primary");
+    for (const s of ofType(prod, SERVER).filter((x) => (x.inputs as any).createMode === "Replica")) {
+      const region = (s.inputs as any).location;
+      assert.ok(s.dependsOn.includes(primary.urn), `${s.name} depends on the primary`);
+      assert.ok(s.dependsOn.some((d) => d.endsWith(`::subnet-${region}`)), `${s.name} depends on ${region}'s network`);
+      assert.ok(ancestors(prod, s.urn).has(byName(prod, "postgres-database").urn), `${s.name} waits for the primary's writes`);
+    }
+  });
+
+  it("sets max_connections on every replica too (Azure requires ≥ the primary's), then restarts it", () => {
+    for (const s of ofType(prod, SERVER).filter((x) => (x.inputs as any).createMode === "Replica")) {
+      const name = (s.inputs as any).serverName;
+      const params = ofType(prod, CONFIGURATION).filter((c) => (c.inputs as any).serverName === name);
+      assert.deepEqual(params.map((c) => [(c.inputs as any).configurationName, (c.inputs as any).value]), [["max_connections", "100"]]);
+      assert.ok(ofType(prod, RESTART).some((c) => c.dependsOn.includes(params[0].urn)), `${name} restarts after its write`);
+    }
+  });
+
+  it("dev differs only where its config says: Burstable, no HA, 7-day local backup, one replica, no lock", () => {
+    const i = byName(dev, "postgres-primary").inputs as any;
+    assert.deepEqual(i.sku, { name: "Standard_B2ms", tier: "Burstable" });
+    assert.deepEqual(i.highAvailability, { mode: "Disabled", standbyAvailabilityZone: "" }); // the SDK fills the default
+    assert.deepEqual(i.backup, { backupRetentionDays: 7, geoRedundantBackup: "Disabled" });
+    assert.equal(ofType(dev, SERVER).length, 2);
+    assert.equal(ofType(dev, "azure-native:authorization:ManagementLockAtResourceLevel").length, 0);
+    const prodPrimary = byName(prod, "postgres-primary").inputs as any;
+    for (const same of ["version", "authConfig", "maintenanceWindow", "administratorLogin", "createMode"]) {
+      assert.deepEqual(i[same], prodPrimary[same], `${same} is the same in dev and prod`);
+    }
+    assert.equal(ofType(dev, CONFIGURATION).length, parametersFor("azure").length + 1);
+  });
+
+  it("declares every parameter it writes (one source for Azure, the twin and the drills)", () => {
+    const declared = new Set(DECLARED_PARAMETERS.map((p) => p.name));
+    for (const c of ofType(prod, CONFIGURATION)) assert.ok(declared.has((c.inputs as any).configurationName));
+  });
+});

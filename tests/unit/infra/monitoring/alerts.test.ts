@@ -1,0 +1,247 @@
+/** The alert catalogue, pure: the pack per role from the real prod and dev stack files, no Pulumi runtime. */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import {
+  type AlertDefinition,
+  type AlertsConfig,
+  type LogAlertDefinition,
+  type MetricAlertDefinition,
+  QUERY_STORE_RUNTIME_TABLE,
+  alertRuleName,
+  alertsFor,
+  kqlTimespan,
+  metricAlertKeysFor,
+  queryResponseTimeQuery,
+} from "../../../../infra/monitoring/alerts.js";
+import { LOG_ALERT_FREQUENCIES, LOG_ALERT_WINDOWS, METRIC_ALERT_FREQUENCIES, METRIC_ALERT_WINDOWS } from "../../../../infra/config/azure-facts.js";
+import { AZURE_RESERVED_CONNECTIONS, MAX_CONNECTIONS } from "../../../../infra/parameters.js";
+import { azurePlatform } from "../../../support/stack-platforms.js";
+
+const platformOf = azurePlatform;
+
+const prod = platformOf("prod");
+const dev = platformOf("dev");
+
+const byKey = (pack: AlertDefinition[]) => new Map(pack.map((a) => [a.key, a]));
+const metric = (pack: AlertDefinition[], key: string) => {
+  const a = byKey(pack).get(key as AlertDefinition["key"]);
+  assert.ok(a && a.kind === "metric", `${key} is a metric alert in the pack`);
+  return a;
+};
+
+const primaryPack = alertsFor("primary", prod.monitoring.alerts, prod.activeConnectionsThreshold);
+const replicaPack = alertsFor("replica", prod.monitoring.alerts, prod.activeConnectionsThreshold);
+
+describe("alert pack per role (prod)", () => {
+  it("gives the primary down, CPU, memory, connections, storage, failed connections, IOPS, response time and health", () => {
+    assert.deepEqual(
+      primaryPack.map((a) => a.key),
+      ["serverDown", "cpuPercent", "memoryPercent", "activeConnections", "storagePercent", "failedConnections", "diskIopsPercent", "queryResponseTimeMs", "resourceHealth"],
+    );
+  });
+
+  it("gives every replica down, CPU, memory, connections, storage, lag, response time and health — and none of the primary-only alerts", () => {
+    assert.deepEqual(replicaPack.map((a) => a.key), ["serverDown", "cpuPercent", "memoryPercent", "activeConnections", "storagePercent", "replicaLagSeconds", "queryResponseTimeMs", "resourceHealth"]);
+    for (const key of ["failedConnections", "diskIopsPercent"]) {
+      assert.ok(!replicaPack.some((a) => a.key === key), `${key} is primary-only`);
+    }
+    assert.ok(!primaryPack.some((a) => a.key === "replicaLagSeconds"), "the primary has no replication-delay metric");
+  });
+
+  it("maps each alert onto the Azure metric, aggregation and operator the plan item needs", () => {
+    const expected: Record<string, [string, string, string]> = {
+      serverDown: ["is_db_alive", "Maximum", "LessThan"],
+      cpuPercent: ["cpu_percent", "Average", "GreaterThan"],
+      memoryPercent: ["memory_percent", "Average", "GreaterThan"],
+      activeConnections: ["active_connections", "Maximum", "GreaterThan"],
+      storagePercent: ["storage_percent", "Average", "GreaterThan"],
+      failedConnections: ["connections_failed", "Total", "GreaterThan"],
+      diskIopsPercent: ["disk_iops_consumed_percentage", "Average", "GreaterThan"],
+      replicaLagSeconds: ["physical_replication_delay_in_seconds", "Maximum", "GreaterThan"],
+    };
+    for (const a of [...primaryPack, ...replicaPack]) {
+      if (a.kind !== "metric") continue;
+      assert.deepEqual([a.metricName, a.timeAggregation, a.operator], expected[a.key], a.key);
+      assert.equal(a.metricNamespace, "Microsoft.DBforPostgreSQL/flexibleServers");
+    }
+  });
+
+  it("takes thresholds from config; down is 'alive below 1'; connections use the derived threshold", () => {
+    assert.equal(metric(primaryPack, "serverDown").threshold, 1);
+    assert.equal(metric(primaryPack, "cpuPercent").threshold, 90);
+    assert.equal(metric(primaryPack, "memoryPercent").threshold, 95);
+    assert.equal(metric(primaryPack, "storagePercent").threshold, 80);
+    assert.equal(metric(primaryPack, "failedConnections").threshold, prod.monitoring.alerts.failedConnections.threshold);
+    assert.equal(metric(primaryPack, "diskIopsPercent").threshold, prod.monitoring.alerts.diskIopsPercent.threshold);
+    assert.equal(metric(replicaPack, "replicaLagSeconds").threshold, 5);
+    // 70 % of the slots left after Azure's reserved ones, not the plan's "85 of 100" (facts row 8).
+    const derived = Math.floor(((MAX_CONNECTIONS - AZURE_RESERVED_CONNECTIONS) * 70) / 100);
+    assert.equal(prod.activeConnectionsThreshold, derived);
+    assert.equal(metric(primaryPack, "activeConnections").threshold, derived);
+    assert.ok(derived < MAX_CONNECTIONS - AZURE_RESERVED_CONNECTIONS);
+  });
+
+  it("maps the plan's windows onto Azure's: down 1 min, CPU 5 min, memory 3 min → 5 min, storage 30 min, lag 5 min", () => {
+    const windows = Object.fromEntries(
+      [...primaryPack, ...replicaPack].filter((a): a is MetricAlertDefinition => a.kind === "metric").map((a) => [a.key, [a.windowSize, a.evaluationFrequency]]),
+    );
+    assert.deepEqual(windows.serverDown, ["PT1M", "PT1M"]);
+    assert.deepEqual(windows.cpuPercent, ["PT5M", "PT1M"]);
+    assert.deepEqual(windows.memoryPercent, ["PT5M", "PT1M"]);
+    assert.deepEqual(windows.storagePercent, ["PT30M", "PT5M"]);
+    assert.deepEqual(windows.replicaLagSeconds, ["PT5M", "PT1M"]);
+    for (const a of [...primaryPack, ...replicaPack]) {
+      if (a.kind === "metric") {
+        assert.ok((METRIC_ALERT_WINDOWS as readonly string[]).includes(a.windowSize), `${a.key} window`);
+        assert.ok((METRIC_ALERT_FREQUENCIES as readonly string[]).includes(a.evaluationFrequency), `${a.key} frequency`);
+      } else if (a.kind === "log") {
+        assert.ok((LOG_ALERT_WINDOWS as readonly string[]).includes(a.windowSize));
+        assert.ok((LOG_ALERT_FREQUENCIES as readonly string[]).includes(a.evaluationFrequency));
+      }
+    }
+  });
+
+  it("routes critical alerts to the critical group and warnings to the warning group, with the config's severities", () => {
+    const route = (pack: AlertDefinition[]) => Object.fromEntries(pack.map((a) => [a.key, a.actionGroup]));
+    assert.deepEqual(route(primaryPack), {
+      serverDown: "critical",
+      cpuPercent: "critical",
+      memoryPercent: "critical",
+      activeConnections: "critical",
+      storagePercent: "warning",
+      failedConnections: "warning",
+      diskIopsPercent: "warning",
+      queryResponseTimeMs: "warning",
+      resourceHealth: "critical",
+    });
+    assert.deepEqual(route(replicaPack), {
+      serverDown: "critical",
+      cpuPercent: "critical",
+      memoryPercent: "critical",
+      activeConnections: "critical",
+      storagePercent: "warning",
+      replicaLagSeconds: "critical",
+      queryResponseTimeMs: "warning",
+      resourceHealth: "critical",
+    });
+    assert.equal(metric(primaryPack, "serverDown").severity, 0);
+    assert.equal(metric(primaryPack, "cpuPercent").severity, 1);
+    assert.equal(metric(primaryPack, "storagePercent").severity, 2);
+  });
+
+  it("names rules after the server, uniquely across the whole stack", () => {
+    assert.equal(alertRuleName(prod.server.name, metric(primaryPack, "cpuPercent")), "phonebill-auth-postgresql-prod-cpu-high");
+    const names = [
+      ...primaryPack.map((a) => alertRuleName(prod.server.name, a)),
+      ...prod.replicas.flatMap((r) => replicaPack.map((a) => alertRuleName(r.name, a))),
+    ];
+    assert.equal(new Set(names).size, names.length);
+  });
+
+  it("records the plan item every alert implements", () => {
+    for (const a of [...primaryPack, ...replicaPack]) assert.match(a.planItem, /\S/, a.key);
+  });
+});
+
+describe("response-time log alert", () => {
+  const log = primaryPack.find((a): a is LogAlertDefinition => a.kind === "log");
+
+  it("compares the Query Store mean against the configured 200 ms over the 10-minute window", () => {
+    assert.ok(log);
+    assert.equal(log.table, "PGSQLQueryStoreRuntime");
+    assert.equal(log.threshold, 200);
+    assert.equal(log.operator, "GreaterThan");
+    assert.equal(log.windowSize, "PT10M");
+  });
+
+  it("queries the resource-specific Query Store table for one server, weighting by calls, binned on the window", () => {
+    assert.ok(log);
+    const id = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/pg-a";
+    const query = queryResponseTimeQuery(id, log);
+    assert.ok(query.startsWith(QUERY_STORE_RUNTIME_TABLE));
+    assert.match(query, new RegExp(`_ResourceId =~ '${id.replace(/\//g, "\\/")}'`));
+    assert.match(query, /IsSystemQuery == false/);
+    assert.match(query, /AvgExecDurationMs = sum\(TotalExecDurationMs\) \/ sum\(Calls\)/);
+    assert.match(query, /by _ResourceId, bin\(TimeGenerated, 10m\)/);
+  });
+
+  it("escapes the id as a KQL string", () => {
+    assert.ok(log);
+    assert.match(queryResponseTimeQuery("a'b\\c", log), /=~ 'a\\'b\\\\c'/);
+  });
+
+  it("converts ISO windows to KQL timespans and rejects anything else", () => {
+    assert.equal(kqlTimespan("PT10M"), "10m");
+    assert.equal(kqlTimespan("PT1H"), "60m");
+    assert.equal(kqlTimespan("P1D"), "1440m");
+    assert.throws(() => kqlTimespan("10 minutes"), /not an ISO-8601 window/);
+  });
+});
+
+describe("config variations", () => {
+  it("routes everything to the dev stack's single group, with the dev thresholds", () => {
+    const devPrimary = alertsFor("primary", dev.monitoring.alerts, dev.activeConnectionsThreshold);
+    const devReplica = alertsFor("replica", dev.monitoring.alerts, dev.activeConnectionsThreshold);
+    assert.deepEqual(new Set([...devPrimary, ...devReplica].map((a) => a.actionGroup)), new Set(["all"]));
+    assert.equal(metric(devPrimary, "cpuPercent").threshold, 95);
+    assert.equal(metric(devReplica, "replicaLagSeconds").threshold, 30);
+    assert.equal((devPrimary.find((a) => a.kind === "log") as LogAlertDefinition).threshold, 500);
+  });
+
+  it("leaves disabled alerts out instead of creating them disabled", () => {
+    const alerts: AlertsConfig = {
+      ...prod.monitoring.alerts,
+      cpuPercent: { ...prod.monitoring.alerts.cpuPercent, enabled: false },
+      replicaLagSeconds: { ...prod.monitoring.alerts.replicaLagSeconds, enabled: false },
+      queryResponseTimeMs: { ...prod.monitoring.alerts.queryResponseTimeMs, enabled: false },
+      resourceHealth: { ...prod.monitoring.alerts.resourceHealth, enabled: false },
+    };
+    const primary = alertsFor("primary", alerts, 59).map((a) => a.key);
+    const replica = alertsFor("replica", alerts, 59).map((a) => a.key);
+    assert.ok(!primary.includes("cpuPercent") && primary.includes("memoryPercent"));
+    assert.deepEqual(replica, ["serverDown", "memoryPercent", "activeConnections", "storagePercent"]);
+  });
+
+  it("exposes the role mapping the docs table is written from", () => {
+    assert.deepEqual(metricAlertKeysFor("replica"), ["serverDown", "cpuPercent", "memoryPercent", "activeConnections", "storagePercent", "replicaLagSeconds"]);
+    assert.equal(metricAlertKeysFor("primary").length, 7);
+  });
+});
+
+describe("docs/monitoring.md", () => {
+  /** The "Alert pack" table, by rule suffix: [roles, signal, operator, threshold, window / frequency, severity, group]. */
+  function documentedPack(): Map<string, string[]> {
+    const text = readFileSync("docs/monitoring.md", "utf8");
+    const section = text.slice(text.indexOf("## Alert pack"), text.indexOf("## Decisions"));
+    const rows = section.split("\n").filter((l) => l.startsWith("| `"));
+    return new Map(rows.map((l) => {
+      const cells = l.split("|").slice(1, -1).map((c) => c.trim());
+      return [cells[0].replace(/`/g, ""), cells.slice(1, 8)];
+    }));
+  }
+
+  it("documents exactly the prod pack, with the values the catalogue derives from Pulumi.prod.yaml", () => {
+    const documented = documentedPack();
+    const packs = { primary: primaryPack, replica: replicaPack };
+    const suffixes = new Set([...primaryPack, ...replicaPack].map((a) => a.suffix));
+    assert.deepEqual([...documented.keys()].sort(), [...suffixes].sort());
+    for (const suffix of suffixes) {
+      const [roles, signal, operator, threshold, window, severity, group] = documented.get(suffix)!;
+      const roleList = (["primary", "replica"] as const).filter((r) => packs[r].some((a) => a.suffix === suffix));
+      assert.equal(roles, roleList.join(", "), `${suffix} roles`);
+      const a = [...primaryPack, ...replicaPack].find((x) => x.suffix === suffix)!;
+      assert.equal(group, a.actionGroup, `${suffix} group`);
+      if (a.kind === "activityLog") {
+        assert.match(signal, new RegExp(a.category));
+        assert.deepEqual([operator, threshold, window, severity], ["—", "—", "—", "—"]);
+        continue;
+      }
+      assert.ok(signal.includes(a.kind === "metric" ? `\`${a.metricName}\`` : `\`${a.table}\``), `${suffix} signal`);
+      assert.equal(operator, a.operator, `${suffix} operator`);
+      assert.equal(threshold, String(a.threshold), `${suffix} threshold`);
+      assert.equal(window, `${a.windowSize} / ${a.evaluationFrequency}`, `${suffix} window`);
+      assert.equal(severity, String(a.severity), `${suffix} severity`);
+    }
+  });
+});

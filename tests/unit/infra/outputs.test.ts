@@ -1,0 +1,39 @@
+// The stack-output contract holds for every stack: same names, same types, same secretness (docs/outputs.md).
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { OUTPUT_CONTRACT, contractViolations } from "../../../infra/outputs.js";
+import { type OfflineRun, runStackFile } from "../../../tools/offline.js";
+
+describe("output contract", () => {
+  const runs: Record<string, OfflineRun> = {};
+  before(async () => {
+    for (const stack of ["prod", "dev", "local"]) runs[stack] = await runStackFile(stack);
+  });
+
+  for (const stack of ["prod", "dev", "local"]) {
+    it(`${stack} exports exactly the contract`, () => {
+      assert.deepEqual(contractViolations(runs[stack].outputs, runs[stack].secretOutputs), []);
+      assert.deepEqual(Object.keys(runs[stack].outputs).sort(), Object.keys(OUTPUT_CONTRACT).sort());
+    });
+  }
+
+  it("detects a broken contract: a missing name, a wrong type, a leaked secret, an extra name", () => {
+    const { applicationPassword: _dropped, ...rest } = runs.prod.outputs;
+    assert.deepEqual(contractViolations(rest, []), ["applicationPassword: missing"]);
+    assert.deepEqual(contractViolations({ ...runs.prod.outputs, port: "5432" }, runs.prod.secretOutputs), ['port: "5432" is not a number']);
+    assert.deepEqual(contractViolations(runs.prod.outputs, []), ["applicationPassword: not secret, contract says secret"]);
+    assert.deepEqual(contractViolations({ ...runs.prod.outputs, extra: "x" }, runs.prod.secretOutputs), ["extra: not in the contract"]);
+  });
+
+  it("points applications at the right places", () => {
+    const prod = runs.prod.outputs as Record<string, any>;
+    assert.equal(prod.primaryFqdn, "phonebill-auth-postgresql-prod.postgres.database.azure.com");
+    assert.deepEqual(Object.keys(prod.replicaFqdns).sort(), ["koreacentral", "koreasouth"]);
+    assert.equal(prod.sslMode, "require");
+    assert.equal(prod.jdbcUrl, "jdbc:postgresql://phonebill-auth-postgresql-prod.postgres.database.azure.com:5432/phonebill_auth?sslmode=require");
+    assert.equal(prod.applicationPassword, "[secret]");
+    const local = runs.local.outputs as Record<string, any>;
+    assert.equal(local.databaseName, prod.databaseName);
+    assert.equal(local.applicationLogin, prod.applicationLogin);
+  });
+});
