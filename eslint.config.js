@@ -5,7 +5,13 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 /** node:test's describe/it/before/after return promises the runner itself awaits. */
-const NODE_TEST_CALLS = [{ from: "package", package: "node:test", name: ["describe", "it", "test", "before", "after", "beforeEach", "afterEach", "suite"] }];
+const NODE_TEST_CALLS = [
+  {
+    from: "package",
+    package: "node:test",
+    name: ["describe", "it", "test", "before", "after", "beforeEach", "afterEach", "suite"],
+  },
+];
 
 /** Untyped JSON (captured inputs, plan documents, az output) is what tests probe; unsafe-* rules would only add casts. */
 const UNTYPED_JSON_RULES = {
@@ -32,7 +38,13 @@ const BOUNDARIES = [
         "error",
         {
           patterns: [
-            restrict("infra/ is the bottom layer: it imports nothing from stacks/, tools/, policy/ or drill/.", "**/stacks/**", "**/tools/**", "**/policy/**", "**/drill/**"),
+            restrict(
+              "infra/ is the bottom layer: it imports nothing from stacks/, tools/, policy/ or drill/.",
+              "**/stacks/**",
+              "**/tools/**",
+              "**/policy/**",
+              "**/drill/**",
+            ),
           ],
         },
       ],
@@ -45,7 +57,13 @@ const BOUNDARIES = [
         "error",
         {
           patterns: [
-            restrict("infra/ is the bottom layer: it imports nothing from stacks/, tools/, policy/ or drill/.", "**/stacks/**", "**/tools/**", "**/policy/**", "**/drill/**"),
+            restrict(
+              "infra/ is the bottom layer: it imports nothing from stacks/, tools/, policy/ or drill/.",
+              "**/stacks/**",
+              "**/tools/**",
+              "**/policy/**",
+              "**/drill/**",
+            ),
             restrict(
               `A component takes its own slice: infra/${component}/ may import infra/config/ and infra's shared modules, not another component's files.`,
               ...COMPONENTS.filter((c) => c !== component).map((c) => `../${c}/**`),
@@ -60,7 +78,16 @@ const BOUNDARIES = [
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [restrict("policy/ defines what it judges; it imports nothing from tools/, stacks/ or drill/.", "**/tools/**", "**/stacks/**", "**/drill/**")] },
+        {
+          patterns: [
+            restrict(
+              "policy/ defines what it judges; it imports nothing from tools/, stacks/ or drill/.",
+              "**/tools/**",
+              "**/stacks/**",
+              "**/drill/**",
+            ),
+          ],
+        },
       ],
     },
   },

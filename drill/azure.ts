@@ -94,12 +94,27 @@ function conn(host: string, db: string, user: string, sslmode = "require"): stri
 /** A pod inside the VNet running one command with the admin password in its environment. */
 function inVnet(o: AzureOptions, podName: string, command: string[]): string[] {
   return [
-    "kubectl", "run", `${podName}-${o.stamp}`, "--namespace", o.namespace, "--rm", "-i", "--restart=Never", `--image=${o.image}`,
-    `--env=PGPASSWORD=${ADMIN_PASSWORD}`, "--command", "--", ...command,
+    "kubectl",
+    "run",
+    `${podName}-${o.stamp}`,
+    "--namespace",
+    o.namespace,
+    "--rm",
+    "-i",
+    "--restart=Never",
+    `--image=${o.image}`,
+    `--env=PGPASSWORD=${ADMIN_PASSWORD}`,
+    "--command",
+    "--",
+    ...command,
   ];
 }
 
-export function azurePlan(out: StackOutputs, scenarios: readonly ScenarioName[], partial: Partial<AzureOptions> = {}): AzureStep[] {
+export function azurePlan(
+  out: StackOutputs,
+  scenarios: readonly ScenarioName[],
+  partial: Partial<AzureOptions> = {},
+): AzureStep[] {
   const o = defaults(partial);
   const rg = out.resourceGroupName;
   const db = out.databaseName;
@@ -108,28 +123,84 @@ export function azurePlan(out: StackOutputs, scenarios: readonly ScenarioName[],
     {
       scenario: scenarios[0] ?? "connect",
       description: "Read the administrator password from Key Vault (kept in memory, never printed)",
-      argv: ["az", "keyvault", "secret", "show", "--vault-name", out.keyVaultName, "--name", o.adminSecretName, "--query", "value", "-o", "tsv"],
+      argv: [
+        "az",
+        "keyvault",
+        "secret",
+        "show",
+        "--vault-name",
+        out.keyVaultName,
+        "--name",
+        o.adminSecretName,
+        "--query",
+        "value",
+        "-o",
+        "tsv",
+      ],
       capturesAdminPassword: true,
     },
   ];
-  const psql = (host: string, sql: string, sslmode = "require"): string[] => ["psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", conn(host, db, admin, sslmode), "-c", sql];
+  const psql = (host: string, sql: string, sslmode = "require"): string[] => [
+    "psql",
+    "-X",
+    "-A",
+    "-t",
+    "-v",
+    "ON_ERROR_STOP=1",
+    conn(host, db, admin, sslmode),
+    "-c",
+    sql,
+  ];
   const replicaIdOf = (name: string): string => out.primaryServerId.replace(/[^/]+$/, name);
   const drReplica = out.replicaServerNames[o.drRegion];
   const drFqdn = out.replicaFqdns[o.drRegion];
   for (const s of scenarios) {
     switch (s) {
       case "connect": {
-        steps.push({ scenario: s, description: "TLS connection from inside the VNet", argv: inVnet(o, "drill-tls", psql(out.primaryFqdn, "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) });
-        steps.push({ scenario: s, description: "Non-TLS connection must be refused (require_secure_transport=ON)", argv: inVnet(o, "drill-notls", psql(out.primaryFqdn, "SELECT 1", "disable")), expectFailure: true });
+        steps.push({
+          scenario: s,
+          description: "TLS connection from inside the VNet",
+          argv: inVnet(
+            o,
+            "drill-tls",
+            psql(out.primaryFqdn, "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()"),
+          ),
+        });
+        steps.push({
+          scenario: s,
+          description: "Non-TLS connection must be refused (require_secure_transport=ON)",
+          argv: inVnet(o, "drill-notls", psql(out.primaryFqdn, "SELECT 1", "disable")),
+          expectFailure: true,
+        });
         for (const p of parametersFor("azure")) {
           steps.push({
             scenario: s,
             description: `Effective ${p.name} equals the declared ${p.value}`,
-            argv: ["az", "postgres", "flexible-server", "parameter", "show", "--resource-group", rg, "--server-name", out.primaryServerName, "--name", p.name, "--query", "value", "-o", "tsv"],
+            argv: [
+              "az",
+              "postgres",
+              "flexible-server",
+              "parameter",
+              "show",
+              "--resource-group",
+              rg,
+              "--server-name",
+              out.primaryServerName,
+              "--name",
+              p.name,
+              "--query",
+              "value",
+              "-o",
+              "tsv",
+            ],
           });
         }
         for (const [region, fqdn] of Object.entries(out.replicaFqdns)) {
-          steps.push({ scenario: s, description: `Replica in ${region} reports pg_is_in_recovery()`, argv: inVnet(o, `drill-replica-${region}`, psql(fqdn, "SELECT pg_is_in_recovery()")) });
+          steps.push({
+            scenario: s,
+            description: `Replica in ${region} reports pg_is_in_recovery()`,
+            argv: inVnet(o, `drill-replica-${region}`, psql(fqdn, "SELECT pg_is_in_recovery()")),
+          });
         }
         break;
       }
@@ -139,7 +210,8 @@ export function azurePlan(out: StackOutputs, scenarios: readonly ScenarioName[],
             scenario: s,
             description: `pgbench at ${clients} clients from inside the VNet (scratch database drill_pgbench)`,
             argv: inVnet(o, `drill-pgbench-${clients}`, [
-              "sh", "-c",
+              "sh",
+              "-c",
               `psql "${conn(out.primaryFqdn, "postgres", admin)}" -c 'CREATE DATABASE drill_pgbench' 2>/dev/null; ` +
                 `pgbench -i -s 20 "${conn(out.primaryFqdn, "drill_pgbench", admin)}" && ` +
                 `pgbench -c ${clients} -j 4 -T 60 -P 10 "${conn(out.primaryFqdn, "drill_pgbench", admin)}"; rc=$?; ` +
@@ -153,16 +225,35 @@ export function azurePlan(out: StackOutputs, scenarios: readonly ScenarioName[],
           steps.push({
             scenario: s,
             description: `Replica lag of ${name} over the last hour (target < ${TARGETS.replicaLagSeconds} s)`,
-            argv: ["az", "monitor", "metrics", "list", "--resource", replicaIdOf(name), "--metric", "physical_replication_delay_in_seconds", "--interval", "PT1M", "--aggregation", "Maximum", "--offset", "1h", "-o", "json"],
+            argv: [
+              "az",
+              "monitor",
+              "metrics",
+              "list",
+              "--resource",
+              replicaIdOf(name),
+              "--metric",
+              "physical_replication_delay_in_seconds",
+              "--interval",
+              "PT1M",
+              "--aggregation",
+              "Maximum",
+              "--offset",
+              "1h",
+              "-o",
+              "json",
+            ],
           });
         }
         break;
       case "failover":
         steps.push({
           scenario: s,
-          description: "Steady writer from inside the VNet (one psql per write; records acknowledged writes with timestamps)",
+          description:
+            "Steady writer from inside the VNet (one psql per write; records acknowledged writes with timestamps)",
           argv: inVnet(o, "drill-writer", [
-            "sh", "-c",
+            "sh",
+            "-c",
             `psql "${conn(out.primaryFqdn, db, admin)}" -c 'CREATE TABLE IF NOT EXISTS drill_writes (seq bigint PRIMARY KEY, at timestamptz DEFAULT clock_timestamp())' && ` +
               `i=0; end=$(($(date +%s)+300)); while [ $(date +%s) -lt $end ]; do i=$((i+1)); ` +
               `psql -X -A -t "${conn(out.primaryFqdn, db, admin)}" -c "INSERT INTO drill_writes(seq) VALUES ($i) RETURNING seq" >/dev/null 2>&1 && echo "ack $i $(date +%s.%N)"; sleep 0.2; done`,
@@ -171,7 +262,18 @@ export function azurePlan(out: StackOutputs, scenarios: readonly ScenarioName[],
         steps.push({
           scenario: s,
           description: `Forced HA failover (Azure target RTO < ${TARGETS.failoverRtoSeconds} s; RTO = kill → first ack in the writer log)`,
-          argv: ["az", "postgres", "flexible-server", "restart", "--resource-group", rg, "--name", out.primaryServerName, "--failover", "Forced"],
+          argv: [
+            "az",
+            "postgres",
+            "flexible-server",
+            "restart",
+            "--resource-group",
+            rg,
+            "--name",
+            out.primaryServerName,
+            "--failover",
+            "Forced",
+          ],
         });
         break;
       case "pitr": {
@@ -179,33 +281,135 @@ export function azurePlan(out: StackOutputs, scenarios: readonly ScenarioName[],
         steps.push({
           scenario: s,
           description: `Point-in-time restore to a new server at ${o.restoreTime}`,
-          argv: ["az", "postgres", "flexible-server", "restore", "--resource-group", rg, "--name", target, "--source-server", out.primaryServerId, "--restore-time", o.restoreTime],
+          argv: [
+            "az",
+            "postgres",
+            "flexible-server",
+            "restore",
+            "--resource-group",
+            rg,
+            "--name",
+            target,
+            "--source-server",
+            out.primaryServerId,
+            "--restore-time",
+            o.restoreTime,
+          ],
         });
-        steps.push({ scenario: s, description: "Rows on the restored server", argv: inVnet(o, "drill-pitr-check", psql(`${target}.postgres.database.azure.com`, "SELECT count(*), max(at) FROM drill_writes")) });
-        steps.push({ scenario: s, description: "Delete the restored server", argv: ["az", "postgres", "flexible-server", "delete", "--resource-group", rg, "--name", target, "--yes"] });
+        steps.push({
+          scenario: s,
+          description: "Rows on the restored server",
+          argv: inVnet(
+            o,
+            "drill-pitr-check",
+            psql(`${target}.postgres.database.azure.com`, "SELECT count(*), max(at) FROM drill_writes"),
+          ),
+        });
+        steps.push({
+          scenario: s,
+          description: "Delete the restored server",
+          argv: ["az", "postgres", "flexible-server", "delete", "--resource-group", rg, "--name", target, "--yes"],
+        });
         break;
       }
       case "backup": {
         const target = `${out.primaryServerName}-verify-${o.stamp}`;
-        steps.push({ scenario: s, description: "Automated backups exist", argv: ["az", "postgres", "flexible-server", "backup", "list", "--resource-group", rg, "--name", out.primaryServerName, "-o", "table"] });
-        steps.push({ scenario: s, description: "Restore the latest backup to a new server", argv: ["az", "postgres", "flexible-server", "restore", "--resource-group", rg, "--name", target, "--source-server", out.primaryServerId] });
-        steps.push({ scenario: s, description: "pg_amcheck on the restored server", argv: inVnet(o, "drill-amcheck", ["pg_amcheck", "--install-missing", "--all", "-d", conn(`${target}.postgres.database.azure.com`, db, admin)]) });
-        steps.push({ scenario: s, description: "Delete the restored server", argv: ["az", "postgres", "flexible-server", "delete", "--resource-group", rg, "--name", target, "--yes"] });
+        steps.push({
+          scenario: s,
+          description: "Automated backups exist",
+          argv: [
+            "az",
+            "postgres",
+            "flexible-server",
+            "backup",
+            "list",
+            "--resource-group",
+            rg,
+            "--name",
+            out.primaryServerName,
+            "-o",
+            "table",
+          ],
+        });
+        steps.push({
+          scenario: s,
+          description: "Restore the latest backup to a new server",
+          argv: [
+            "az",
+            "postgres",
+            "flexible-server",
+            "restore",
+            "--resource-group",
+            rg,
+            "--name",
+            target,
+            "--source-server",
+            out.primaryServerId,
+          ],
+        });
+        steps.push({
+          scenario: s,
+          description: "pg_amcheck on the restored server",
+          argv: inVnet(o, "drill-amcheck", [
+            "pg_amcheck",
+            "--install-missing",
+            "--all",
+            "-d",
+            conn(`${target}.postgres.database.azure.com`, db, admin),
+          ]),
+        });
+        steps.push({
+          scenario: s,
+          description: "Delete the restored server",
+          argv: ["az", "postgres", "flexible-server", "delete", "--resource-group", rg, "--name", target, "--yes"],
+        });
         break;
       }
       case "archive":
         steps.push({
           scenario: s,
           description: `Earliest restore point and backup redundancy (archive RPO target ≤ ${TARGETS.rpoSeconds} s)`,
-          argv: ["az", "postgres", "flexible-server", "show", "--resource-group", rg, "--name", out.primaryServerName, "--query", "backup", "-o", "json"],
+          argv: [
+            "az",
+            "postgres",
+            "flexible-server",
+            "show",
+            "--resource-group",
+            rg,
+            "--name",
+            out.primaryServerName,
+            "--query",
+            "backup",
+            "-o",
+            "json",
+          ],
         });
         if (drReplica !== undefined && drFqdn !== undefined) {
           steps.push({
             scenario: s,
             description: `Region loss: promote the ${o.drRegion} replica to a standalone primary (forced), then repoint DNS`,
-            argv: ["az", "postgres", "flexible-server", "replica", "promote", "--resource-group", rg, "--name", drReplica, "--promote-mode", "standalone", "--promote-option", "forced", "--yes"],
+            argv: [
+              "az",
+              "postgres",
+              "flexible-server",
+              "replica",
+              "promote",
+              "--resource-group",
+              rg,
+              "--name",
+              drReplica,
+              "--promote-mode",
+              "standalone",
+              "--promote-option",
+              "forced",
+              "--yes",
+            ],
           });
-          steps.push({ scenario: s, description: "The promoted replica accepts writes", argv: inVnet(o, "drill-dr-write", psql(drFqdn, "SELECT NOT pg_is_in_recovery()")) });
+          steps.push({
+            scenario: s,
+            description: "The promoted replica accepts writes",
+            argv: inVnet(o, "drill-dr-write", psql(drFqdn, "SELECT NOT pg_is_in_recovery()")),
+          });
         }
         break;
     }
@@ -217,7 +421,10 @@ const shellQuote = (a: string): string => (/^[\w@%+=:,./${}-]+$/.test(a) ? a : `
 
 export function renderAzurePlan(steps: readonly AzureStep[]): string {
   return steps
-    .map((s, i) => `# ${i + 1}. [${s.scenario}] ${s.description}${s.expectFailure ? " (must fail)" : ""}\n${s.capturesAdminPassword ? "ADMIN_PASSWORD=$(" : ""}${s.argv.map(shellQuote).join(" ")}${s.capturesAdminPassword ? ")" : ""}`)
+    .map(
+      (s, i) =>
+        `# ${i + 1}. [${s.scenario}] ${s.description}${s.expectFailure ? " (must fail)" : ""}\n${s.capturesAdminPassword ? "ADMIN_PASSWORD=$(" : ""}${s.argv.map(shellQuote).join(" ")}${s.capturesAdminPassword ? ")" : ""}`,
+    )
     .join("\n\n");
 }
 

@@ -20,12 +20,24 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       return v;
     };
     switch (k) {
-      case "--scenarios": a.scenarios = val(); break;
-      case "--json": a.json = val(); break;
-      case "--markdown": a.markdown = val(); break;
-      case "--quick": a.quick = true; break;
-      case "--outputs": a.outputs = val(); break;
-      case "--execute": a.execute = true; break;
+      case "--scenarios":
+        a.scenarios = val();
+        break;
+      case "--json":
+        a.json = val();
+        break;
+      case "--markdown":
+        a.markdown = val();
+        break;
+      case "--quick":
+        a.quick = true;
+        break;
+      case "--outputs":
+        a.outputs = val();
+        break;
+      case "--execute":
+        a.execute = true;
+        break;
       case "--target": {
         const t = val();
         if (t !== "local" && t !== "azure") throw new Error(`--target must be local or azure`);
@@ -38,4 +50,3 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   return a;
 }
-

@@ -46,7 +46,14 @@ async function main(): Promise<number> {
   else process.stdout.write(json);
   if (args.markdown) {
     const command = `npm run drill -- ${process.argv.slice(2).join(" ")}`.trim();
-    write(args.markdown, renderMarkdown(report, outcomes, { command, startedAt: startedAt.toISOString(), durationSeconds: (performance.now() - t0) / 1000 }));
+    write(
+      args.markdown,
+      renderMarkdown(report, outcomes, {
+        command,
+        startedAt: startedAt.toISOString(),
+        durationSeconds: (performance.now() - t0) / 1000,
+      }),
+    );
   }
   return report.scenarios.every((s) => s.passed) ? 0 : 1;
 }

@@ -12,7 +12,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { parametersFor, selfManagedValue } from "../infra/parameters.js";
-import { childPids, isRoot, killPid, killTree, pgBin, pidAlive, run, runAsServer, SERVER_USER, sleep, waitGoneSync } from "./exec.js";
+import {
+  childPids,
+  isRoot,
+  killPid,
+  killTree,
+  pgBin,
+  pidAlive,
+  run,
+  runAsServer,
+  SERVER_USER,
+  sleep,
+  waitGoneSync,
+} from "./exec.js";
 
 export const HOST = "127.0.0.1";
 
@@ -126,7 +138,11 @@ export class Cluster {
     return c;
   }
 
-  async query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = [], db = "postgres"): Promise<T[]> {
+  async query<T extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    params: unknown[] = [],
+    db = "postgres",
+  ): Promise<T[]> {
     const c = await this.client(db);
     try {
       return (await c.query<T>(sql, params)).rows;
@@ -180,7 +196,11 @@ export class Cluster {
   /** Set one per-instance setting (replacing an earlier line) and reload the configuration. */
   async setInstanceSetting(key: string, value: string): Promise<void> {
     const f = join(this.dataDir, "instance.conf");
-    const old = existsSync(f) ? readFileSync(f, "utf8").split("\n").filter((l) => l !== "" && !l.startsWith(`${key} =`)) : [];
+    const old = existsSync(f)
+      ? readFileSync(f, "utf8")
+          .split("\n")
+          .filter((l) => l !== "" && !l.startsWith(`${key} =`))
+      : [];
     this.writeInstanceConf([...old, `${key} = ${sqlLiteral(value)}`]);
     await this.query("SELECT pg_reload_conf()");
     for (let i = 0; i < 50; i++) {
@@ -245,8 +265,21 @@ export class Workspace {
       for (const role of ["postgres", "replicator"]) ws.passwords[role] = randomBytes(18).toString("base64url");
       ws.writePassfile();
       await run("openssl", [
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${HOST}`,
-        "-addext", `subjectAltName=IP:${HOST}`, "-keyout", ws.keyFile, "-out", ws.certFile,
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        `/CN=${HOST}`,
+        "-addext",
+        `subjectAltName=IP:${HOST}`,
+        "-keyout",
+        ws.keyFile,
+        "-out",
+        ws.certFile,
       ]);
       ws.chownToServer(ws.keyFile);
       chmodSync(ws.keyFile, 0o600);
@@ -294,7 +327,12 @@ export class Workspace {
 
   /** Environment for client tools (psql, pgbench, pg_isready): passwords from the passfile only. */
   clientEnv(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, PGPASSFILE: this.passfile, PGSSLMODE: "require", PGCONNECT_TIMEOUT: "5" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PGPASSFILE: this.passfile,
+      PGSSLMODE: "require",
+      PGCONNECT_TIMEOUT: "5",
+    };
     delete env.PGPASSWORD;
     delete env.PGHOST;
     delete env.PGPORT;
@@ -325,8 +363,18 @@ export class Workspace {
     const pwfile = join(this.dir, `${name}.pw`);
     this.writeServerFile(pwfile, this.passwordFor("postgres") + "\n");
     await runAsServer(pgBin("initdb"), [
-      "-D", dataDir, "-U", "postgres", "--pwfile", pwfile, "--data-checksums", "--auth-local=scram-sha-256",
-      "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions",
+      "-D",
+      dataDir,
+      "-U",
+      "postgres",
+      "--pwfile",
+      pwfile,
+      "--data-checksums",
+      "--auth-local=scram-sha-256",
+      "--auth-host=scram-sha-256",
+      "--encoding=UTF8",
+      "--locale=C.UTF-8",
+      "--no-instructions",
     ]);
     rmSync(pwfile, { force: true });
     const conf = [
@@ -392,7 +440,10 @@ export class Workspace {
     await cluster.start();
     // Wait until the primary sees it streaming.
     for (let i = 0; i < 300; i++) {
-      const n = await primary.scalar("SELECT count(*)::int FROM pg_stat_replication WHERE application_name = $1 AND state = 'streaming'", [name]);
+      const n = await primary.scalar(
+        "SELECT count(*)::int FROM pg_stat_replication WHERE application_name = $1 AND state = 'streaming'",
+        [name],
+      );
       if (n === 1) return cluster;
       await sleep(100);
     }
@@ -404,7 +455,17 @@ export class Workspace {
     const dir = join(this.dir, name);
     await runAsServer(
       pgBin("pg_basebackup"),
-      ["-d", primary.conninfo("postgres", "replicator"), "-D", dir, "-X", "stream", "-c", "fast", "--manifest-checksums=SHA256"],
+      [
+        "-d",
+        primary.conninfo("postgres", "replicator"),
+        "-D",
+        dir,
+        "-X",
+        "stream",
+        "-c",
+        "fast",
+        "--manifest-checksums=SHA256",
+      ],
       { env: this.clientEnv(), timeoutMs: 600_000 },
     );
     return dir;
@@ -416,7 +477,12 @@ export class Workspace {
   }
 
   /** Copy a base backup into a new data directory and register it as a cluster (not started). */
-  async clusterFromBackup(backupDir: string, name: string, instanceExtra: string[] = [], archive = false): Promise<Cluster> {
+  async clusterFromBackup(
+    backupDir: string,
+    name: string,
+    instanceExtra: string[] = [],
+    archive = false,
+  ): Promise<Cluster> {
     const dataDir = join(this.dir, name);
     await runAsServer("cp", ["-a", backupDir, dataDir]);
     const port = await freePort();

@@ -28,7 +28,9 @@ export class CommandError extends Error {
     readonly args: readonly string[],
     readonly result: RunResult,
   ) {
-    super(`${cmd} ${args.join(" ")} exited ${result.code ?? result.signal}: ${result.stderr.trim() || result.stdout.trim()}`);
+    super(
+      `${cmd} ${args.join(" ")} exited ${result.code ?? result.signal}: ${result.stderr.trim() || result.stdout.trim()}`,
+    );
   }
 }
 

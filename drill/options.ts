@@ -29,7 +29,9 @@ export function defaultOptions(quick: boolean): DrillOptions {
   return {
     quick,
     scenarios: [...SCENARIOS],
-    load: quick ? { clients: [16, 100], durationSeconds: 5, scale: 4 } : { clients: [16, 100], durationSeconds: 30, scale: 20 },
+    load: quick
+      ? { clients: [16, 100], durationSeconds: 5, scale: 4 }
+      : { clients: [16, 100], durationSeconds: 30, scale: 20 },
     lag: quick ? { durationSeconds: 5, clients: 8, scale: 1 } : { durationSeconds: 30, clients: 16, scale: 4 },
     failover: {
       modes: ["sync", "async"],
@@ -50,9 +52,13 @@ export function defaultOptions(quick: boolean): DrillOptions {
 }
 
 export function parseScenarioList(list: string): ScenarioName[] {
-  const names = list.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const names = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   for (const n of names) {
-    if (!(SCENARIOS as readonly string[]).includes(n)) throw new Error(`unknown scenario ${n} (known: ${SCENARIOS.join(", ")})`);
+    if (!(SCENARIOS as readonly string[]).includes(n))
+      throw new Error(`unknown scenario ${n} (known: ${SCENARIOS.join(", ")})`);
   }
   return names as ScenarioName[];
 }

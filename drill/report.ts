@@ -58,21 +58,28 @@ export function validateReport(r: unknown): string[] {
         continue;
       }
       for (const [mk, mv] of Object.entries(m)) {
-        if (!(typeof mv === "boolean" || (typeof mv === "number" && Number.isFinite(mv)))) errs.push(`scenarios[${i}].${field}.${mk} = ${String(mv)}`);
+        if (!(typeof mv === "boolean" || (typeof mv === "number" && Number.isFinite(mv))))
+          errs.push(`scenarios[${i}].${field}.${mk} = ${String(mv)}`);
       }
     }
     const required = typeof s.name === "string" ? REQUIRED_METRICS[s.name] : undefined;
     if (required && isObj(s.metrics) && s.passed !== false) {
-      for (const m of required) if (!(m in s.metrics)) errs.push(`scenarios[${i}] (${String(s.name)}) lacks metric ${m}`);
+      for (const m of required)
+        if (!(m in s.metrics)) errs.push(`scenarios[${i}] (${String(s.name)}) lacks metric ${m}`);
     }
   });
   return errs;
 }
 
-const fmt = (v: MetricValue): string => (typeof v === "boolean" ? (v ? "yes" : "no") : Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 3 : 1));
+const fmt = (v: MetricValue): string =>
+  typeof v === "boolean" ? (v ? "yes" : "no") : Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 3 : 1);
 
 /** A horizontal text bar chart of writes per bucket. */
-export function asciiChart(buckets: readonly { startMs: number; writes: number }[], bucketMs: number, width = 50): string {
+export function asciiChart(
+  buckets: readonly { startMs: number; writes: number }[],
+  bucketMs: number,
+  width = 50,
+): string {
   const max = Math.max(1, ...buckets.map((b) => b.writes));
   const lines = buckets.map((b) => {
     const label = `${(b.startMs / 1000).toFixed(2).padStart(6)} s`;
@@ -82,23 +89,40 @@ export function asciiChart(buckets: readonly { startMs: number; writes: number }
   return [`writes per ${bucketMs} ms (0 s = primary killed)`, ...lines].join("\n");
 }
 
-export function renderMarkdown(report: DrillReport, outcomes: readonly ScenarioOutcome[], meta: { command: string; startedAt: string; durationSeconds: number }): string {
+export function renderMarkdown(
+  report: DrillReport,
+  outcomes: readonly ScenarioOutcome[],
+  meta: { command: string; startedAt: string; durationSeconds: number },
+): string {
   const out: string[] = [];
   out.push(`# DR drill report (${report.target})`, "");
-  out.push(`- PostgreSQL ${report.postgres}`, `- Started ${meta.startedAt}, took ${meta.durationSeconds.toFixed(0)} s`, `- Command: \`${meta.command}\``, "");
+  out.push(
+    `- PostgreSQL ${report.postgres}`,
+    `- Started ${meta.startedAt}, took ${meta.durationSeconds.toFixed(0)} s`,
+    `- Command: \`${meta.command}\``,
+    "",
+  );
   out.push("| Scenario | Passed | Metric | Measured | Target |", "| --- | --- | --- | --- | --- |");
   for (const s of report.scenarios) {
     const names = Object.keys(s.metrics);
     if (names.length === 0) out.push(`| ${s.name} | ${s.passed ? "✅" : "❌"} | — | — | — |`);
     names.forEach((m, i) => {
       const t = s.targets[m];
-      out.push(`| ${i === 0 ? s.name : ""} | ${i === 0 ? (s.passed ? "✅" : "❌") : ""} | ${m} | ${fmt(s.metrics[m])} | ${t === undefined ? "" : fmt(t)} |`);
+      out.push(
+        `| ${i === 0 ? s.name : ""} | ${i === 0 ? (s.passed ? "✅" : "❌") : ""} | ${m} | ${fmt(s.metrics[m])} | ${t === undefined ? "" : fmt(t)} |`,
+      );
     });
   }
   out.push("");
   for (const o of outcomes) {
     if (o.notes.length === 0 && !o.chart) continue;
-    out.push(`## ${o.results.map((r) => r.name).filter((v, i, a) => a.indexOf(v) === i).join(", ")}`, "");
+    out.push(
+      `## ${o.results
+        .map((r) => r.name)
+        .filter((v, i, a) => a.indexOf(v) === i)
+        .join(", ")}`,
+      "",
+    );
     for (const n of o.notes) out.push(`- ${n.replace(/\s*\n\s*/g, " ")}`);
     if (o.chart) out.push("", `### ${o.chart.title}`, "", "```", asciiChart(o.chart.buckets, o.chart.bucketMs), "```");
     out.push("");

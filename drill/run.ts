@@ -6,7 +6,15 @@ import { Workspace } from "./cluster.js";
 import { killTree, liveChildren, pgBin, waitGoneSync } from "./exec.js";
 import type { DrillOptions, ScenarioName } from "./options.js";
 import type { DrillReport, ScenarioOutcome } from "./report.js";
-import { archiveScenario, backupScenario, connectScenario, failoverScenario, lagScenario, loadScenario, pitrScenario } from "./scenarios.js";
+import {
+  archiveScenario,
+  backupScenario,
+  connectScenario,
+  failoverScenario,
+  lagScenario,
+  loadScenario,
+  pitrScenario,
+} from "./scenarios.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -37,7 +45,10 @@ async function runScenario(name: ScenarioName, o: DrillOptions, log: (s: string)
       break;
     case "failover":
       for (const mode of o.failover.modes) {
-        jobs.push({ label: mode === "sync" ? "failover" : "failover-async", fn: (ws) => failoverScenario(ws, o.failover, mode) });
+        jobs.push({
+          label: mode === "sync" ? "failover" : "failover-async",
+          fn: (ws) => failoverScenario(ws, o.failover, mode),
+        });
       }
       break;
     case "pitr":
@@ -60,17 +71,25 @@ async function runScenario(name: ScenarioName, o: DrillOptions, log: (s: string)
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       log(`✖ ${job.label}: ${msg}`);
-      outcomes.push({ results: [{ name: job.label, passed: false, metrics: {}, targets: {} }], notes: [`error: ${msg.split("\n")[0]}`] });
+      outcomes.push({
+        results: [{ name: job.label, passed: false, metrics: {}, targets: {} }],
+        notes: [`error: ${msg.split("\n")[0]}`],
+      });
     } finally {
       await ws.teardown();
     }
     const last = outcomes[outcomes.length - 1];
-    log(`${last?.results.every((r) => r.passed) ? "✔" : "✖"} ${job.label} (${((performance.now() - t0) / 1000).toFixed(1)} s) ${JSON.stringify(last?.results.map((r) => r.metrics))}`);
+    log(
+      `${last?.results.every((r) => r.passed) ? "✔" : "✖"} ${job.label} (${((performance.now() - t0) / 1000).toFixed(1)} s) ${JSON.stringify(last?.results.map((r) => r.metrics))}`,
+    );
   }
   return outcomes;
 }
 
-export async function runDrill(o: DrillOptions, log: (s: string) => void = () => undefined): Promise<{ report: DrillReport; outcomes: ScenarioOutcome[] }> {
+export async function runDrill(
+  o: DrillOptions,
+  log: (s: string) => void = () => undefined,
+): Promise<{ report: DrillReport; outcomes: ScenarioOutcome[] }> {
   ensurePostgres();
   const postgres = postgresVersion();
   const outcomes: ScenarioOutcome[] = [];

@@ -12,7 +12,10 @@ import { FailoverWriter, throughputBuckets } from "./writer.js";
 const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
 async function pgbenchInit(ws: Workspace, c: Cluster, scale: number): Promise<void> {
-  await run(pgBin("pgbench"), ["-i", "-q", "-s", String(scale), "--no-vacuum", c.conninfo()], { env: ws.clientEnv(), timeoutMs: 900_000 });
+  await run(pgBin("pgbench"), ["-i", "-q", "-s", String(scale), "--no-vacuum", c.conninfo()], {
+    env: ws.clientEnv(),
+    timeoutMs: 900_000,
+  });
   await c.query("VACUUM ANALYZE");
 }
 
@@ -25,7 +28,13 @@ export interface PgbenchResult {
 }
 
 /** Run pgbench with per-transaction logging; TPS and average from its summary, p95 from the transaction log. */
-export async function pgbenchRun(ws: Workspace, c: Cluster, clients: number, seconds: number, tag: string): Promise<PgbenchResult> {
+export async function pgbenchRun(
+  ws: Workspace,
+  c: Cluster,
+  clients: number,
+  seconds: number,
+  tag: string,
+): Promise<PgbenchResult> {
   const prefix = join(ws.dir, `pgbench-${tag}`);
   const r = await run(
     pgBin("pgbench"),
@@ -45,15 +54,20 @@ export async function pgbenchRun(ws: Workspace, c: Cluster, clients: number, sec
     }
   }
   latencies.sort((a, b) => a - b);
-  const p95 = latencies.length ? (latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.95) - 1)]) : NaN;
-  if (!Number.isFinite(tps) || !Number.isFinite(avg)) throw new Error(`cannot parse pgbench output:\n${r.stdout}\n${r.stderr}`);
+  const p95 = latencies.length
+    ? latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.95) - 1)]
+    : NaN;
+  if (!Number.isFinite(tps) || !Number.isFinite(avg))
+    throw new Error(`cannot parse pgbench output:\n${r.stdout}\n${r.stderr}`);
   return { tps, avgLatencyMs: avg, p95LatencyMs: p95, transactions: processed, failed };
 }
 
 async function pgbenchConsistent(c: Cluster): Promise<boolean> {
-  const row = (await c.query<{ a: string; b: string; t: string }>(
-    "SELECT (SELECT sum(abalance) FROM pgbench_accounts)::text a, (SELECT sum(bbalance) FROM pgbench_branches)::text b, (SELECT sum(tbalance) FROM pgbench_tellers)::text t",
-  ))[0];
+  const row = (
+    await c.query<{ a: string; b: string; t: string }>(
+      "SELECT (SELECT sum(abalance) FROM pgbench_accounts)::text a, (SELECT sum(bbalance) FROM pgbench_branches)::text b, (SELECT sum(tbalance) FROM pgbench_tellers)::text t",
+    )
+  )[0];
   return row !== undefined && row.a === row.b && row.b === row.t;
 }
 
@@ -64,21 +78,45 @@ export async function connectScenario(ws: Workspace): Promise<ScenarioOutcome> {
   const replica = await ws.createReplica(primary, "replica");
   const notes: string[] = [];
   // TLS through node-postgres, verifying the certificate and SAN (verify-full equivalent), and through libpq.
-  const ssl = (await primary.query<{ ssl: boolean; version: string }>("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))[0];
+  const ssl = (
+    await primary.query<{ ssl: boolean; version: string }>(
+      "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+    )
+  )[0];
   const libpq = await run(
     pgBin("psql"),
-    ["-X", "-A", "-t", "-c", "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", `${primary.conninfo()} sslmode=verify-full sslrootcert=${ws.certFile}`],
+    [
+      "-X",
+      "-A",
+      "-t",
+      "-c",
+      "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+      `${primary.conninfo()} sslmode=verify-full sslrootcert=${ws.certFile}`,
+    ],
     { env: ws.clientEnv(), allowFailure: true },
   );
   const tls = ssl?.ssl === true && libpq.code === 0 && libpq.stdout.trim() === "t" && /^TLSv1\.[23]$/.test(ssl.version);
-  notes.push(`TLS session: ${ssl?.version ?? "none"}; libpq verify-full: ${libpq.code === 0 ? "ok" : libpq.stderr.trim()}`);
+  notes.push(
+    `TLS session: ${ssl?.version ?? "none"}; libpq verify-full: ${libpq.code === 0 ? "ok" : libpq.stderr.trim()}`,
+  );
   // Non-TLS connections (primary and replica, normal and replication) must be refused by pg_hba.
   const refusals = await Promise.all(
     [primary, replica].map((c) =>
-      run(pgBin("psql"), ["-X", "-A", "-t", "-c", "SELECT 1", `host=${HOST} port=${c.port} dbname=postgres user=postgres sslmode=disable passfile=${ws.passfile}`], {
-        env: ws.clientEnv(),
-        allowFailure: true,
-      }),
+      run(
+        pgBin("psql"),
+        [
+          "-X",
+          "-A",
+          "-t",
+          "-c",
+          "SELECT 1",
+          `host=${HOST} port=${c.port} dbname=postgres user=postgres sslmode=disable passfile=${ws.passfile}`,
+        ],
+        {
+          env: ws.clientEnv(),
+          allowFailure: true,
+        },
+      ),
     ),
   );
   const nonTlsRefused = refusals.every((r) => r.code !== 0 && /no encryption/.test(r.stderr));
@@ -105,7 +143,9 @@ export async function loadScenario(ws: Workspace, o: DrillOptions["load"]): Prom
   const primary = await ws.createPrimary({ name: "primary" });
   await pgbenchInit(ws, primary, o.scale);
   const results: ScenarioResult[] = [];
-  const notes: string[] = [`pgbench tpcb-like, scale ${o.scale}, ${o.durationSeconds} s per run, -j 2, TLS + SCRAM over loopback, as the superuser (see max_connections note).`];
+  const notes: string[] = [
+    `pgbench tpcb-like, scale ${o.scale}, ${o.durationSeconds} s per run, -j 2, TLS + SCRAM over loopback, as the superuser (see max_connections note).`,
+  ];
   for (const clients of o.clients) {
     const r = await pgbenchRun(ws, primary, clients, o.durationSeconds, `c${clients}`);
     const consistent = await pgbenchConsistent(primary);
@@ -113,12 +153,19 @@ export async function loadScenario(ws: Workspace, o: DrillOptions["load"]): Prom
     results.push({
       name: "load",
       passed: meets && consistent && r.failed === 0 && r.transactions > 0,
-      metrics: { tps: round(r.tps, 1), avgLatencyMs: round(r.avgLatencyMs), p95LatencyMs: round(r.p95LatencyMs), clients },
+      metrics: {
+        tps: round(r.tps, 1),
+        avgLatencyMs: round(r.avgLatencyMs),
+        p95LatencyMs: round(r.p95LatencyMs),
+        clients,
+      },
       targets: { tps: TARGETS.minTps, avgLatencyMs: TARGETS.maxAvgLatencyMs },
     });
     notes.push(
       `${clients} clients: ${r.tps.toFixed(0)} TPS, avg ${r.avgLatencyMs.toFixed(1)} ms, p95 ${r.p95LatencyMs.toFixed(1)} ms, ${r.transactions} transactions, ${r.failed} failed, balances consistent: ${consistent}.` +
-        (meets ? "" : ` Target missed: with 2 cores, ${clients} concurrent clients queue for CPU (Little's law: latency ≈ clients / TPS = ${((clients / r.tps) * 1000).toFixed(0)} ms); the plan's concurrency needs a pooler in front (e.g. PgBouncer, ≈ 2–4 × cores server connections) or a latency target per concurrency.`),
+        (meets
+          ? ""
+          : ` Target missed: with 2 cores, ${clients} concurrent clients queue for CPU (Little's law: latency ≈ clients / TPS = ${((clients / r.tps) * 1000).toFixed(0)} ms); the plan's concurrency needs a pooler in front (e.g. PgBouncer, ≈ 2–4 × cores server connections) or a latency target per concurrency.`),
     );
   }
   return { results, notes };
@@ -162,7 +209,9 @@ export async function lagScenario(ws: Workspace, o: DrillOptions["lag"]): Promis
     // Caught up at the end?
     let caughtUp = false;
     for (let i = 0; i < 100 && !caughtUp; i++) {
-      const lsn = await pc.query<{ d: string }>("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::text d FROM pg_stat_replication WHERE application_name = 'replica'");
+      const lsn = await pc.query<{ d: string }>(
+        "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::text d FROM pg_stat_replication WHERE application_name = 'replica'",
+      );
       caughtUp = Number(lsn.rows[0]?.d ?? -1) === 0;
       if (!caughtUp) await sleep(50);
     }
@@ -172,7 +221,13 @@ export async function lagScenario(ws: Workspace, o: DrillOptions["lag"]): Promis
         {
           name: "lag",
           passed: samples >= 5 && maxSeconds < TARGETS.replicaLagSeconds && caughtUp,
-          metrics: { maxSeconds: round(maxSeconds), maxReplayLagSeconds: round(maxReplay), maxReplicaClockLagSeconds: round(maxReplica), maxBytes, samples },
+          metrics: {
+            maxSeconds: round(maxSeconds),
+            maxReplayLagSeconds: round(maxReplay),
+            maxReplicaClockLagSeconds: round(maxReplica),
+            maxBytes,
+            samples,
+          },
           targets: { maxSeconds: TARGETS.replicaLagSeconds },
         },
       ],
@@ -189,11 +244,15 @@ export async function lagScenario(ws: Workspace, o: DrillOptions["lag"]): Promis
 
 /** pg_isready probe: true when the server accepts connections. */
 async function probe(ws: Workspace, port: number): Promise<boolean> {
-  const r = await run(pgBin("pg_isready"), ["-q", "-t", "1", "-d", `host=${HOST} port=${port} dbname=postgres user=postgres sslmode=require`], {
-    env: ws.clientEnv(),
-    allowFailure: true,
-    timeoutMs: 3000,
-  });
+  const r = await run(
+    pgBin("pg_isready"),
+    ["-q", "-t", "1", "-d", `host=${HOST} port=${port} dbname=postgres user=postgres sslmode=require`],
+    {
+      env: ws.clientEnv(),
+      allowFailure: true,
+      timeoutMs: 3000,
+    },
+  );
   return r.code === 0;
 }
 
@@ -201,7 +260,12 @@ async function probe(ws: Workspace, port: number): Promise<boolean> {
  * Failure detector: probe every `probeIntervalMs` while healthy; after a failed probe, confirm at `confirmIntervalMs`
  * spacing until `failuresToDeclare` consecutive failures. Resolves with the detection time (performance.now()).
  */
-async function detectFailure(ws: Workspace, port: number, o: DrillOptions["failover"], stop: () => boolean): Promise<number | undefined> {
+async function detectFailure(
+  ws: Workspace,
+  port: number,
+  o: DrillOptions["failover"],
+  stop: () => boolean,
+): Promise<number | undefined> {
   let failures = 0;
   while (!stop()) {
     const ok = await probe(ws, port);
@@ -212,7 +276,11 @@ async function detectFailure(ws: Workspace, port: number, o: DrillOptions["failo
   return undefined;
 }
 
-export async function failoverScenario(ws: Workspace, o: DrillOptions["failover"], mode: "sync" | "async"): Promise<ScenarioOutcome> {
+export async function failoverScenario(
+  ws: Workspace,
+  o: DrillOptions["failover"],
+  mode: "sync" | "async",
+): Promise<ScenarioOutcome> {
   const primary = await ws.createPrimary({ name: "primary" });
   const replica = await ws.createReplica(primary, "replica");
   if (mode === "sync") await primary.setInstanceSetting("synchronous_standby_names", "replica");
@@ -224,8 +292,14 @@ export async function failoverScenario(ws: Workspace, o: DrillOptions["failover"
     await sleep(50);
   }
   if (mode === "sync" && syncState !== "sync") throw new Error(`replica is ${String(syncState)}, expected sync`);
-  await primary.query("CREATE TABLE drill_writes (seq bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
-  const writer = new FailoverWriter(ws, { ports: [primary.port, replica.port], table: "drill_writes", retryDelayMs: 50 });
+  await primary.query(
+    "CREATE TABLE drill_writes (seq bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())",
+  );
+  const writer = new FailoverWriter(ws, {
+    ports: [primary.port, replica.port],
+    table: "drill_writes",
+    retryDelayMs: 50,
+  });
   writer.start();
   let stopDetector = false;
   try {
@@ -250,16 +324,20 @@ export async function failoverScenario(ws: Workspace, o: DrillOptions["failover"
       (await replica.query<{ seq: string }>("SELECT seq::text FROM drill_writes")).map((r) => Number(r.seq)),
     );
     const lost = writer.acks.filter((a) => !stored.has(a.seq)).length;
-    const timeline = Number.parseInt(String(await replica.scalar("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)")), 16);
+    const timeline = Number.parseInt(
+      String(await replica.scalar("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)")),
+      16,
+    );
     const rto = (first - killedAt) / 1000;
     const before = writer.acks.filter((a) => a.at <= killedAt).length;
     const after = writer.acks.filter((a) => a.at > killedAt).length;
     const name = mode === "sync" ? "failover" : "failover-async";
     const targets: Record<string, number> = { rtoSeconds: TARGETS.failoverRtoSeconds };
     if (mode === "sync") targets.lostAcknowledgedWrites = TARGETS.lostAcknowledgedWrites;
-    const passed = rto <= TARGETS.failoverRtoSeconds && (mode === "async" || lost === 0) && timeline >= 2 && before > 0 && after > 0;
+    const passed =
+      rto <= TARGETS.failoverRtoSeconds && (mode === "async" || lost === 0) && timeline >= 2 && before > 0 && after > 0;
     const fromMs = -Math.min(2000, o.warmupSeconds * 1000);
-    const toMs = (first - killedAt) + o.afterSeconds * 1000;
+    const toMs = first - killedAt + o.afterSeconds * 1000;
     return {
       results: [
         {
@@ -280,7 +358,11 @@ export async function failoverScenario(ws: Workspace, o: DrillOptions["failover"
         `kill -9 of the postmaster and its children → detected after ${((detectedAt - killedAt) / 1000).toFixed(2)} s (${o.failuresToDeclare} failed pg_isready probes, ${o.confirmIntervalMs} ms apart) → pg_ctl promote -w ${((promotedAt - detectedAt) / 1000).toFixed(2)} s → first acknowledged write on the new primary ${rto.toFixed(2)} s after the kill (new timeline ${timeline}).`,
         `${writer.acks.length} acknowledged writes (${before} before the kill, ${after} after), ${writer.sessions} psql sessions, ${lost} acknowledged writes missing on the new primary.`,
       ],
-      chart: { title: `Writer throughput across the ${mode} failover`, bucketMs: o.bucketMs, buckets: throughputBuckets(writer.acks, killedAt, o.bucketMs, fromMs, toMs) },
+      chart: {
+        title: `Writer throughput across the ${mode} failover`,
+        bucketMs: o.bucketMs,
+        buckets: throughputBuckets(writer.acks, killedAt, o.bucketMs, fromMs, toMs),
+      },
     };
   } finally {
     stopDetector = true;
@@ -318,7 +400,9 @@ async function waitPromoted(c: Cluster, timeoutMs: number): Promise<void> {
 export async function pitrScenario(ws: Workspace, o: DrillOptions["pitr"]): Promise<ScenarioOutcome> {
   const primary = await ws.createPrimary({ name: "primary" });
   await pgbenchInit(ws, primary, o.scale);
-  await primary.query("CREATE TABLE pitr_rows (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
+  await primary.query(
+    "CREATE TABLE pitr_rows (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())",
+  );
   const t0 = performance.now();
   const backup = await ws.baseBackup(primary);
   const backupSeconds = (performance.now() - t0) / 1000;
@@ -357,20 +441,38 @@ export async function pitrScenario(ws: Workspace, o: DrillOptions["pitr"]): Prom
   await restored.start();
   await waitPromoted(restored, 600_000);
   const restoreSeconds = (performance.now() - r0) / 1000;
-  const counts = (await restored.query<{ before: number; after: number }>(
-    "SELECT count(*) FILTER (WHERE id <= $1)::int AS before, count(*) FILTER (WHERE id > $1)::int AS after FROM pitr_rows",
-    [lastBefore],
-  ))[0];
-  const timeline = Number.parseInt(String(await restored.scalar("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)")), 16);
+  const counts = (
+    await restored.query<{ before: number; after: number }>(
+      "SELECT count(*) FILTER (WHERE id <= $1)::int AS before, count(*) FILTER (WHERE id > $1)::int AS after FROM pitr_rows",
+      [lastBefore],
+    )
+  )[0];
+  const timeline = Number.parseInt(
+    String(await restored.scalar("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)")),
+    16,
+  );
   const rowsMissingBeforeTarget = lastBefore - (counts?.before ?? 0);
   const rowsAfterTarget = counts?.after ?? -1;
-  const passed = rowsAfterTarget === 0 && rowsMissingBeforeTarget === 0 && lastBefore > 0 && rowsAfterWritten > 0 && timeline >= 2 && restoreSeconds <= TARGETS.serviceRtoSeconds;
+  const passed =
+    rowsAfterTarget === 0 &&
+    rowsMissingBeforeTarget === 0 &&
+    lastBefore > 0 &&
+    rowsAfterWritten > 0 &&
+    timeline >= 2 &&
+    restoreSeconds <= TARGETS.serviceRtoSeconds;
   return {
     results: [
       {
         name: "pitr",
         passed,
-        metrics: { restoreSeconds: round(restoreSeconds), rowsAfterTarget, rowsMissingBeforeTarget, rowsBeforeTarget: lastBefore, clusterMB: round(sizeBytes / 1e6, 1), backupSeconds: round(backupSeconds) },
+        metrics: {
+          restoreSeconds: round(restoreSeconds),
+          rowsAfterTarget,
+          rowsMissingBeforeTarget,
+          rowsBeforeTarget: lastBefore,
+          clusterMB: round(sizeBytes / 1e6, 1),
+          backupSeconds: round(backupSeconds),
+        },
         targets: { restoreSeconds: TARGETS.serviceRtoSeconds, rowsAfterTarget: 0, rowsMissingBeforeTarget: 0 },
       },
     ],
@@ -434,7 +536,13 @@ export async function backupScenario(ws: Workspace, o: DrillOptions["backup"]): 
       {
         name: "backup",
         passed,
-        metrics: { verified: good.ok, corruptionDetected, amcheckPassed, restoredRowsMatch: restoredAccounts === accounts, verifySeconds: round(verifySeconds) },
+        metrics: {
+          verified: good.ok,
+          corruptionDetected,
+          amcheckPassed,
+          restoredRowsMatch: restoredAccounts === accounts,
+          verifySeconds: round(verifySeconds),
+        },
         targets: { verified: true, corruptionDetected: true, amcheckPassed: true },
       },
     ],
@@ -448,7 +556,9 @@ export async function backupScenario(ws: Workspace, o: DrillOptions["backup"]): 
 
 export async function archiveScenario(ws: Workspace, o: DrillOptions["archive"]): Promise<ScenarioOutcome> {
   const primary = await ws.createPrimary({ name: "primary", archiveTimeoutSeconds: o.archiveTimeoutSeconds });
-  await primary.query("CREATE TABLE archive_rows (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
+  await primary.query(
+    "CREATE TABLE archive_rows (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())",
+  );
   const seen = new Map<string, number>();
   let watching = true;
   const watcher = (async () => {
@@ -490,7 +600,9 @@ export async function archiveScenario(ws: Workspace, o: DrillOptions["archive"])
     while (performance.now() < until) {
       await c.query("INSERT INTO archive_rows (id) VALUES ($1)", [++id]);
       const at = performance.now();
-      const walfile = String((await c.query<{ f: string }>("SELECT pg_walfile_name(pg_current_wal_lsn() - 1) AS f")).rows[0]?.f);
+      const walfile = String(
+        (await c.query<{ f: string }>("SELECT pg_walfile_name(pg_current_wal_lsn() - 1) AS f")).rows[0]?.f,
+      );
       rows.push({ at, walfile });
       await sleep(o.writeIntervalMs);
     }
@@ -514,7 +626,13 @@ export async function archiveScenario(ws: Workspace, o: DrillOptions["archive"])
       {
         name: "archive",
         passed,
-        metrics: { rpoSeconds: Number.isFinite(worst) ? round(worst) : -1, archiveTimeoutSeconds: o.archiveTimeoutSeconds, rows: rows.length, segments, watchdogSwitches },
+        metrics: {
+          rpoSeconds: Number.isFinite(worst) ? round(worst) : -1,
+          archiveTimeoutSeconds: o.archiveTimeoutSeconds,
+          rows: rows.length,
+          segments,
+          watchdogSwitches,
+        },
         targets: { rpoSeconds: TARGETS.rpoSeconds },
       },
     ],

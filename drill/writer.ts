@@ -110,7 +110,9 @@ export class FailoverWriter {
           return;
         }
         inFlight = this.nextSeq++;
-        child.stdin.write(`INSERT INTO ${this.opts.table}(seq) VALUES (${inFlight}) RETURNING seq, inet_server_port();\n`);
+        child.stdin.write(
+          `INSERT INTO ${this.opts.table}(seq) VALUES (${inFlight}) RETURNING seq, inet_server_port();\n`,
+        );
       };
       child.stdin?.on("error", () => undefined);
       child.stdout?.setEncoding("utf8").on("data", (d: string) => {
@@ -140,7 +142,13 @@ export class FailoverWriter {
 }
 
 /** Writer acknowledgements per bucket, relative to an origin (e.g. the kill), for the throughput chart. */
-export function throughputBuckets(acks: readonly Ack[], origin: number, bucketMs: number, fromMs: number, toMs: number): { startMs: number; writes: number }[] {
+export function throughputBuckets(
+  acks: readonly Ack[],
+  origin: number,
+  bucketMs: number,
+  fromMs: number,
+  toMs: number,
+): { startMs: number; writes: number }[] {
   const buckets: { startMs: number; writes: number }[] = [];
   for (let s = fromMs; s < toMs; s += bucketMs) buckets.push({ startMs: s, writes: 0 });
   for (const a of acks) {

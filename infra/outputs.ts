@@ -17,21 +17,41 @@ export const OUTPUT_CONTRACT = {
   platformKind: { type: "string", secret: false, description: '"azure" or "local".' },
   environment: { type: "string", secret: false, description: "prod, dev or local." },
   resourceGroupName: { type: "string", secret: false, description: 'Azure resource group ("" on local).' },
-  primaryServerName: { type: "string", secret: false, description: "Server name of the primary (container name on local)." },
+  primaryServerName: {
+    type: "string",
+    secret: false,
+    description: "Server name of the primary (container name on local).",
+  },
   primaryServerId: { type: "string", secret: false, description: "ARM id of the primary (container id on local)." },
   primaryFqdn: { type: "string", secret: false, description: "Host name applications connect to for writes." },
   port: { type: "number", secret: false, description: "TCP port (5432 on Azure)." },
   databaseName: { type: "string", secret: false, description: "The application database, phonebill_auth." },
   sslMode: { type: "string", secret: false, description: 'libpq sslmode clients must use ("require").' },
-  replicaServerNames: { type: "string-map", secret: false, description: "Replica server name by region (local: by \"local\")." },
-  replicaFqdns: { type: "string-map", secret: false, description: "Replica host name by region, for read-only traffic." },
+  replicaServerNames: {
+    type: "string-map",
+    secret: false,
+    description: 'Replica server name by region (local: by "local").',
+  },
+  replicaFqdns: {
+    type: "string-map",
+    secret: false,
+    description: "Replica host name by region, for read-only traffic.",
+  },
   replicaServerIds: { type: "string-map", secret: false, description: "Replica ARM id by region." },
-  administratorLogin: { type: "string", secret: false, description: "Built-in administrator login (password only in Key Vault)." },
+  administratorLogin: {
+    type: "string",
+    secret: false,
+    description: "Built-in administrator login (password only in Key Vault).",
+  },
   applicationLogin: { type: "string", secret: false, description: "Login of the Auth service, phonebill_auth_user." },
   monitoringLogin: { type: "string", secret: false, description: "Read-only monitoring login, phonebill_monitor." },
   applicationPassword: { type: "string", secret: true, description: "Password of applicationLogin. Secret." },
   keyVaultName: { type: "string", secret: false, description: 'Key Vault holding every password ("" on local).' },
-  passwordSecretNames: { type: "string-map", secret: false, description: "Key Vault secret name by role (administrator, application, monitoring)." },
+  passwordSecretNames: {
+    type: "string-map",
+    secret: false,
+    description: "Key Vault secret name by role (administrator, application, monitoring).",
+  },
   jdbcUrl: { type: "string", secret: false, description: "JDBC URL of the primary with sslmode, without credentials." },
 } as const satisfies Record<string, OutputSpec>;
 
@@ -61,7 +81,10 @@ export function contractViolations(outputs: Record<string, unknown>, secretOutpu
       continue;
     }
     const isSecret = secretOutputs.includes(name);
-    if (spec.secret !== isSecret) problems.push(`${name}: ${isSecret ? "secret" : "not secret"}, contract says ${spec.secret ? "secret" : "not secret"}`);
+    if (spec.secret !== isSecret)
+      problems.push(
+        `${name}: ${isSecret ? "secret" : "not secret"}, contract says ${spec.secret ? "secret" : "not secret"}`,
+      );
     if (isSecret) continue;
     const v = outputs[name];
     const ok =
@@ -71,7 +94,10 @@ export function contractViolations(outputs: Record<string, unknown>, secretOutpu
           ? typeof v === "number"
           : spec.type === "string-list"
             ? Array.isArray(v) && v.every((x) => typeof x === "string")
-            : v !== null && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string");
+            : v !== null &&
+              typeof v === "object" &&
+              !Array.isArray(v) &&
+              Object.values(v).every((x) => typeof x === "string");
     if (!ok) problems.push(`${name}: ${JSON.stringify(v)} is not a ${spec.type}`);
   }
   for (const name of Object.keys(outputs)) {

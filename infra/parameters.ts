@@ -153,7 +153,8 @@ export const DECLARED_PARAMETERS: readonly DeclaredParameter[] = [
     value: "5",
     requiresRestart: true,
     appliesTo: ["azure"],
-    reason: "Query Store aggregates in 15-minute buckets by default, longer than the 10-minute response-time alert window.",
+    reason:
+      "Query Store aggregates in 15-minute buckets by default, longer than the 10-minute response-time alert window.",
   },
 ];
 

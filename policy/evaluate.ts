@@ -10,7 +10,13 @@
  * - each PolicyResource also carries the names of its secret inputs (CrossGuard cannot know them), for A4.
  * - enforcement follows `options.environment` (`enforcementIn`), as `--policy-pack-config policy/config/nonprod.json` does.
  */
-import type { PolicyResource, PolicyResourceOptions, ResourceValidationArgs, Severity, StackValidationArgs } from "@pulumi/policy";
+import type {
+  PolicyResource,
+  PolicyResourceOptions,
+  ResourceValidationArgs,
+  Severity,
+  StackValidationArgs,
+} from "@pulumi/policy";
 import { ALL_POLICIES, enforcementIn } from "./pack.js";
 import { type AuthdbPolicy, isStackPolicy } from "./rule.js";
 import { SECRET_INPUTS_KEY } from "./rules/identity/requireSecretInputs.js";
@@ -117,7 +123,9 @@ function policyResources(resources: readonly RegisteredResource[]): PolicyResour
 
 function settle(result: unknown, policy: string): void {
   if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
-    throw new Error(`policy ${policy} validated asynchronously; the offline runner (and npm run plan) needs synchronous rules`);
+    throw new Error(
+      `policy ${policy} validated asynchronously; the offline runner (and npm run plan) needs synchronous rules`,
+    );
   }
 }
 
@@ -129,9 +137,17 @@ export function evaluatePolicies(resources: readonly RegisteredResource[], optio
 
   for (const policy of policies) {
     const enforcement = enforcementIn(policy, options.environment);
-    const getConfig = <T extends object>(): T => ({ environment: options.environment, ...(options.config?.[policy.name] ?? {}) }) as unknown as T;
+    const getConfig = <T extends object>(): T =>
+      ({ environment: options.environment, ...(options.config?.[policy.name] ?? {}) }) as unknown as T;
     const record = (urn: string) => (message: string, violationUrn?: string) =>
-      violations.push({ policy: policy.name, catalogueId: policy.meta.catalogueId, severity: policy.severity, enforcement, urn: violationUrn ?? urn, message });
+      violations.push({
+        policy: policy.name,
+        catalogueId: policy.meta.catalogueId,
+        severity: policy.severity,
+        enforcement,
+        urn: violationUrn ?? urn,
+        message,
+      });
 
     if (isStackPolicy(policy)) {
       const args: StackValidationArgs = { resources: stackResources, stackTags: new Map(), getConfig, notApplicable };
@@ -143,7 +159,12 @@ export function evaluatePolicies(resources: readonly RegisteredResource[], optio
       continue;
     }
 
-    const validations = policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+    const validations =
+      policy.validateResource === undefined
+        ? []
+        : Array.isArray(policy.validateResource)
+          ? policy.validateResource
+          : [policy.validateResource];
     for (const r of stackResources) {
       for (const validate of validations) {
         // The same shortcut CrossGuard takes for functions that carry their resource type.
@@ -175,7 +196,9 @@ export function evaluatePolicies(resources: readonly RegisteredResource[], optio
   const rank = (v: Violation) => (v.enforcement === "mandatory" ? 0 : 1);
   // Code-unit order, not localeCompare: the plan's output must not depend on the machine's locale.
   const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  return violations.sort((a, b) => rank(a) - rank(b) || cmp(a.policy, b.policy) || cmp(a.urn, b.urn) || cmp(a.message, b.message));
+  return violations.sort(
+    (a, b) => rank(a) - rank(b) || cmp(a.policy, b.policy) || cmp(a.urn, b.urn) || cmp(a.message, b.message),
+  );
 }
 
 /** True when the plan must fail: at least one mandatory violation. */

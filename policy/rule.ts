@@ -154,7 +154,10 @@ export function serversOf(resources: readonly PolicyResource[]): ServerView[] {
 }
 
 export function dependsOn(r: PolicyResource, target: PolicyResource): boolean {
-  return r.dependencies.some((d) => d.urn === target.urn) || Object.values(r.propertyDependencies).some((ds) => ds.some((d) => d.urn === target.urn));
+  return (
+    r.dependencies.some((d) => d.urn === target.urn) ||
+    Object.values(r.propertyDependencies).some((ds) => ds.some((d) => d.urn === target.urn))
+  );
 }
 
 /**
@@ -162,7 +165,12 @@ export function dependsOn(r: PolicyResource, target: PolicyResource): boolean {
  * robust signal (it survives previews where ids are unknown); ids and names are the fallback when a resource was
  * wired by plain string. `nameFields` are the props that carry the server's name or id.
  */
-export function targetsServer(r: PolicyResource, server: ServerView, nameFields: readonly string[], idFields: readonly string[] = []): boolean {
+export function targetsServer(
+  r: PolicyResource,
+  server: ServerView,
+  nameFields: readonly string[],
+  idFields: readonly string[] = [],
+): boolean {
   for (const f of nameFields) {
     // A resource that names its server explicitly is judged by that name alone: a configuration chained after the
     // primary's last one depends on the primary but belongs to the replica it names.
@@ -176,7 +184,11 @@ export function targetsServer(r: PolicyResource, server: ServerView, nameFields:
 }
 
 /** The server's parameter value as the stack sets it (`undefined` when no user-override Configuration exists). */
-export function parameterValue(resources: readonly PolicyResource[], server: ServerView, parameter: string): string | undefined {
+export function parameterValue(
+  resources: readonly PolicyResource[],
+  server: ServerView,
+  parameter: string,
+): string | undefined {
   const config = resources.find(
     (r) =>
       r.type === T.configuration &&
@@ -226,7 +238,11 @@ export interface StackRuleSpec {
   readonly severity: Severity;
   readonly meta: RuleMeta;
   readonly configSchema?: StackValidationPolicy["configSchema"];
-  readonly check: (resources: readonly PolicyResource[], args: StackValidationArgs, report: (message: string, urn?: string) => void) => void;
+  readonly check: (
+    resources: readonly PolicyResource[],
+    args: StackValidationArgs,
+    report: (message: string, urn?: string) => void,
+  ) => void;
 }
 
 export function stackRule(spec: StackRuleSpec): AuthdbStackPolicy {

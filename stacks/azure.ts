@@ -19,7 +19,11 @@ const POSTGRES_PORT = 5432;
 export function azureStack(platform: AzurePlatform, secrets: PlatformSecrets): ContractOutputs {
   const client = authorization.getClientConfigOutput();
   const tags = platform.tags;
-  const logins: RoleLogins = { administrator: platform.server.administratorLogin, application: APPLICATION_LOGIN, monitoring: MONITORING_LOGIN };
+  const logins: RoleLogins = {
+    administrator: platform.server.administratorLogin,
+    application: APPLICATION_LOGIN,
+    monitoring: MONITORING_LOGIN,
+  };
 
   const resourceGroup = new resources.ResourceGroup(
     "resource-group",

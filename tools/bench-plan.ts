@@ -20,7 +20,15 @@ function sources(dir: string): string[] {
 
 /** Bare module specifiers the program imports (packages, not relative files or node: built-ins). */
 export function programModules(): string[] {
-  const files = [...sources("infra"), ...sources("stacks"), ...sources("policy").filter((f) => f !== "policy/index.ts"), "tools/offline.ts", "tools/plan.ts", "tools/plan-format.ts", "index.ts"];
+  const files = [
+    ...sources("infra"),
+    ...sources("stacks"),
+    ...sources("policy").filter((f) => f !== "policy/index.ts"),
+    "tools/offline.ts",
+    "tools/plan.ts",
+    "tools/plan-format.ts",
+    "index.ts",
+  ];
   const found = new Set<string>();
   for (const f of files) {
     for (const m of readFileSync(f, "utf8").matchAll(/^import\s+(?!type\b)[^"']*["']([^"'.][^"']*)["']/gm)) {
@@ -32,14 +40,22 @@ export function programModules(): string[] {
 
 const modules = programModules();
 const floorFile = join(mkdtempSync(join(tmpdir(), "authdb-bench-")), "floor.mjs");
-writeFileSync(floorFile, modules.map((m, i) => `import * as m${i} from ${JSON.stringify(m)};`).join("\n") + `\nvoid [${modules.map((_, i) => `m${i}`).join(",")}];\n`);
+writeFileSync(
+  floorFile,
+  modules.map((m, i) => `import * as m${i} from ${JSON.stringify(m)};`).join("\n") +
+    `\nvoid [${modules.map((_, i) => `m${i}`).join(",")}];\n`,
+);
 
 /** Both sides run with the flags `npm run plan` uses, so the comparison is the program's own cost. */
 const NODE_FLAGS = ["--max-semi-space-size=32", "--import", "tsx"];
 
 function time(args: string[]): number {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8", env: { ...process.env, NODE_PATH: join(process.cwd(), "node_modules") } });
+  const r = spawnSync(process.execPath, args, {
+    stdio: ["ignore", "ignore", "pipe"],
+    encoding: "utf8",
+    env: { ...process.env, NODE_PATH: join(process.cwd(), "node_modules") },
+  });
   // 1 means the plan ran and found a mandatory violation: still a complete plan to time.
   if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
   return Number(process.hrtime.bigint() - t0) / 1e6;
@@ -49,7 +65,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const floor: number[] = [];
 const plan: number[] = [];
 // The floor file lives outside the project, so resolve packages from the project's node_modules via a symlink-free import map:
-writeFileSync(floorFile, readFileSync(floorFile, "utf8").replace(/from "([^"]+)"/g, (_, m: string) => `from ${JSON.stringify(import.meta.resolve(m))}`));
+writeFileSync(
+  floorFile,
+  readFileSync(floorFile, "utf8").replace(
+    /from "([^"]+)"/g,
+    (_, m: string) => `from ${JSON.stringify(import.meta.resolve(m))}`,
+  ),
+);
 for (let i = 0; i < runs; i++) {
   floor.push(time([...NODE_FLAGS, floorFile]));
   plan.push(time([...NODE_FLAGS, "tools/plan.ts", "--stack", "prod", "--quiet"]));

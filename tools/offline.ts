@@ -65,7 +65,7 @@ export function readStackFile(path: string): { config: Record<string, unknown>; 
   const config: Record<string, unknown> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(doc?.config ?? {})) {
-    if (value !== null && typeof value === "object" && "secure" in (value)) {
+    if (value !== null && typeof value === "object" && "secure" in value) {
       // Ciphertext cannot be decrypted offline; the plan needs only to know the key is a secret.
       config[key] = `${MOCK_SECRET_MARKER}${key}`;
       secretKeys.push(key);
@@ -95,13 +95,14 @@ const ARM_PROVIDER_PATHS: Record<string, string> = {
 function azureName(type: string, logicalName: string, inputs: Record<string, unknown>): string {
   const typeName = type.split(":").pop() ?? "";
   const key = `${typeName.charAt(0).toLowerCase()}${typeName.slice(1)}Name`;
-  return typeof inputs[key] === "string" ? (inputs[key]) : logicalName;
+  return typeof inputs[key] === "string" ? inputs[key] : logicalName;
 }
 
 function armId(type: string, name: string, inputs: Record<string, unknown>): string {
   const rg = typeof inputs.resourceGroupName === "string" ? inputs.resourceGroupName : "rg";
   const own = azureName(type, name, inputs);
-  if (type === "azure-native:resources:ResourceGroup") return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${own}`;
+  if (type === "azure-native:resources:ResourceGroup")
+    return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${own}`;
   if (type === "azure-native:network:Subnet" && typeof inputs.virtualNetworkName === "string") {
     return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${inputs.virtualNetworkName}/subnets/${own}`;
   }
@@ -110,17 +111,28 @@ function armId(type: string, name: string, inputs: Record<string, unknown>): str
 }
 
 /** Registered inputs as the mocks see them: plain JSON of whatever shape each resource type takes. */
-type MockInputs = Record<string, unknown> & { serverName?: string; vaultName?: string; properties?: Record<string, unknown>; name?: unknown };
+type MockInputs = Record<string, unknown> & {
+  serverName?: string;
+  vaultName?: string;
+  properties?: Record<string, unknown>;
+  name?: unknown;
+};
 
 function mockState(type: string, name: string, inputs: MockInputs): Record<string, unknown> {
-  const base = { ...inputs, name: type.startsWith("azure-native:") ? azureName(type, name, inputs) : (inputs.name ?? name) };
+  const base = {
+    ...inputs,
+    name: type.startsWith("azure-native:") ? azureName(type, name, inputs) : (inputs.name ?? name),
+  };
   switch (type) {
     case "random:index/randomPassword:RandomPassword":
       return { ...inputs, result: `${MOCK_SECRET_MARKER}${name}`, bcryptHash: `${MOCK_SECRET_MARKER}${name}-bcrypt` };
     case "azure-native:dbforpostgresql:Server":
       return { ...base, fullyQualifiedDomainName: `${inputs.serverName}.postgres.database.azure.com` };
     case "azure-native:keyvault:Vault":
-      return { ...base, properties: { ...inputs.properties, vaultUri: `https://${inputs.vaultName}.vault.azure.net/` } };
+      return {
+        ...base,
+        properties: { ...inputs.properties, vaultUri: `https://${inputs.vaultName}.vault.azure.net/` },
+      };
     case "azure-native:operationalinsights:Workspace":
       return { ...base, customerId: "33333333-3333-3333-3333-333333333333" };
     default:
@@ -132,13 +144,19 @@ const mocks: pulumi.runtime.Mocks = {
   newResource(args) {
     const inputs = args.inputs as MockInputs;
     if (!args.custom) return { id: undefined, state: inputs };
-    if (args.type === "random:index/randomPassword:RandomPassword") return { id: `${args.name}-id`, state: mockState(args.type, args.name, inputs) };
+    if (args.type === "random:index/randomPassword:RandomPassword")
+      return { id: `${args.name}-id`, state: mockState(args.type, args.name, inputs) };
     const id = args.type.startsWith("azure-native:") ? armId(args.type, args.name, inputs) : `${args.name}-id`;
     return { id, state: mockState(args.type, args.name, inputs) };
   },
   call(args) {
     if (args.token === "azure-native:authorization:getClientConfig") {
-      return { clientId: MOCK_DEPLOYER, objectId: MOCK_DEPLOYER, subscriptionId: MOCK_SUBSCRIPTION, tenantId: MOCK_TENANT };
+      return {
+        clientId: MOCK_DEPLOYER,
+        objectId: MOCK_DEPLOYER,
+        subscriptionId: MOCK_SUBSCRIPTION,
+        tenantId: MOCK_TENANT,
+      };
     }
     throw new Error(`unmocked invoke ${args.token}`);
   },
@@ -172,8 +190,14 @@ function decode(v: unknown, reveal: boolean): unknown {
 
 /** The two calls of the mock resource monitor the capture wraps (the SDK's monitor is untyped at runtime). */
 interface PatchableMonitor {
-  registerResource(req: RegisterResourceRequest, callback: (err: unknown, resp: RegisterResourceResponse | undefined) => void): unknown;
-  registerResourceOutputs(req: RegisterResourceOutputsRequest, callback: (err: unknown, resp: unknown) => void): unknown;
+  registerResource(
+    req: RegisterResourceRequest,
+    callback: (err: unknown, resp: RegisterResourceResponse | undefined) => void,
+  ): unknown;
+  registerResourceOutputs(
+    req: RegisterResourceOutputsRequest,
+    callback: (err: unknown, resp: unknown) => void,
+  ): unknown;
 }
 
 export interface OfflineOptions {
@@ -226,7 +250,9 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
           provider: req.getProvider() || null,
           inputs: decode(raw, false) as Record<string, unknown>,
           rawInputs: decode(raw, true) as Record<string, unknown>,
-          secretInputs: Object.keys(raw).filter((k) => containsSecret(raw[k])).sort(),
+          secretInputs: Object.keys(raw)
+            .filter((k) => containsSecret(raw[k]))
+            .sort(),
         };
         captured.set(urn, resource);
         opts.onRegister?.(resource);
@@ -261,12 +287,18 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
     stack: opts.stack,
     resources,
     outputs: decode(stackOutputs, false) as Record<string, unknown>,
-    secretOutputs: Object.keys(stackOutputs).filter((k) => containsSecret(stackOutputs[k])).sort(),
+    secretOutputs: Object.keys(stackOutputs)
+      .filter((k) => containsSecret(stackOutputs[k]))
+      .sort(),
   };
 }
 
 /** Runs a stack file (`Pulumi.<stack>.yaml` by default) offline. */
-export async function runStackFile(stack: string, configPath = `Pulumi.${stack}.yaml`, program?: OfflineOptions["program"]): Promise<OfflineRun> {
+export async function runStackFile(
+  stack: string,
+  configPath = `Pulumi.${stack}.yaml`,
+  program?: OfflineOptions["program"],
+): Promise<OfflineRun> {
   const { config, secretKeys } = readStackFile(configPath);
   // Secret keys the deployer sets with `pulumi config set --secret` are not in the committed file; the plan stands in a
   // placeholder so it can show what the stack would create once they are set.

@@ -63,7 +63,13 @@ export function describe(r: CapturedResource): string {
       return join([i.resourceGroupName, i.location]);
     case "azure-native:dbforpostgresql:Server":
       return i.createMode === "Replica"
-        ? join([`${i.serverName} (replica)`, i.location, i.sku?.name, `${i.storage?.storageSizeGB} GiB ${i.storage?.tier ?? ""}`.trim(), i.availabilityZone ? `zone ${i.availabilityZone}` : "no zone"])
+        ? join([
+            `${i.serverName} (replica)`,
+            i.location,
+            i.sku?.name,
+            `${i.storage?.storageSizeGB} GiB ${i.storage?.tier ?? ""}`.trim(),
+            i.availabilityZone ? `zone ${i.availabilityZone}` : "no zone",
+          ])
         : join([
             `${i.serverName} (PostgreSQL ${i.version})`,
             i.location,
@@ -73,7 +79,9 @@ export function describe(r: CapturedResource): string {
             `HA ${i.highAvailability?.mode}${i.highAvailability?.standbyAvailabilityZone ? ` standby zone ${i.highAvailability.standbyAvailabilityZone}` : ""}`,
             `backup ${i.backup?.backupRetentionDays} d geo ${i.backup?.geoRedundantBackup}`,
             `public access ${i.network?.publicNetworkAccess}`,
-            i.maintenanceWindow ? `maintenance UTC day ${i.maintenanceWindow.dayOfWeek} ${String(i.maintenanceWindow.startHour).padStart(2, "0")}:${String(i.maintenanceWindow.startMinute).padStart(2, "0")}` : undefined,
+            i.maintenanceWindow
+              ? `maintenance UTC day ${i.maintenanceWindow.dayOfWeek} ${String(i.maintenanceWindow.startHour).padStart(2, "0")}:${String(i.maintenanceWindow.startMinute).padStart(2, "0")}`
+              : undefined,
           ]);
     case "azure-native:dbforpostgresql:Configuration":
       return `${i.configurationName} = ${i.value}`;
@@ -88,7 +96,11 @@ export function describe(r: CapturedResource): string {
     case "azure-native:network:VirtualNetwork":
       return join([i.virtualNetworkName, i.location, (i.addressSpace?.addressPrefixes ?? []).join(" ")]);
     case "azure-native:network:Subnet":
-      return join([i.subnetName, i.addressPrefix, (i.delegations ?? []).map((d: Inputs) => `delegated to ${d.serviceName}`).join(" ")]);
+      return join([
+        i.subnetName,
+        i.addressPrefix,
+        (i.delegations ?? []).map((d: Inputs) => `delegated to ${d.serviceName}`).join(" "),
+      ]);
     case "azure-native:network:NetworkSecurityGroup":
       return join([i.networkSecurityGroupName, `${(i.securityRules ?? []).length} rules`]);
     case "azure-native:network:VirtualNetworkPeering":
@@ -106,23 +118,47 @@ export function describe(r: CapturedResource): string {
         `public access ${i.properties?.publicNetworkAccess}`,
       ]);
     case "azure-native:keyvault:Secret":
-      return join([i.secretName, `value ${i.properties?.value}`, i.properties?.contentType, i.properties?.attributes?.expires ? `expires ${new Date(i.properties.attributes.expires * 1000).toISOString().slice(0, 10)}` : undefined]);
+      return join([
+        i.secretName,
+        `value ${i.properties?.value}`,
+        i.properties?.contentType,
+        i.properties?.attributes?.expires
+          ? `expires ${new Date(i.properties.attributes.expires * 1000).toISOString().slice(0, 10)}`
+          : undefined,
+      ]);
     case "random:index/randomPassword:RandomPassword":
-      return join([`length ${i.length}`, `min upper/lower/digit/special ${i.minUpper}/${i.minLower}/${i.minNumeric}/${i.minSpecial}`, `rotation ${i.keepers?.rotation}`]);
+      return join([
+        `length ${i.length}`,
+        `min upper/lower/digit/special ${i.minUpper}/${i.minLower}/${i.minNumeric}/${i.minSpecial}`,
+        `rotation ${i.keepers?.rotation}`,
+      ]);
     case "azure-native:monitor:MetricAlert": {
       const c = i.criteria?.allOf?.[0] ?? {};
-      return join([i.ruleName, `${c.metricName} ${c.timeAggregation} ${c.operator} ${c.threshold}`, `window ${i.windowSize} every ${i.evaluationFrequency}`, `sev ${i.severity}`]);
+      return join([
+        i.ruleName,
+        `${c.metricName} ${c.timeAggregation} ${c.operator} ${c.threshold}`,
+        `window ${i.windowSize} every ${i.evaluationFrequency}`,
+        `sev ${i.severity}`,
+      ]);
     }
     case "azure-native:monitor:ScheduledQueryRule":
       return join([i.ruleName, `window ${i.windowSize} every ${i.evaluationFrequency}`, `sev ${i.severity}`]);
     case "azure-native:monitor:ActionGroup":
-      return join([i.actionGroupName, `${(i.emailReceivers ?? []).length} email, ${(i.smsReceivers ?? []).length} sms, ${(i.webhookReceivers ?? []).length} webhook`]);
+      return join([
+        i.actionGroupName,
+        `${(i.emailReceivers ?? []).length} email, ${(i.smsReceivers ?? []).length} sms, ${(i.webhookReceivers ?? []).length} webhook`,
+      ]);
     case "azure-native:monitor:DiagnosticSetting":
       return join([i.name, `${(i.logs ?? []).length} log categories`, `${(i.metrics ?? []).length} metric categories`]);
     case "azure-native:operationalinsights:Workspace":
       return join([i.workspaceName, `retention ${i.retentionInDays} d`]);
     case "azure-native:authorization:RoleAssignment":
-      return join([String(i.roleDefinitionId ?? "").split("/").pop(), `principal ${i.principalId}`]);
+      return join([
+        String(i.roleDefinitionId ?? "")
+          .split("/")
+          .pop(),
+        `principal ${i.principalId}`,
+      ]);
     default:
       return "";
   }
@@ -130,7 +166,11 @@ export function describe(r: CapturedResource): string {
 
 /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument */
 
-const ALERT_TYPES = new Set(["azure-native:monitor:MetricAlert", "azure-native:monitor:ScheduledQueryRule", "azure-native:monitor:ActivityLogAlert"]);
+const ALERT_TYPES = new Set([
+  "azure-native:monitor:MetricAlert",
+  "azure-native:monitor:ScheduledQueryRule",
+  "azure-native:monitor:ActivityLogAlert",
+]);
 
 /** Alerts grouped by the PostgreSQL server they watch (found from the server's id in the alert's inputs). */
 export function alertPackByServer(run: OfflineRun): Map<string, string[]> {
@@ -141,7 +181,9 @@ export function alertPackByServer(run: OfflineRun): Map<string, string[]> {
   for (const alert of run.resources.filter((r) => ALERT_TYPES.has(r.type))) {
     const text = JSON.stringify(alert.inputs);
     // Longest names first, so a replica whose name extends the primary's is not counted for the primary.
-    const server = [...servers].sort((a, b) => b.length - a.length).find((s) => text.includes(`/flexibleServers/${s}"`) || text.includes(`/flexibleServers/${s}'`));
+    const server = [...servers]
+      .sort((a, b) => b.length - a.length)
+      .find((s) => text.includes(`/flexibleServers/${s}"`) || text.includes(`/flexibleServers/${s}'`));
     if (server) packs.get(server)!.push(describe(alert) || alert.name);
   }
   for (const [s, alerts] of packs) if (alerts.length === 0) packs.delete(s);
@@ -149,7 +191,11 @@ export function alertPackByServer(run: OfflineRun): Map<string, string[]> {
 }
 
 function flags(r: CapturedResource): string {
-  return join([r.protect && "protected", r.retainOnDelete && "retained on delete", r.ignoreChanges.length > 0 && `ignores ${r.ignoreChanges.join(" ")}`]);
+  return join([
+    r.protect && "protected",
+    r.retainOnDelete && "retained on delete",
+    r.ignoreChanges.length > 0 && `ignores ${r.ignoreChanges.join(" ")}`,
+  ]);
 }
 
 /** The readable plan: resources as a tree under their components, a count by type and the policy verdicts. */
@@ -166,7 +212,9 @@ export function planText(run: OfflineRun, violations: readonly Violation[], note
       const detail = describe(r);
       const f = flags(r);
       const kind = r.custom ? r.type : `${r.type} (component)`;
-      lines.push(`${"  ".repeat(depth)}${depth > 0 ? "- " : ""}${r.name}  [${kind}]${detail ? `  ${detail}` : ""}${f ? `  {${f}}` : ""}`);
+      lines.push(
+        `${"  ".repeat(depth)}${depth > 0 ? "- " : ""}${r.name}  [${kind}]${detail ? `  ${detail}` : ""}${f ? `  {${f}}` : ""}`,
+      );
       walk(r.urn, depth + 1);
     }
   };
@@ -184,11 +232,16 @@ export function planText(run: OfflineRun, violations: readonly Violation[], note
   }
 
   lines.push("", "Outputs:");
-  for (const [k, v] of Object.entries(run.outputs)) lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+  for (const [k, v] of Object.entries(run.outputs))
+    lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
 
   const mandatory = violations.filter((v) => v.enforcement === "mandatory");
-  lines.push("", `Policy: ${mandatory.length} mandatory, ${violations.length - mandatory.length} advisory violation(s)`);
-  for (const v of violations) lines.push(`  [${v.enforcement}] ${v.policy}: ${v.message}${v.urn ? `  (${v.urn.split("::").pop()})` : ""}`);
+  lines.push(
+    "",
+    `Policy: ${mandatory.length} mandatory, ${violations.length - mandatory.length} advisory violation(s)`,
+  );
+  for (const v of violations)
+    lines.push(`  [${v.enforcement}] ${v.policy}: ${v.message}${v.urn ? `  (${v.urn.split("::").pop()})` : ""}`);
   if (notes.length) lines.push("", ...notes.map((n) => `Note: ${n}`));
   return `${lines.join("\n")}\n`;
 }

@@ -22,7 +22,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "string" }, quiet: { type: "boolean" } },
+      options: {
+        stack: { type: "string" },
+        config: { type: "string" },
+        json: { type: "string" },
+        quiet: { type: "boolean" },
+      },
       strict: true,
     }));
   } catch (e) {
@@ -44,7 +49,9 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.invalidConfig;
     }
     const err = e as NodeJS.ErrnoException;
-    process.stderr.write(err.code === "ENOENT" ? `cannot read ${err.path ?? configPath}\n` : `plan failed: ${err.stack ?? err}\n`);
+    process.stderr.write(
+      err.code === "ENOENT" ? `cannot read ${err.path ?? configPath}\n` : `plan failed: ${err.stack ?? err}\n`,
+    );
     return EXIT.failure;
   }
 

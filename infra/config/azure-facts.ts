@@ -115,7 +115,18 @@ export const METRIC_ALERT_WINDOWS = ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "
 /** Metric alert `evaluationFrequency` values Azure accepts. */
 export const METRIC_ALERT_FREQUENCIES = ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H"] as const;
 /** Log (scheduled query) alert windows and frequencies Azure accepts. */
-export const LOG_ALERT_WINDOWS = ["PT5M", "PT10M", "PT15M", "PT30M", "PT45M", "PT1H", "PT2H", "PT3H", "PT6H", "P1D"] as const;
+export const LOG_ALERT_WINDOWS = [
+  "PT5M",
+  "PT10M",
+  "PT15M",
+  "PT30M",
+  "PT45M",
+  "PT1H",
+  "PT2H",
+  "PT3H",
+  "PT6H",
+  "P1D",
+] as const;
 export const LOG_ALERT_FREQUENCIES = ["PT5M", "PT10M", "PT15M", "PT30M", "PT45M", "PT1H"] as const;
 
 /** ISO-8601 duration (the subset Azure uses) in minutes, for "frequency ≤ window" checks. */

@@ -30,7 +30,10 @@ function presence(key: string): SecretPresence {
 export function loadPlatform(): LoadedPlatform {
   const config = new pulumi.Config(PROJECT);
   const raw = config.getObject<unknown>("platform");
-  const secretKeys: SecretKeyPresence = { teamsWebhookUrl: presence("teamsWebhookUrl"), kubeconfig: presence("kubeconfig") };
+  const secretKeys: SecretKeyPresence = {
+    teamsWebhookUrl: presence("teamsWebhookUrl"),
+    kubeconfig: presence("kubeconfig"),
+  };
   const platform = parsePlatform(raw ?? {}, secretKeys);
   const secrets: PlatformSecrets = {
     ...(secretKeys.teamsWebhookUrl === "secret" ? { teamsWebhookUrl: config.requireSecret("teamsWebhookUrl") } : {}),

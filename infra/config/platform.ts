@@ -5,13 +5,7 @@
 import type { z } from "zod";
 import { AZURE_RESERVED_CONNECTIONS, MAX_CONNECTIONS } from "../parameters.js";
 import { SKUS, baselineTierFor } from "./azure-facts.js";
-import {
-  AZURE_RULES,
-  LOCAL_RULES,
-  type ConfigIssue,
-  plainTextSecrets,
-  show,
-} from "./rules.js";
+import { AZURE_RULES, LOCAL_RULES, type ConfigIssue, plainTextSecrets, show } from "./rules.js";
 import {
   type AzurePlatformInput,
   type LocalPlatformInput,
@@ -84,11 +78,19 @@ export type Platform = AzurePlatform | LocalPlatform;
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
 
 /** Converts a local wall-clock window (e.g. Sunday 02:00 at UTC+9) into Azure's UTC fields. */
-export function toUtcWindow(day: (typeof DAYS)[number], startTime: string, utcOffsetHours: number): UtcMaintenanceWindow {
+export function toUtcWindow(
+  day: (typeof DAYS)[number],
+  startTime: string,
+  utcOffsetHours: number,
+): UtcMaintenanceWindow {
   const [h, m] = startTime.split(":").map(Number);
   const week = 7 * 1440;
   const minutes = (((DAYS.indexOf(day) * 1440 + h * 60 + m - utcOffsetHours * 60) % week) + week) % week;
-  return { dayOfWeek: Math.floor(minutes / 1440), startHour: Math.floor((minutes % 1440) / 60), startMinute: minutes % 60 };
+  return {
+    dayOfWeek: Math.floor(minutes / 1440),
+    startHour: Math.floor((minutes % 1440) / 60),
+    startMinute: minutes % 60,
+  };
 }
 
 /** Threshold for the active-connections alert: the given share of the slots ordinary users can actually take. */
@@ -102,7 +104,10 @@ function zodIssues(error: z.ZodError): ConfigIssue[] {
       .map((seg, k) => (typeof seg === "number" ? `[${seg}]` : k === 0 ? String(seg) : `.${String(seg)}`))
       .join("");
     if (i.code === "unrecognized_keys") {
-      return { path, message: `has unknown key${i.keys.length > 1 ? "s" : ""} ${i.keys.join(", ")} (misspelt? the schema is strict)` };
+      return {
+        path,
+        message: `has unknown key${i.keys.length > 1 ? "s" : ""} ${i.keys.join(", ")} (misspelt? the schema is strict)`,
+      };
     }
     const input = "input" in i ? i.input : undefined;
     const value = input === undefined ? "(unset)" : show(input);
@@ -114,13 +119,19 @@ function secretKeyIssues(raw: AzurePlatformInput | LocalPlatformInput, presence:
   const out: ConfigIssue[] = [];
   for (const key of ["teamsWebhookUrl", "kubeconfig"] as const) {
     if (presence[key] === "plain") {
-      out.push({ path: `authdb:${key}`, message: `[redacted] is stored in plain text: set it with \`pulumi config set --secret authdb:${key}\`` });
+      out.push({
+        path: `authdb:${key}`,
+        message: `[redacted] is stored in plain text: set it with \`pulumi config set --secret authdb:${key}\``,
+      });
     }
   }
   if (raw.kind === "azure") {
     const usesTeams = Object.values(raw.monitoring.actionGroups).some((g) => g.teams);
     if (usesTeams && presence.teamsWebhookUrl === "absent") {
-      out.push({ path: "authdb:teamsWebhookUrl", message: "(unset) is required because an action group has teams: true" });
+      out.push({
+        path: "authdb:teamsWebhookUrl",
+        message: "(unset) is required because an action group has teams: true",
+      });
     }
   }
   if (raw.kubernetes?.enabled && presence.kubeconfig === "absent") {
@@ -171,7 +182,8 @@ export function parsePlatform(raw: unknown, secretKeys: SecretKeyPresence): Plat
   const parsed = strict.success ? strict : lenientPlatformSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ConfigError([...leaks, ...shapeIssues]);
   const c = parsed.data;
-  const ruleIssues = c.kind === "azure" ? AZURE_RULES.flatMap((rule) => rule(c)) : LOCAL_RULES.flatMap((rule) => rule(c));
+  const ruleIssues =
+    c.kind === "azure" ? AZURE_RULES.flatMap((rule) => rule(c)) : LOCAL_RULES.flatMap((rule) => rule(c));
   const issues = [...leaks, ...shapeIssues, ...secretKeyIssues(c, secretKeys), ...ruleIssues];
   if (issues.length > 0) throw new ConfigError(issues);
   return c.kind === "azure" ? resolveAzure(c, secretKeys) : { ...c, secretKeys };

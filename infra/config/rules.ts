@@ -48,7 +48,12 @@ export const skuIsKnown: Rule<AzurePlatformInput> = (c) => {
   const check = (path: string, skuName: string, tier: string) => {
     const info = SKUS[skuName];
     if (!info) {
-      out.push(issue(`${path}.name`, `${skuName} is not a Flexible Server compute size (known: ${Object.keys(SKUS).join(", ")})`));
+      out.push(
+        issue(
+          `${path}.name`,
+          `${skuName} is not a Flexible Server compute size (known: ${Object.keys(SKUS).join(", ")})`,
+        ),
+      );
     } else if (info.tier !== tier) {
       out.push(issue(`${path}.tier`, `${tier} does not match ${skuName}, which is a ${info.tier} size`));
     }
@@ -72,22 +77,39 @@ export const standbyZoneDiffersFromPrimary: Rule<AzurePlatformInput> = (c) => {
   const ha = c.server.highAvailability;
   if (ha.mode !== "ZoneRedundant") return [];
   if (c.server.availabilityZone === undefined) {
-    return [issue(`${P}.server.availabilityZone`, `(unset) must be set for ZoneRedundant high availability, so the standby zone can differ from it`)];
+    return [
+      issue(
+        `${P}.server.availabilityZone`,
+        `(unset) must be set for ZoneRedundant high availability, so the standby zone can differ from it`,
+      ),
+    ];
   }
   return ha.standbyZone === c.server.availabilityZone
-    ? [issue(`${P}.server.highAvailability.standbyZone`, `${ha.standbyZone} equals the primary's availabilityZone (ZoneRedundant needs the standby in another zone)`)]
+    ? [
+        issue(
+          `${P}.server.highAvailability.standbyZone`,
+          `${ha.standbyZone} equals the primary's availabilityZone (ZoneRedundant needs the standby in another zone)`,
+        ),
+      ]
     : [];
 };
 
 export const regionsAreKnown: Rule<AzurePlatformInput> = (c) => {
   const out: ConfigIssue[] = [];
   const known = Object.keys(REGIONS).join(", ");
-  if (!REGIONS[c.location]) out.push(issue(`${P}.location`, `${c.location} is not a region authdb has facts for (known: ${known})`));
+  if (!REGIONS[c.location])
+    out.push(issue(`${P}.location`, `${c.location} is not a region authdb has facts for (known: ${known})`));
   c.replicas.forEach((r, i) => {
-    if (!REGIONS[r.region]) out.push(issue(`${P}.replicas[${i}].region`, `${r.region} is not a region authdb has facts for (known: ${known})`));
+    if (!REGIONS[r.region])
+      out.push(
+        issue(`${P}.replicas[${i}].region`, `${r.region} is not a region authdb has facts for (known: ${known})`),
+      );
   });
   c.network.vnets.forEach((v, i) => {
-    if (!REGIONS[v.region]) out.push(issue(`${P}.network.vnets[${i}].region`, `${v.region} is not a region authdb has facts for (known: ${known})`));
+    if (!REGIONS[v.region])
+      out.push(
+        issue(`${P}.network.vnets[${i}].region`, `${v.region} is not a region authdb has facts for (known: ${known})`),
+      );
   });
   return out;
 };
@@ -97,16 +119,31 @@ export const zonesOnlyWhereTheRegionHasThem: Rule<AzurePlatformInput> = (c) => {
   const primary = REGIONS[c.location];
   if (primary && !primary.availabilityZones) {
     if (c.server.availabilityZone !== undefined) {
-      out.push(issue(`${P}.server.availabilityZone`, `${c.server.availabilityZone} is set, but ${c.location} has no availability zones`));
+      out.push(
+        issue(
+          `${P}.server.availabilityZone`,
+          `${c.server.availabilityZone} is set, but ${c.location} has no availability zones`,
+        ),
+      );
     }
     if (c.server.highAvailability.mode === "ZoneRedundant") {
-      out.push(issue(`${P}.server.highAvailability.mode`, `ZoneRedundant is not available in ${c.location}, which has no availability zones (use SameZone)`));
+      out.push(
+        issue(
+          `${P}.server.highAvailability.mode`,
+          `ZoneRedundant is not available in ${c.location}, which has no availability zones (use SameZone)`,
+        ),
+      );
     }
   }
   c.replicas.forEach((r, i) => {
     const region = REGIONS[r.region];
     if (region && !region.availabilityZones && r.availabilityZone !== undefined) {
-      out.push(issue(`${P}.replicas[${i}].availabilityZone`, `${r.availabilityZone} is set, but ${r.region} has no availability zones`));
+      out.push(
+        issue(
+          `${P}.replicas[${i}].availabilityZone`,
+          `${r.availabilityZone} is set, but ${r.region} has no availability zones`,
+        ),
+      );
     }
   });
   return out;
@@ -119,12 +156,22 @@ function storageIssues(path: string, s: StorageInput, c: AzurePlatformInput, reg
   const out: ConfigIssue[] = [];
   if (s.type === "Premium_LRS") {
     if (!(PREMIUM_SSD_SIZES_GB as readonly number[]).includes(s.sizeGB)) {
-      out.push(issue(`${path}.sizeGB`, `${s.sizeGB} is not a Premium SSD size Azure offers (${PREMIUM_SSD_SIZES_GB.join(", ")})`));
+      out.push(
+        issue(
+          `${path}.sizeGB`,
+          `${s.sizeGB} is not a Premium SSD size Azure offers (${PREMIUM_SSD_SIZES_GB.join(", ")})`,
+        ),
+      );
     } else if (s.tier !== undefined) {
       if (tierRank(s.tier) < 0) {
         out.push(issue(`${path}.tier`, `${s.tier} is not a Premium SSD performance tier (P4 … P80)`));
       } else if (tierRank(s.tier) < tierRank(baselineTierFor(s.sizeGB))) {
-        out.push(issue(`${path}.tier`, `${s.tier} is below ${baselineTierFor(s.sizeGB)}, the lowest tier Azure allows for ${s.sizeGB} GiB`));
+        out.push(
+          issue(
+            `${path}.tier`,
+            `${s.tier} is below ${baselineTierFor(s.sizeGB)}, the lowest tier Azure allows for ${s.sizeGB} GiB`,
+          ),
+        );
       }
     }
     if (s.iops !== undefined || s.throughputMBps !== undefined) {
@@ -137,8 +184,12 @@ function storageIssues(path: string, s: StorageInput, c: AzurePlatformInput, reg
     }
   } else {
     const info = REGIONS[region];
-    if (s.autoGrow) out.push(issue(`${path}.autoGrow`, `true is not supported with PremiumV2_LRS (Premium SSD v2 has no storage auto-grow)`));
-    if (s.tier !== undefined) out.push(issue(`${path}.tier`, `${s.tier} does not apply to PremiumV2_LRS (it takes iops and throughputMBps)`));
+    if (s.autoGrow)
+      out.push(
+        issue(`${path}.autoGrow`, `true is not supported with PremiumV2_LRS (Premium SSD v2 has no storage auto-grow)`),
+      );
+    if (s.tier !== undefined)
+      out.push(issue(`${path}.tier`, `${s.tier} does not apply to PremiumV2_LRS (it takes iops and throughputMBps)`));
     if (info && !info.premiumV2) {
       out.push(issue(`${path}.type`, `PremiumV2_LRS is not offered in ${region}`));
     } else if (info && !info.premiumV2WithHaReplicasGeoBackup) {
@@ -148,7 +199,12 @@ function storageIssues(path: string, s: StorageInput, c: AzurePlatformInput, reg
         c.server.backup.geoRedundant ? "geo-redundant backup" : undefined,
       ].filter((b): b is string => b !== undefined);
       if (blockers.length > 0) {
-        out.push(issue(`${path}.type`, `PremiumV2_LRS cannot be combined with ${blockers.join(", ")} in ${region} (Azure supports that only in a few regions)`));
+        out.push(
+          issue(
+            `${path}.type`,
+            `PremiumV2_LRS cannot be combined with ${blockers.join(", ")} in ${region} (Azure supports that only in a few regions)`,
+          ),
+        );
       }
     }
   }
@@ -157,7 +213,9 @@ function storageIssues(path: string, s: StorageInput, c: AzurePlatformInput, reg
 
 export const storageIsValid: Rule<AzurePlatformInput> = (c) => [
   ...storageIssues(`${P}.server.storage`, c.server.storage, c, c.location),
-  ...c.replicas.flatMap((r, i) => (r.storage ? storageIssues(`${P}.replicas[${i}].storage`, r.storage, c, r.region) : [])),
+  ...c.replicas.flatMap((r, i) =>
+    r.storage ? storageIssues(`${P}.replicas[${i}].storage`, r.storage, c, r.region) : [],
+  ),
 ];
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -169,15 +227,35 @@ export const replicasAtLeastThePrimary: Rule<AzurePlatformInput> = (c) => {
   c.replicas.forEach((r, i) => {
     const path = `${P}.replicas[${i}]`;
     const replicaSku = r.sku ? SKUS[r.sku.name] : undefined;
-    if (r.sku && primarySku && replicaSku && (replicaSku.vCores < primarySku.vCores || replicaSku.memoryGiB < primarySku.memoryGiB)) {
-      out.push(issue(`${path}.sku`, `${r.sku.name} is smaller than the primary's ${c.server.sku.name} (Azure requires replicas at least as large)`));
+    if (
+      r.sku &&
+      primarySku &&
+      replicaSku &&
+      (replicaSku.vCores < primarySku.vCores || replicaSku.memoryGiB < primarySku.memoryGiB)
+    ) {
+      out.push(
+        issue(
+          `${path}.sku`,
+          `${r.sku.name} is smaller than the primary's ${c.server.sku.name} (Azure requires replicas at least as large)`,
+        ),
+      );
     }
     if (r.storage) {
       if (r.storage.sizeGB < c.server.storage.sizeGB) {
-        out.push(issue(`${path}.storage.sizeGB`, `${r.storage.sizeGB} is smaller than the primary's ${c.server.storage.sizeGB} GiB (Azure requires replica storage at least as large)`));
+        out.push(
+          issue(
+            `${path}.storage.sizeGB`,
+            `${r.storage.sizeGB} is smaller than the primary's ${c.server.storage.sizeGB} GiB (Azure requires replica storage at least as large)`,
+          ),
+        );
       }
       if (r.storage.autoGrow !== c.server.storage.autoGrow) {
-        out.push(issue(`${path}.storage.autoGrow`, `${r.storage.autoGrow} differs from the primary's ${c.server.storage.autoGrow} (a replica must auto-grow when its primary does)`));
+        out.push(
+          issue(
+            `${path}.storage.autoGrow`,
+            `${r.storage.autoGrow} differs from the primary's ${c.server.storage.autoGrow} (a replica must auto-grow when its primary does)`,
+          ),
+        );
       }
     }
   });
@@ -193,7 +271,13 @@ export const serverNamesAreUnique: Rule<AzurePlatformInput> = (c) => {
   const seen = new Set([c.server.name]);
   const out: ConfigIssue[] = [];
   c.replicas.forEach((r, i) => {
-    if (seen.has(r.name)) out.push(issue(`${P}.replicas[${i}].name`, `${r.name} is already used by another server (server names are global DNS names)`));
+    if (seen.has(r.name))
+      out.push(
+        issue(
+          `${P}.replicas[${i}].name`,
+          `${r.name} is already used by another server (server names are global DNS names)`,
+        ),
+      );
     seen.add(r.name);
   });
   return out;
@@ -205,7 +289,12 @@ export const serverNamesAreUnique: Rule<AzurePlatformInput> = (c) => {
 export const backupRetentionInRange: Rule<AzurePlatformInput> = (c) => {
   const d = c.server.backup.retentionDays;
   return d < BACKUP_RETENTION_RANGE.min || d > BACKUP_RETENTION_RANGE.max
-    ? [issue(`${P}.server.backup.retentionDays`, `${d} is outside Azure's ${BACKUP_RETENTION_RANGE.min}–${BACKUP_RETENTION_RANGE.max} days`)]
+    ? [
+        issue(
+          `${P}.server.backup.retentionDays`,
+          `${d} is outside Azure's ${BACKUP_RETENTION_RANGE.min}–${BACKUP_RETENTION_RANGE.max} days`,
+        ),
+      ]
     : [];
 };
 
@@ -223,10 +312,20 @@ export const collationIsAFlexibleServerName: Rule<PlatformInput> = (c) => {
   ];
 };
 
-const RESERVED_LOGINS = new Set(["azure_superuser", "azure_pg_admin", "admin", "administrator", "root", "guest", "public", "postgres"]);
+const RESERVED_LOGINS = new Set([
+  "azure_superuser",
+  "azure_pg_admin",
+  "admin",
+  "administrator",
+  "root",
+  "guest",
+  "public",
+  "postgres",
+]);
 
 export function loginProblem(login: string): string | undefined {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(login)) return "is not a valid login (lower-case letters, digits and underscores, up to 63)";
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(login))
+    return "is not a valid login (lower-case letters, digits and underscores, up to 63)";
   if (login.startsWith("pg_")) return "starts with pg_, which PostgreSQL reserves";
   if (RESERVED_LOGINS.has(login)) return "is a name Azure reserves for administrator logins";
   return undefined;
@@ -240,7 +339,12 @@ export const administratorLoginIsAllowed: Rule<AzurePlatformInput> = (c) => {
 export const entraAuthWhenEntraAdmin: Rule<AzurePlatformInput> = (c) =>
   c.server.authentication.entra
     ? []
-    : [issue(`${P}.server.authentication.entra`, `false disables Microsoft Entra authentication, but platform.entraAdmin is set (policy A1 needs Entra auth on)`)];
+    : [
+        issue(
+          `${P}.server.authentication.entra`,
+          `false disables Microsoft Entra authentication, but platform.entraAdmin is set (policy A1 needs Entra auth on)`,
+        ),
+      ];
 
 export const someAuthenticationEnabled: Rule<AzurePlatformInput> = (c) =>
   !c.server.authentication.entra && !c.server.authentication.password
@@ -268,17 +372,29 @@ export const subnetsInsideTheirVnet: Rule<AzurePlatformInput> = (c) => {
   const out: ConfigIssue[] = [];
   c.network.vnets.forEach((v, i) => {
     if (cidrProblem(v.addressSpace)) return;
-    const subnets = Object.entries(v.subnets).filter((e): e is [string, { name: string; cidr: string }] => e[1] !== undefined);
+    const subnets = Object.entries(v.subnets).filter(
+      (e): e is [string, { name: string; cidr: string }] => e[1] !== undefined,
+    );
     const valid = subnets.filter(([, s]) => !cidrProblem(s.cidr));
     for (const [role, s] of valid) {
       if (!cidrContains(v.addressSpace, s.cidr)) {
-        out.push(issue(`${P}.network.vnets[${i}].subnets.${role}.cidr`, `${s.cidr} is outside the VNet's address space ${v.addressSpace}`));
+        out.push(
+          issue(
+            `${P}.network.vnets[${i}].subnets.${role}.cidr`,
+            `${s.cidr} is outside the VNet's address space ${v.addressSpace}`,
+          ),
+        );
       }
     }
     valid.forEach(([roleA, a], j) =>
       valid.slice(j + 1).forEach(([roleB, b]) => {
         if (cidrsOverlap(a.cidr, b.cidr)) {
-          out.push(issue(`${P}.network.vnets[${i}].subnets.${roleB}.cidr`, `${b.cidr} overlaps subnet ${roleA} (${a.cidr}) in the same VNet`));
+          out.push(
+            issue(
+              `${P}.network.vnets[${i}].subnets.${roleB}.cidr`,
+              `${b.cidr} overlaps subnet ${roleA} (${a.cidr}) in the same VNet`,
+            ),
+          );
         }
       }),
     );
@@ -309,7 +425,8 @@ export const vnetPerServerRegion: Rule<AzurePlatformInput> = (c) => {
   const out: ConfigIssue[] = [];
   const byRegion = new Map<string, number>();
   c.network.vnets.forEach((v, i) => {
-    if (byRegion.has(v.region)) out.push(issue(`${P}.network.vnets[${i}].region`, `${v.region} already has a VNet (one VNet per region)`));
+    if (byRegion.has(v.region))
+      out.push(issue(`${P}.network.vnets[${i}].region`, `${v.region} already has a VNet (one VNet per region)`));
     else byRegion.set(v.region, i);
   });
   const primaryIndex = byRegion.get(c.location);
@@ -319,12 +436,23 @@ export const vnetPerServerRegion: Rule<AzurePlatformInput> = (c) => {
     const primary = c.network.vnets[primaryIndex];
     for (const role of ["app", "privateEndpoints"] as const) {
       if (!primary.subnets[role]) {
-        out.push(issue(`${P}.network.vnets[${primaryIndex}].subnets.${role}`, `(unset) is required in the primary region's VNet`));
+        out.push(
+          issue(
+            `${P}.network.vnets[${primaryIndex}].subnets.${role}`,
+            `(unset) is required in the primary region's VNet`,
+          ),
+        );
       }
     }
   }
   c.replicas.forEach((r, i) => {
-    if (!byRegion.has(r.region)) out.push(issue(`${P}.replicas[${i}].region`, `${r.region} has no VNet in platform.network.vnets (a replica needs a delegated subnet in its own region)`));
+    if (!byRegion.has(r.region))
+      out.push(
+        issue(
+          `${P}.replicas[${i}].region`,
+          `${r.region} has no VNet in platform.network.vnets (a replica needs a delegated subnet in its own region)`,
+        ),
+      );
   });
   return out;
 };
@@ -332,7 +460,12 @@ export const vnetPerServerRegion: Rule<AzurePlatformInput> = (c) => {
 export const dnsZoneIsAPostgresZone: Rule<AzurePlatformInput> = (c) =>
   c.network.postgresDnsZoneName.endsWith(POSTGRES_PRIVATE_DNS_SUFFIX)
     ? []
-    : [issue(`${P}.network.postgresDnsZoneName`, `${c.network.postgresDnsZoneName} does not end with ${POSTGRES_PRIVATE_DNS_SUFFIX} (Azure rejects other zones for VNet integration)`)];
+    : [
+        issue(
+          `${P}.network.postgresDnsZoneName`,
+          `${c.network.postgresDnsZoneName} does not end with ${POSTGRES_PRIVATE_DNS_SUFFIX} (Azure rejects other zones for VNet integration)`,
+        ),
+      ];
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Key Vault and passwords
@@ -340,7 +473,12 @@ export const dnsZoneIsAPostgresZone: Rule<AzurePlatformInput> = (c) =>
 export const softDeleteInRange: Rule<AzurePlatformInput> = (c) => {
   const d = c.keyVault.softDeleteRetentionDays;
   return d < SOFT_DELETE_RANGE.min || d > SOFT_DELETE_RANGE.max
-    ? [issue(`${P}.keyVault.softDeleteRetentionDays`, `${d} is outside Key Vault's ${SOFT_DELETE_RANGE.min}–${SOFT_DELETE_RANGE.max} days`)]
+    ? [
+        issue(
+          `${P}.keyVault.softDeleteRetentionDays`,
+          `${d} is outside Key Vault's ${SOFT_DELETE_RANGE.min}–${SOFT_DELETE_RANGE.max} days`,
+        ),
+      ]
     : [];
 };
 
@@ -359,36 +497,74 @@ export const passwordsPolicy: Rule<PlatformInput> = (c) => {
   const out: ConfigIssue[] = [];
   const path = `${P}.passwords`;
   if (!ROTATION_PATTERN.test(p.rotation)) {
-    out.push(issue(`${path}.rotation`, `${p.rotation} is not a rotation stamp in YYYY-MM or YYYY-MM-DD form (e.g. 2026-11)`));
+    out.push(
+      issue(`${path}.rotation`, `${p.rotation} is not a rotation stamp in YYYY-MM or YYYY-MM-DD form (e.g. 2026-11)`),
+    );
   } else if (!isCalendarDate(p.rotation)) {
-    out.push(issue(`${path}.rotation`, `${p.rotation} is not a date in the calendar (the secrets' expiry is counted from it)`));
+    out.push(
+      issue(`${path}.rotation`, `${p.rotation} is not a date in the calendar (the secrets' expiry is counted from it)`),
+    );
   }
-  if (p.length < MIN_PASSWORD_LENGTH) out.push(issue(`${path}.length`, `${p.length} is shorter than the platform minimum of ${MIN_PASSWORD_LENGTH}`));
+  if (p.length < MIN_PASSWORD_LENGTH)
+    out.push(issue(`${path}.length`, `${p.length} is shorter than the platform minimum of ${MIN_PASSWORD_LENGTH}`));
   for (const key of ["minUpper", "minLower", "minNumeric", "minSpecial"] as const) {
-    if (p[key] < 1) out.push(issue(`${path}.${key}`, `${p[key]} must be at least 1 (plan §4.1.2: upper, lower, digit and special characters)`));
+    if (p[key] < 1)
+      out.push(
+        issue(
+          `${path}.${key}`,
+          `${p[key]} must be at least 1 (plan §4.1.2: upper, lower, digit and special characters)`,
+        ),
+      );
   }
   const sum = p.minUpper + p.minLower + p.minNumeric + p.minSpecial;
   if (sum > p.length) out.push(issue(`${path}`, `minimum counts add up to ${sum}, more than length ${p.length}`));
-  if (p.rotationPeriodDays > 365) out.push(issue(`${path}.rotationPeriodDays`, `${p.rotationPeriodDays} is longer than a year (plan §4.1.2 rotates every 90 days)`));
+  if (p.rotationPeriodDays > 365)
+    out.push(
+      issue(
+        `${path}.rotationPeriodDays`,
+        `${p.rotationPeriodDays} is longer than a year (plan §4.1.2 rotates every 90 days)`,
+      ),
+    );
   return out;
 };
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Monitoring
 
-type MetricAlertKey = Exclude<keyof AzurePlatformInput["monitoring"]["alerts"], "resourceHealth" | "queryResponseTimeMs">;
+type MetricAlertKey = Exclude<
+  keyof AzurePlatformInput["monitoring"]["alerts"],
+  "resourceHealth" | "queryResponseTimeMs"
+>;
 
 const PERCENT_ALERTS: readonly MetricAlertKey[] = ["cpuPercent", "memoryPercent", "storagePercent", "diskIopsPercent"];
 
 export const alertWindowsAreAzureValues: Rule<AzurePlatformInput> = (c) => {
   const out: ConfigIssue[] = [];
   const alerts = c.monitoring.alerts;
-  const check = (key: string, a: { window: string; frequency: string }, windows: readonly string[], freqs: readonly string[], kind: string) => {
+  const check = (
+    key: string,
+    a: { window: string; frequency: string },
+    windows: readonly string[],
+    freqs: readonly string[],
+    kind: string,
+  ) => {
     const path = `${P}.monitoring.alerts.${key}`;
-    if (!windows.includes(a.window)) out.push(issue(`${path}.window`, `${a.window} is not a ${kind} window Azure accepts (${windows.join(", ")})`));
-    if (!freqs.includes(a.frequency)) out.push(issue(`${path}.frequency`, `${a.frequency} is not a ${kind} evaluation frequency Azure accepts (${freqs.join(", ")})`));
+    if (!windows.includes(a.window))
+      out.push(issue(`${path}.window`, `${a.window} is not a ${kind} window Azure accepts (${windows.join(", ")})`));
+    if (!freqs.includes(a.frequency))
+      out.push(
+        issue(
+          `${path}.frequency`,
+          `${a.frequency} is not a ${kind} evaluation frequency Azure accepts (${freqs.join(", ")})`,
+        ),
+      );
     else if (windows.includes(a.window) && durationMinutes(a.frequency) > durationMinutes(a.window)) {
-      out.push(issue(`${path}.frequency`, `${a.frequency} is longer than the window ${a.window} (Azure requires frequency ≤ window)`));
+      out.push(
+        issue(
+          `${path}.frequency`,
+          `${a.frequency} is longer than the window ${a.window} (Azure requires frequency ≤ window)`,
+        ),
+      );
     }
   };
   for (const key of Object.keys(alerts) as (keyof typeof alerts)[]) {
@@ -406,10 +582,17 @@ export const alertThresholdsInRange: Rule<AzurePlatformInput> = (c) => {
   const path = (k: string, f: string) => `${P}.monitoring.alerts.${k}.${f}`;
   for (const k of PERCENT_ALERTS) {
     const t = (alerts[k] as { threshold: number }).threshold;
-    if (!(t > 0 && t < 100)) out.push(issue(path(k, "threshold"), `${t} is not a percentage between 0 and 100 (exclusive)`));
+    if (!(t > 0 && t < 100))
+      out.push(issue(path(k, "threshold"), `${t} is not a percentage between 0 and 100 (exclusive)`));
   }
   const pu = alerts.activeConnections.percentOfUsable;
-  if (!(pu > 0 && pu <= 100)) out.push(issue(path("activeConnections", "percentOfUsable"), `${pu} is not a percentage of usable connections between 0 and 100`));
+  if (!(pu > 0 && pu <= 100))
+    out.push(
+      issue(
+        path("activeConnections", "percentOfUsable"),
+        `${pu} is not a percentage of usable connections between 0 and 100`,
+      ),
+    );
   const positive = (k: keyof typeof alerts, what: string) => {
     const t = (alerts[k] as { threshold: number }).threshold;
     if (!(t > 0)) out.push(issue(path(k, "threshold"), `${t} must be a positive ${what}`));
@@ -417,7 +600,13 @@ export const alertThresholdsInRange: Rule<AzurePlatformInput> = (c) => {
   positive("failedConnections", "count");
   positive("replicaLagSeconds", "number of seconds");
   positive("queryResponseTimeMs", "number of milliseconds");
-  if (alerts.replicaLagSeconds.threshold > 3600) out.push(issue(path("replicaLagSeconds", "threshold"), `${alerts.replicaLagSeconds.threshold} seconds of lag is past any useful DR point (≤ 3600)`));
+  if (alerts.replicaLagSeconds.threshold > 3600)
+    out.push(
+      issue(
+        path("replicaLagSeconds", "threshold"),
+        `${alerts.replicaLagSeconds.threshold} seconds of lag is past any useful DR point (≤ 3600)`,
+      ),
+    );
   return out;
 };
 
@@ -426,13 +615,20 @@ export const alertsHaveReceivers: Rule<AzurePlatformInput> = (c) => {
   const groups = c.monitoring.actionGroups;
   for (const [key, g] of Object.entries(groups)) {
     if (g.emails.length === 0 && g.sms.length === 0 && !g.teams) {
-      out.push(issue(`${P}.monitoring.actionGroups.${key}`, `${g.name} has no receiver (give it emails, sms or teams: true)`));
+      out.push(
+        issue(`${P}.monitoring.actionGroups.${key}`, `${g.name} has no receiver (give it emails, sms or teams: true)`),
+      );
     }
   }
   for (const [key, a] of Object.entries(c.monitoring.alerts)) {
     if (!a.enabled) continue;
     if (!groups[a.actionGroup]) {
-      out.push(issue(`${P}.monitoring.alerts.${key}.actionGroup`, `${a.actionGroup} is not one of platform.monitoring.actionGroups (${Object.keys(groups).join(", ") || "none"}): the alert would notify no one`));
+      out.push(
+        issue(
+          `${P}.monitoring.alerts.${key}.actionGroup`,
+          `${a.actionGroup} is not one of platform.monitoring.actionGroups (${Object.keys(groups).join(", ") || "none"}): the alert would notify no one`,
+        ),
+      );
     }
   }
   return out;
@@ -441,9 +637,17 @@ export const alertsHaveReceivers: Rule<AzurePlatformInput> = (c) => {
 export const workspaceRetentionInRange: Rule<AzurePlatformInput> = (c) => {
   const w = c.monitoring.workspace;
   const out: ConfigIssue[] = [];
-  if (w.retentionDays < 30 || w.retentionDays > 730) out.push(issue(`${P}.monitoring.workspace.retentionDays`, `${w.retentionDays} is outside Log Analytics' 30–730 days`));
+  if (w.retentionDays < 30 || w.retentionDays > 730)
+    out.push(
+      issue(`${P}.monitoring.workspace.retentionDays`, `${w.retentionDays} is outside Log Analytics' 30–730 days`),
+    );
   if (w.metricsRetentionDays < w.retentionDays || w.metricsRetentionDays > 4383) {
-    out.push(issue(`${P}.monitoring.workspace.metricsRetentionDays`, `${w.metricsRetentionDays} must be between the workspace retention (${w.retentionDays}) and 4383 days`));
+    out.push(
+      issue(
+        `${P}.monitoring.workspace.metricsRetentionDays`,
+        `${w.metricsRetentionDays} must be between the workspace retention (${w.retentionDays}) and 4383 days`,
+      ),
+    );
   }
   return out;
 };
@@ -455,7 +659,9 @@ export const REQUIRED_TAGS = ["environment", "service", "owner", "cost-center"] 
 
 export const requiredTagsPresent: Rule<PlatformInput> = (c) => {
   const missing = REQUIRED_TAGS.filter((t) => !c.tags[t]);
-  return missing.length ? [issue(`${P}.tags`, `${show(c.tags)} lacks ${missing.join(", ")} (policy M4: every resource carries them)`)] : [];
+  return missing.length
+    ? [issue(`${P}.tags`, `${show(c.tags)} lacks ${missing.join(", ")} (policy M4: every resource carries them)`)]
+    : [];
 };
 
 const SECRET_KEY = /(password|passwd|secret|token|webhook|kubeconfig|connectionstring|apikey|privatekey)/i;
@@ -466,14 +672,24 @@ export function plainTextSecrets(raw: unknown, path = P): ConfigIssue[] {
   if (raw === null || typeof raw !== "object") return [];
   return Object.entries(raw as Record<string, unknown>).flatMap(([k, v]) =>
     SECRET_KEY.test(k) && typeof v === "string"
-      ? [issue(`${path}.${k}`, `[redacted] is a plain-text secret in stack config: remove it and use a generated password or \`pulumi config set --secret\``)]
+      ? [
+          issue(
+            `${path}.${k}`,
+            `[redacted] is a plain-text secret in stack config: remove it and use a generated password or \`pulumi config set --secret\``,
+          ),
+        ]
       : plainTextSecrets(v, `${path}.${k}`),
   );
 }
 
 export const localPortsDistinct: Rule<LocalPlatformInput> = (c) =>
   c.local.primaryPort === c.local.replicaPort
-    ? [issue(`${P}.local.replicaPort`, `${c.local.replicaPort} equals primaryPort (each container needs its own host port)`)]
+    ? [
+        issue(
+          `${P}.local.replicaPort`,
+          `${c.local.replicaPort} equals primaryPort (each container needs its own host port)`,
+        ),
+      ]
     : [];
 
 export const localAdministratorLoginIsAllowed: Rule<LocalPlatformInput> = (c) => {

@@ -59,7 +59,8 @@ function buildSchemas(strict: boolean) {
 
   const serverSchema = obj({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, {
-      message: "is not a valid server name (3–63 lower-case letters, digits and hyphens, not starting or ending with a hyphen)",
+      message:
+        "is not a valid server name (3–63 lower-case letters, digits and hyphens, not starting or ending with a hyphen)",
     }),
     version: z.enum(["15"]),
     sku: skuSchema,
@@ -134,7 +135,9 @@ function buildSchemas(strict: boolean) {
     name,
     shortName: z.string().max(12, { message: "is longer than Azure's 12-character action group short name" }),
     emails: z.array(z.email()).default([]),
-    sms: z.array(obj({ countryCode: z.string().regex(/^\d{1,3}$/), phoneNumber: z.string().regex(/^\d{6,15}$/) })).default([]),
+    sms: z
+      .array(obj({ countryCode: z.string().regex(/^\d{1,3}$/), phoneNumber: z.string().regex(/^\d{6,15}$/) }))
+      .default([]),
     /** Post to the Teams webhook (URL from the secret config key authdb:teamsWebhookUrl). */
     teams: z.boolean().default(false),
   });
@@ -180,7 +183,9 @@ function buildSchemas(strict: boolean) {
 
   const kubernetesSchema = obj({
     enabled: z.boolean(),
-    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "is not a valid Kubernetes namespace name" }),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "is not a valid Kubernetes namespace name" }),
     serviceAccountName: z.string(),
     /** Client id of the user-assigned identity federated with the service account (workload identity). */
     workloadIdentityClientId: uuid.optional(),
@@ -223,7 +228,19 @@ function buildSchemas(strict: boolean) {
   });
 
   const platformSchema = z.discriminatedUnion("kind", [azurePlatformSchema, localPlatformSchema]);
-  return { platformSchema, azurePlatformSchema, localPlatformSchema, vnetSchema, passwordsSchema, replicaSchema, alertsSchema, actionGroupSchema, storageSchema, skuSchema, kubernetesSchema };
+  return {
+    platformSchema,
+    azurePlatformSchema,
+    localPlatformSchema,
+    vnetSchema,
+    passwordsSchema,
+    replicaSchema,
+    alertsSchema,
+    actionGroupSchema,
+    storageSchema,
+    skuSchema,
+    kubernetesSchema,
+  };
 }
 
 const strictSchemas = buildSchemas(true);

@@ -19,7 +19,11 @@ import type { ServerRef } from "../types.js";
 export const FLEXIBLE_SERVER_API_VERSION = "2025-08-01";
 
 /** Drift Azure itself causes on a primary: a failover moves it to the standby zone; auto-grow enlarges the disk. */
-export const PRIMARY_IGNORED_DRIFT = ["availabilityZone", "highAvailability.standbyAvailabilityZone", "storage.storageSizeGB"];
+export const PRIMARY_IGNORED_DRIFT = [
+  "availabilityZone",
+  "highAvailability.standbyAvailabilityZone",
+  "storage.storageSizeGB",
+];
 /** Replicas have no standby, but their disks auto-grow with the primary's. */
 export const REPLICA_IGNORED_DRIFT = ["availabilityZone", "storage.storageSizeGB"];
 
@@ -43,7 +47,10 @@ export interface PostgresServersArgs {
  */
 export function restartTrigger(serverName: string, params: readonly DeclaredParameter[]): string {
   const staticSet = staticParameters(params).map((p) => `${p.name}=${p.value}`);
-  return createHash("sha256").update(JSON.stringify([serverName, staticSet])).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(JSON.stringify([serverName, staticSet]))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /** The shell command the restart step runs (az CLI of the deployer, as in the runbook). Values come from the environment. */
@@ -89,7 +96,10 @@ export class PostgresServers extends pulumi.ComponentResource {
           s.highAvailability.mode === "ZoneRedundant"
             ? { mode: "ZoneRedundant", standbyAvailabilityZone: s.highAvailability.standbyZone }
             : { mode: s.highAvailability.mode },
-        backup: { backupRetentionDays: s.backup.retentionDays, geoRedundantBackup: s.backup.geoRedundant ? "Enabled" : "Disabled" },
+        backup: {
+          backupRetentionDays: s.backup.retentionDays,
+          geoRedundantBackup: s.backup.geoRedundant ? "Enabled" : "Disabled",
+        },
         network: {
           delegatedSubnetResourceId: network.databaseSubnetIds[p.location],
           privateDnsZoneArmResourceId: network.postgresDnsZoneId,
@@ -163,12 +173,26 @@ export class PostgresServers extends pulumi.ComponentResource {
     );
 
     const servers: ServerRef[] = [
-      { role: "primary", name: s.name, region: p.location, id: primary.id, fqdn: primary.fullyQualifiedDomainName, resource: primary },
+      {
+        role: "primary",
+        name: s.name,
+        region: p.location,
+        id: primary.id,
+        fqdn: primary.fullyQualifiedDomainName,
+        resource: primary,
+      },
     ];
     let previous: pulumi.Resource = this.database;
     for (const replica of p.replicas) {
       const { server, done } = this.replica(name, args, primary, replica, previous);
-      servers.push({ role: "replica", name: replica.name, region: replica.region, id: server.id, fqdn: server.fullyQualifiedDomainName, resource: server });
+      servers.push({
+        role: "replica",
+        name: replica.name,
+        region: replica.region,
+        id: server.id,
+        fqdn: server.fullyQualifiedDomainName,
+        resource: server,
+      });
       previous = done;
     }
 
@@ -177,7 +201,11 @@ export class PostgresServers extends pulumi.ComponentResource {
     this.primaryFqdn = primary.fullyQualifiedDomainName;
     this.primaryServerId = primary.id;
     this.databaseName = p.database.name;
-    this.registerOutputs({ primaryFqdn: this.primaryFqdn, primaryServerId: this.primaryServerId, databaseName: this.databaseName });
+    this.registerOutputs({
+      primaryFqdn: this.primaryFqdn,
+      primaryServerId: this.primaryServerId,
+      databaseName: this.databaseName,
+    });
   }
 
   /**
@@ -195,7 +223,13 @@ export class PostgresServers extends pulumi.ComponentResource {
     for (const param of params) {
       previous = new postgres.Configuration(
         `${prefix}-param-${param.name}`,
-        { resourceGroupName, serverName: server.name, configurationName: param.name, value: param.value, source: "user-override" },
+        {
+          resourceGroupName,
+          serverName: server.name,
+          configurationName: param.name,
+          value: param.value,
+          source: "user-override",
+        },
         // Azure cannot delete a parameter (it only resets it): keep it out of Azure's way on destroy.
         { parent: this, dependsOn: [previous], retainOnDelete: true },
       );
@@ -245,7 +279,13 @@ export class PostgresServers extends pulumi.ComponentResource {
         dependsOn: [after, ...(network.serverPrerequisites[r.region] ?? [])],
       },
     );
-    const done = this.writeParameters(`${name}-replica-${r.name}`, resourceGroupName, server, replicaParameters(), server);
+    const done = this.writeParameters(
+      `${name}-replica-${r.name}`,
+      resourceGroupName,
+      server,
+      replicaParameters(),
+      server,
+    );
     return { server, done };
   }
 }

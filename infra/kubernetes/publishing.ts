@@ -75,7 +75,10 @@ export const BOOTSTRAP_SECRET_PROVIDER_CLASS_NAME = "authdb-bootstrap-passwords"
  * libpq's own environment variables, so `envFrom` this ConfigMap is enough for psql and libpq-based drivers; JDBC
  * clients take JDBC_URL. Deliberately no PGPASSWORD: the password is a file from the CSI volume.
  */
-export function connectionConfigData(c: { primaryHost: string; replicaHosts: readonly string[]; port: number; databaseName: string; sslMode: string }, applicationLogin: string): Record<string, string> {
+export function connectionConfigData(
+  c: { primaryHost: string; replicaHosts: readonly string[]; port: number; databaseName: string; sslMode: string },
+  applicationLogin: string,
+): Record<string, string> {
   return {
     PGHOST: c.primaryHost,
     PGPORT: String(c.port),
@@ -88,8 +91,13 @@ export function connectionConfigData(c: { primaryHost: string; replicaHosts: rea
 }
 
 /** The `objects` parameter of an Azure Key Vault SecretProviderClass: the vault's secrets, each aliased to its role's file name. */
-export function keyVaultObjects(secretNames: Readonly<Record<PasswordRole, string>>, roles: readonly PasswordRole[]): string {
-  const array = roles.map((role) => toYaml({ objectName: secretNames[role], objectType: "secret", objectAlias: passwordFileName(role) }));
+export function keyVaultObjects(
+  secretNames: Readonly<Record<PasswordRole, string>>,
+  roles: readonly PasswordRole[],
+): string {
+  const array = roles.map((role) =>
+    toYaml({ objectName: secretNames[role], objectType: "secret", objectAlias: passwordFileName(role) }),
+  );
   return toYaml({ array });
 }
 
@@ -122,7 +130,8 @@ export function bootstrapRunId(parts: {
 
 /** Egress the namespace keeps: PostgreSQL in the database subnets, and DNS to the cluster's resolver. */
 export function egressRules(databaseSubnetCidrs: readonly string[]): k8sInputs.networking.v1.NetworkPolicyEgressRule[] {
-  if (databaseSubnetCidrs.length === 0) throw new Error("databaseSubnetCidrs is empty: the namespace could reach no database");
+  if (databaseSubnetCidrs.length === 0)
+    throw new Error("databaseSubnetCidrs is empty: the namespace could reach no database");
   return [
     {
       to: databaseSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })),
@@ -155,10 +164,21 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
     super("authdb:kubernetes:Publishing", name, {}, opts);
     const k = args.kubernetes;
     const clientId = k.workloadIdentityClientId;
-    if (!clientId) throw new Error("kubernetes.workloadIdentityClientId is required: the CSI driver reads Key Vault with workload identity");
+    if (!clientId)
+      throw new Error(
+        "kubernetes.workloadIdentityClientId is required: the CSI driver reads Key Vault with workload identity",
+      );
 
-    const provider = new Provider(`${name}-provider`, { kubeconfig: args.kubeconfig, enableServerSideApply: true }, { parent: this });
-    const child = (extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions => ({ parent: this, provider, ...extra });
+    const provider = new Provider(
+      `${name}-provider`,
+      { kubeconfig: args.kubeconfig, enableServerSideApply: true },
+      { parent: this },
+    );
+    const child = (extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions => ({
+      parent: this,
+      provider,
+      ...extra,
+    });
     const labels = { "app.kubernetes.io/part-of": "authdb", "app.kubernetes.io/managed-by": "pulumi" };
 
     const namespace = new core.Namespace(
@@ -194,7 +214,9 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
 
     const connectionData = pulumi
       .all([args.connection.primaryHost, args.connection.replicaHosts])
-      .apply(([primaryHost, replicaHosts]) => connectionConfigData({ ...args.connection, primaryHost, replicaHosts }, args.logins.application));
+      .apply(([primaryHost, replicaHosts]) =>
+        connectionConfigData({ ...args.connection, primaryHost, replicaHosts }, args.logins.application),
+      );
     const connection = new core.ConfigMap(
       `${name}-connection`,
       { metadata: { name: CONNECTION_CONFIG_MAP_NAME, namespace: ns, labels }, data: connectionData },
@@ -224,8 +246,16 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
         },
         child(),
       );
-    const workloadSpc = secretProviderClass(`${name}-passwords`, WORKLOAD_SECRET_PROVIDER_CLASS_NAME, WORKLOAD_PASSWORD_ROLES);
-    const bootstrapSpc = secretProviderClass(`${name}-bootstrap-passwords`, BOOTSTRAP_SECRET_PROVIDER_CLASS_NAME, BOOTSTRAP_PASSWORD_ROLES);
+    const workloadSpc = secretProviderClass(
+      `${name}-passwords`,
+      WORKLOAD_SECRET_PROVIDER_CLASS_NAME,
+      WORKLOAD_PASSWORD_ROLES,
+    );
+    const bootstrapSpc = secretProviderClass(
+      `${name}-bootstrap-passwords`,
+      BOOTSTRAP_SECRET_PROVIDER_CLASS_NAME,
+      BOOTSTRAP_PASSWORD_ROLES,
+    );
 
     new networking.NetworkPolicy(
       `${name}-egress`,
@@ -262,7 +292,11 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
     const job = new batch.Job(
       `${name}-bootstrap`,
       {
-        metadata: { name: `authdb-bootstrap-${runId}`, namespace: ns, labels: { ...labels, "app.kubernetes.io/component": "bootstrap" } },
+        metadata: {
+          name: `authdb-bootstrap-${runId}`,
+          namespace: ns,
+          labels: { ...labels, "app.kubernetes.io/component": "bootstrap" },
+        },
         spec: {
           // No ttlSecondsAfterFinished: a Job the TTL controller deletes looks like drift on the next refresh and would be
           // re-created (re-run). Pulumi deletes the old Job itself when the run id changes.
@@ -292,7 +326,11 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
                     { name: "HOME", value: "/tmp" },
                   ],
                   // The administrator password goes from the CSI file into this process's environment only.
-                  command: ["/bin/sh", "-ec", `PGPASSWORD="$(cat ${adminPasswordFile})"; export PGPASSWORD; exec psql --no-psqlrc -f ${BOOTSTRAP_SQL_DIR}/run.psql`],
+                  command: [
+                    "/bin/sh",
+                    "-ec",
+                    `PGPASSWORD="$(cat ${adminPasswordFile})"; export PGPASSWORD; exec psql --no-psqlrc -f ${BOOTSTRAP_SQL_DIR}/run.psql`,
+                  ],
                   securityContext: {
                     allowPrivilegeEscalation: false,
                     readOnlyRootFilesystem: true,
@@ -309,7 +347,11 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
               volumes: [
                 {
                   name: "passwords",
-                  csi: { driver: SECRETS_STORE_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: bootstrapSpc.metadata.name } },
+                  csi: {
+                    driver: SECRETS_STORE_DRIVER,
+                    readOnly: true,
+                    volumeAttributes: { secretProviderClass: bootstrapSpc.metadata.name },
+                  },
                 },
                 { name: "sql", configMap: { name: sqlConfigMap.metadata.name } },
                 { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },

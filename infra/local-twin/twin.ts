@@ -100,7 +100,9 @@ export function pgHbaConf(): string {
 }
 
 export function pgIdentConf(administratorLogin: string): string {
-  return ["# MAPNAME  SYSTEM-USERNAME  PG-USERNAME", `authdb      postgres         ${administratorLogin}`, ""].join("\n");
+  return ["# MAPNAME  SYSTEM-USERNAME  PG-USERNAME", `authdb      postgres         ${administratorLogin}`, ""].join(
+    "\n",
+  );
 }
 
 /**
@@ -219,12 +221,17 @@ export class LocalTwin extends pulumi.ComponentResource {
 
     const image = new RemoteImage(`${name}-image`, { name: local.image, keepLocally: true }, { parent: this });
     const network = new Network(`${name}-network`, { name: local.networkName, driver: "bridge" }, { parent: this });
-    const volume = (what: string) => new Volume(`${name}-${what}`, { name: `${local.networkName}-${what}` }, { parent: this });
+    const volume = (what: string) =>
+      new Volume(`${name}-${what}`, { name: `${local.networkName}-${what}` }, { parent: this });
     const primaryData = volume("primary-data");
     const replicaData = volume("replica-data");
     const tls = volume("tls");
 
-    const textFile = (file: string, content: pulumi.Input<string>, permissions = "0444"): dockerInputs.ContainerUpload => ({
+    const textFile = (
+      file: string,
+      content: pulumi.Input<string>,
+      permissions = "0444",
+    ): dockerInputs.ContainerUpload => ({
       file,
       content,
       owner: POSTGRES_UID,
@@ -236,7 +243,9 @@ export class LocalTwin extends pulumi.ComponentResource {
       textFile(`${TWIN_PATHS.config}/pg_hba.conf`, pgHbaConf()),
       textFile(`${TWIN_PATHS.config}/pg_ident.conf`, pgIdentConf(local.administratorLogin)),
       // Password files readable by the postgres user only; the upload content is a Pulumi secret, encrypted in state.
-      ...PASSWORD_ROLES.map((role) => textFile(`${TWIN_PATHS.secrets}/${passwordFileName(role)}`, args.passwords[role], "0400")),
+      ...PASSWORD_ROLES.map((role) =>
+        textFile(`${TWIN_PATHS.secrets}/${passwordFileName(role)}`, args.passwords[role], "0400"),
+      ),
     ];
     const env = (role: "primary" | "replica"): string[] => [
       `AUTHDB_ROLE=${role}`,
@@ -252,7 +261,18 @@ export class LocalTwin extends pulumi.ComponentResource {
       `PGDATA=${TWIN_PATHS.data}`,
     ];
     const command = postgresCommand();
-    const container = (role: "primary" | "replica", extra: { containerName: string; hostPort: number; data: Volume; uploads: dockerInputs.ContainerUpload[]; envs: string[]; healthcheck: string; deps: pulumi.Resource[] }) =>
+    const container = (
+      role: "primary" | "replica",
+      extra: {
+        containerName: string;
+        hostPort: number;
+        data: Volume;
+        uploads: dockerInputs.ContainerUpload[];
+        envs: string[];
+        healthcheck: string;
+        deps: pulumi.Resource[];
+      },
+    ) =>
       new Container(
         `${name}-${role}`,
         {
@@ -270,7 +290,13 @@ export class LocalTwin extends pulumi.ComponentResource {
             { volumeName: extra.data.name, containerPath: TWIN_PATHS.data },
             { volumeName: tls.name, containerPath: TWIN_PATHS.tls },
           ],
-          healthcheck: { tests: ["CMD-SHELL", extra.healthcheck], interval: "5s", timeout: "5s", retries: 12, startPeriod: "300s" },
+          healthcheck: {
+            tests: ["CMD-SHELL", extra.healthcheck],
+            interval: "5s",
+            timeout: "5s",
+            retries: 12,
+            startPeriod: "300s",
+          },
           // `pulumi up` returns once the server is healthy (the first start may install pgaudit and run initdb).
           wait: true,
           waitTimeout: 600,
@@ -293,7 +319,10 @@ export class LocalTwin extends pulumi.ComponentResource {
       data: primaryData,
       uploads: [
         textFile(`${TWIN_PATHS.config}/bootstrap.sql`, args.bootstrapSql),
-        textFile(`${TWIN_PATHS.config}/run.psql`, bootstrapDriver(TWIN_PATHS.secrets, `${TWIN_PATHS.config}/bootstrap.sql`)),
+        textFile(
+          `${TWIN_PATHS.config}/run.psql`,
+          bootstrapDriver(TWIN_PATHS.secrets, `${TWIN_PATHS.config}/bootstrap.sql`),
+        ),
         textFile(TWIN_PATHS.initHook, INIT_HOOK_SCRIPT, "0555"),
       ],
       envs: [

@@ -209,7 +209,11 @@ function metricThreshold(key: MetricAlertKey, alerts: AlertsConfig, activeConnec
  * Health alert. Disabled alerts are left out (not created disabled): config validation checks receivers only for
  * enabled alerts, so a disabled one may name a group that does not exist.
  */
-export function alertsFor(role: ServerRole, alerts: AlertsConfig, activeConnectionsThreshold: number): AlertDefinition[] {
+export function alertsFor(
+  role: ServerRole,
+  alerts: AlertsConfig,
+  activeConnectionsThreshold: number,
+): AlertDefinition[] {
   const out: AlertDefinition[] = [];
   for (const spec of METRIC_CATALOGUE) {
     const cfg = alerts[spec.key];
@@ -276,7 +280,8 @@ export function alertRuleName(serverName: string, alert: Pick<AlertDefinition, "
 /** `PT10M` → `10m`, `PT1H` → `60m`: a KQL timespan literal for an ISO-8601 window. */
 export function kqlTimespan(isoDuration: string): string {
   const minutes = durationMinutes(isoDuration);
-  if (!Number.isFinite(minutes) || minutes <= 0) throw new Error(`${isoDuration} is not an ISO-8601 window of whole minutes`);
+  if (!Number.isFinite(minutes) || minutes <= 0)
+    throw new Error(`${isoDuration} is not an ISO-8601 window of whole minutes`);
   return `${minutes}m`;
 }
 
@@ -291,7 +296,10 @@ function kqlString(value: string): string {
  * thousands of fast ones). Azure-managed system queries are excluded. `_ResourceId` is kept so the fired alert is
  * attached to the server, not to the workspace; `=~` because Log Analytics lower-cases resource ids.
  */
-export function queryResponseTimeQuery(serverResourceId: string, alert: Pick<LogAlertDefinition, "windowSize" | "measureColumn">): string {
+export function queryResponseTimeQuery(
+  serverResourceId: string,
+  alert: Pick<LogAlertDefinition, "windowSize" | "measureColumn">,
+): string {
   return [
     QUERY_STORE_RUNTIME_TABLE,
     `| where _ResourceId =~ ${kqlString(serverResourceId)}`,

@@ -83,7 +83,9 @@ export class Monitoring extends pulumi.ComponentResource {
     const actionGroupIds: Record<string, pulumi.Output<string>> = {};
     for (const [key, group] of Object.entries(monitoring.actionGroups)) {
       if (group.teams && !teamsWebhook) {
-        throw new Error(`action group ${key} has teams: true but no teamsWebhookUrl was given (set authdb:teamsWebhookUrl as a secret)`);
+        throw new Error(
+          `action group ${key} has teams: true but no teamsWebhookUrl was given (set authdb:teamsWebhookUrl as a secret)`,
+        );
       }
       const actionGroup = new monitor.ActionGroup(
         `${name}-action-group-${key}`,
@@ -93,11 +95,22 @@ export class Monitoring extends pulumi.ComponentResource {
           groupShortName: group.shortName,
           location: "Global",
           enabled: true,
-          emailReceivers: receivers(group.emails.map((emailAddress, i) => ({ name: `email-${i + 1}`, emailAddress, useCommonAlertSchema: true }))),
-          smsReceivers: receivers(group.sms.map((s, i) => ({ name: `sms-${i + 1}`, countryCode: s.countryCode, phoneNumber: s.phoneNumber }))),
+          emailReceivers: receivers(
+            group.emails.map((emailAddress, i) => ({
+              name: `email-${i + 1}`,
+              emailAddress,
+              useCommonAlertSchema: true,
+            })),
+          ),
+          smsReceivers: receivers(
+            group.sms.map((s, i) => ({ name: `sms-${i + 1}`, countryCode: s.countryCode, phoneNumber: s.phoneNumber })),
+          ),
           // The URL is meant to be a Teams Workflows webhook: classic Teams connectors expect a MessageCard and reject
           // Azure Monitor's payload, whereas a workflow parses the common alert schema (docs/monitoring.md).
-          webhookReceivers: group.teams && teamsWebhook ? [{ name: "teams", serviceUri: teamsWebhook, useCommonAlertSchema: true }] : undefined,
+          webhookReceivers:
+            group.teams && teamsWebhook
+              ? [{ name: "teams", serviceUri: teamsWebhook, useCommonAlertSchema: true }]
+              : undefined,
           tags,
         },
         { parent: this },
@@ -149,7 +162,16 @@ export class Monitoring extends pulumi.ComponentResource {
             this.metricAlert(resourceName, ruleName, alert, server, groupId(alert.actionGroup), args);
             break;
           case "log":
-            this.logAlert(resourceName, ruleName, alert, server, workspace.id, groupId(alert.actionGroup), diagnostics, args);
+            this.logAlert(
+              resourceName,
+              ruleName,
+              alert,
+              server,
+              workspace.id,
+              groupId(alert.actionGroup),
+              diagnostics,
+              args,
+            );
             break;
           case "activityLog":
             this.activityLogAlert(resourceName, ruleName, alert, server, groupId(alert.actionGroup), args);
@@ -163,7 +185,14 @@ export class Monitoring extends pulumi.ComponentResource {
     this.registerOutputs({ workspaceId: this.workspaceId, actionGroupIds, alertsByServer });
   }
 
-  private metricAlert(resourceName: string, ruleName: string, alert: MetricAlertDefinition, server: ServerRef, actionGroupId: pulumi.Output<string>, args: MonitoringArgs): void {
+  private metricAlert(
+    resourceName: string,
+    ruleName: string,
+    alert: MetricAlertDefinition,
+    server: ServerRef,
+    actionGroupId: pulumi.Output<string>,
+    args: MonitoringArgs,
+  ): void {
     new monitor.MetricAlert(
       resourceName,
       {
@@ -248,7 +277,14 @@ export class Monitoring extends pulumi.ComponentResource {
     );
   }
 
-  private activityLogAlert(resourceName: string, ruleName: string, alert: ActivityLogAlertDefinition, server: ServerRef, actionGroupId: pulumi.Output<string>, args: MonitoringArgs): void {
+  private activityLogAlert(
+    resourceName: string,
+    ruleName: string,
+    alert: ActivityLogAlertDefinition,
+    server: ServerRef,
+    actionGroupId: pulumi.Output<string>,
+    args: MonitoringArgs,
+  ): void {
     new monitor.ActivityLogAlert(
       resourceName,
       {
@@ -262,7 +298,12 @@ export class Monitoring extends pulumi.ComponentResource {
           allOf: [
             { field: "category", equals: alert.category },
             { field: "resourceType", equals: alert.resourceType },
-            { anyOf: alert.healthStatuses.map((status) => ({ field: "properties.currentHealthStatus", equals: status })) },
+            {
+              anyOf: alert.healthStatuses.map((status) => ({
+                field: "properties.currentHealthStatus",
+                equals: status,
+              })),
+            },
           ],
         },
         actions: { actionGroups: [{ actionGroupId }] },

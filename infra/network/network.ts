@@ -114,7 +114,9 @@ export class Network extends pulumi.ComponentResource {
       });
       if (v.subnets.app) appSubnets[v.region] = subnet("app", v.subnets.app, {});
       if (v.subnets.privateEndpoints) {
-        endpointSubnets[v.region] = subnet("private-endpoints", v.subnets.privateEndpoints, { privateEndpointNetworkPolicies: "Disabled" });
+        endpointSubnets[v.region] = subnet("private-endpoints", v.subnets.privateEndpoints, {
+          privateEndpointNetworkPolicies: "Disabled",
+        });
       }
     }
 

@@ -46,7 +46,14 @@ export const AZURE_DEFAULT_RULES: readonly NsgRule[] = [
   defaultRule("DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*"),
 ];
 
-function defaultRule(name: string, priority: number, direction: RuleDirection, access: RuleAccess, source: string, destination: string): NsgRule {
+function defaultRule(
+  name: string,
+  priority: number,
+  direction: RuleDirection,
+  access: RuleAccess,
+  source: string,
+  destination: string,
+): NsgRule {
   return {
     name,
     description: "Azure default rule",
@@ -178,7 +185,8 @@ export function nsgRuleProblems(rules: readonly NsgRule[]): string[] {
   for (const r of rules) {
     if (seenNames.has(r.name)) out.push(`${r.name}: duplicate rule name`);
     seenNames.add(r.name);
-    if (!Number.isInteger(r.priority) || r.priority < 100 || r.priority > 4096) out.push(`${r.name}: priority ${r.priority} is outside 100–4096`);
+    if (!Number.isInteger(r.priority) || r.priority < 100 || r.priority > 4096)
+      out.push(`${r.name}: priority ${r.priority} is outside 100–4096`);
     const key = `${r.direction}/${r.priority}`;
     const other = seenPriorities.get(key);
     if (other) out.push(`${r.name}: priority ${r.priority} is already used by ${other} (${r.direction})`);
@@ -186,7 +194,8 @@ export function nsgRuleProblems(rules: readonly NsgRule[]): string[] {
     for (const side of ["source", "destination"] as const) {
       const one = r[`${side}AddressPrefix`];
       const many = r[`${side}AddressPrefixes`];
-      if ((one === undefined) === (many === undefined)) out.push(`${r.name}: give exactly one of ${side}AddressPrefix and ${side}AddressPrefixes`);
+      if ((one === undefined) === (many === undefined))
+        out.push(`${r.name}: give exactly one of ${side}AddressPrefix and ${side}AddressPrefixes`);
       if (many !== undefined && many.length === 0) out.push(`${r.name}: ${side}AddressPrefixes is empty`);
     }
   }
@@ -228,7 +237,14 @@ export const AZURE_PLATFORM_ADDRESS = "168.63.129.16";
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 /** Address space the Internet tag excludes even outside the VNet: private, shared and link-local ranges. */
-const NON_INTERNET = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8"];
+const NON_INTERNET = [
+  "10.0.0.0/8",
+  "172.16.0.0/12",
+  "192.168.0.0/16",
+  "100.64.0.0/10",
+  "169.254.0.0/16",
+  "127.0.0.0/8",
+];
 
 function prefixMatches(prefix: string, address: string, ctx: EvaluationContext): boolean {
   if (prefix === "*" || prefix === "Any" || prefix === "0.0.0.0/0") return true;
@@ -240,7 +256,9 @@ function prefixMatches(prefix: string, address: string, ctx: EvaluationContext):
       return address === AZURE_PLATFORM_ADDRESS;
     case "Internet":
       return isIp
-        ? !ctx.virtualNetworkPrefixes.some((p) => addressInCidr(address, p)) && !NON_INTERNET.some((p) => addressInCidr(address, p)) && address !== AZURE_PLATFORM_ADDRESS
+        ? !ctx.virtualNetworkPrefixes.some((p) => addressInCidr(address, p)) &&
+            !NON_INTERNET.some((p) => addressInCidr(address, p)) &&
+            address !== AZURE_PLATFORM_ADDRESS
         : true; // service endpoints of public Azure services lie in the Internet tag
   }
   if (/^\d/.test(prefix)) {
@@ -251,7 +269,12 @@ function prefixMatches(prefix: string, address: string, ctx: EvaluationContext):
   return address === prefix || address.startsWith(`${prefix}.`);
 }
 
-function addressMatches(one: string | undefined, many: readonly string[] | undefined, address: string, ctx: EvaluationContext): boolean {
+function addressMatches(
+  one: string | undefined,
+  many: readonly string[] | undefined,
+  address: string,
+  ctx: EvaluationContext,
+): boolean {
   const prefixes = one !== undefined ? [one] : (many ?? []);
   return prefixes.some((p) => prefixMatches(p, address, ctx));
 }
@@ -271,12 +294,15 @@ function portMatches(range: string, port: number): boolean {
  * always "*" in this platform's rules and are not modelled.
  */
 export function evaluate(rules: readonly NsgRule[], flow: Flow, ctx: EvaluationContext): Verdict {
-  const ordered = [...rules, ...AZURE_DEFAULT_RULES].filter((r) => r.direction === flow.direction).sort((a, b) => a.priority - b.priority);
+  const ordered = [...rules, ...AZURE_DEFAULT_RULES]
+    .filter((r) => r.direction === flow.direction)
+    .sort((a, b) => a.priority - b.priority);
   for (const r of ordered) {
     if (r.protocol !== "*" && r.protocol !== flow.protocol) continue;
     if (!portMatches(r.destinationPortRange, flow.destinationPort)) continue;
     if (!addressMatches(r.sourceAddressPrefix, r.sourceAddressPrefixes, flow.sourceAddress, ctx)) continue;
-    if (!addressMatches(r.destinationAddressPrefix, r.destinationAddressPrefixes, flow.destinationAddress, ctx)) continue;
+    if (!addressMatches(r.destinationAddressPrefix, r.destinationAddressPrefixes, flow.destinationAddress, ctx))
+      continue;
     return { access: r.access, rule: r.name };
   }
   // Unreachable while DenyAllInBound/DenyAllOutBound are in the list; kept so a broken default list fails closed.

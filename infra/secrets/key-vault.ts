@@ -56,7 +56,8 @@ export function rotationStart(rotation: string): Date {
   if (!ROTATION_PATTERN.test(rotation)) throw new Error(`rotation ${rotation} is not in YYYY-MM or YYYY-MM-DD form`);
   const [year, month, day = 1] = rotation.split("-").map(Number);
   const start = new Date(Date.UTC(year, month - 1, day));
-  if (start.getUTCMonth() !== month - 1 || start.getUTCDate() !== day) throw new Error(`rotation ${rotation} is not a calendar date`);
+  if (start.getUTCMonth() !== month - 1 || start.getUTCDate() !== day)
+    throw new Error(`rotation ${rotation} is not a calendar date`);
   return start;
 }
 
@@ -160,7 +161,12 @@ export class KeyVault extends pulumi.ComponentResource {
       { parent: this, dependsOn: [endpoint] },
     );
 
-    const assign = (what: string, principalId: pulumi.Input<string>, roleGuid: string, principalType?: "ServicePrincipal") =>
+    const assign = (
+      what: string,
+      principalId: pulumi.Input<string>,
+      roleGuid: string,
+      principalType?: "ServicePrincipal",
+    ) =>
       new authorization.RoleAssignment(
         `${name}-${what}`,
         {
@@ -168,15 +174,26 @@ export class KeyVault extends pulumi.ComponentResource {
           principalId,
           ...(principalType ? { principalType } : {}),
           roleDefinitionId: vault.id.apply((id) => roleDefinitionId(id, roleGuid)),
-          roleAssignmentName: pulumi.all([vault.id, principalId]).apply(([scope, p]) => roleAssignmentName(scope, p, roleGuid)),
+          roleAssignmentName: pulumi
+            .all([vault.id, principalId])
+            .apply(([scope, p]) => roleAssignmentName(scope, p, roleGuid)),
         },
         { parent: this },
       );
     // The workload identity reads secrets and nothing else (policy K8). principalType is given because a freshly
     // created managed identity may not have replicated to Entra yet when the assignment is made.
-    assign("application-secrets-user", kv.applicationPrincipalId, BUILT_IN_ROLES.keyVaultSecretsUser, "ServicePrincipal");
+    assign(
+      "application-secrets-user",
+      kv.applicationPrincipalId,
+      BUILT_IN_ROLES.keyVaultSecretsUser,
+      "ServicePrincipal",
+    );
     // The deployer may be a person or a pipeline, so Azure resolves the principal type itself.
-    const deployerOfficer = assign("deployer-secrets-officer", args.deployerPrincipalId, BUILT_IN_ROLES.keyVaultSecretsOfficer);
+    const deployerOfficer = assign(
+      "deployer-secrets-officer",
+      args.deployerPrincipalId,
+      BUILT_IN_ROLES.keyVaultSecretsOfficer,
+    );
 
     const expires = rotationExpiry(args.passwords.rotation, args.passwords.rotationPeriodDays);
     const secretNames = {} as Record<PasswordRole, string>;
@@ -212,6 +229,11 @@ export class KeyVault extends pulumi.ComponentResource {
     this.secretNames = secretNames;
     this.secretResources = secretResources;
 
-    this.registerOutputs({ vaultId: this.vaultId, vaultName: this.vaultName, vaultUri: this.vaultUri, secretNames: this.secretNames });
+    this.registerOutputs({
+      vaultId: this.vaultId,
+      vaultName: this.vaultName,
+      vaultUri: this.vaultUri,
+      secretNames: this.secretNames,
+    });
   }
 }

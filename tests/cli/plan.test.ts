@@ -40,16 +40,29 @@ describe("npm run plan -- --stack prod", () => {
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /^authdb plan — stack prod/);
     assert.match(first.stdout, /\n {2}- postgres {2}\[authdb:azure:PostgresServers \(component\)\]/);
-    assert.match(first.stdout, /\n {4}- postgres-primary {2}\[azure-native:dbforpostgresql:Server\].*HA ZoneRedundant standby zone 2/);
+    assert.match(
+      first.stdout,
+      /\n {4}- postgres-primary {2}\[azure-native:dbforpostgresql:Server\].*HA ZoneRedundant standby zone 2/,
+    );
     assert.match(first.stdout, /Resources by type \(\d+ in all\):\n\s+\d+ {2}azure-native:/);
     assert.match(first.stdout, /Policy: 0 mandatory/);
   });
 
   it("shows the alert pack per server", () => {
     const pack = first.stdout.slice(first.stdout.indexOf("Alert pack per server:"), first.stdout.indexOf("\nOutputs:"));
-    assert.match(pack, /\n {2}phonebill-auth-postgresql-prod:\n(.*\n)*? {4}- phonebill-auth-postgresql-prod-cpu-high, cpu_percent Average GreaterThan 90/);
-    assert.match(pack, /\n {2}phonebill-auth-postgresql-prod-krs:\n(.*\n)*? {4}- phonebill-auth-postgresql-prod-krs-replica-lag, physical_replication_delay_in_seconds Maximum GreaterThan 5/);
-    assert.doesNotMatch(pack.slice(pack.indexOf("prod-krs:")), /connections_failed|disk_iops_consumed/, "replicas carry no primary-only alert");
+    assert.match(
+      pack,
+      /\n {2}phonebill-auth-postgresql-prod:\n(.*\n)*? {4}- phonebill-auth-postgresql-prod-cpu-high, cpu_percent Average GreaterThan 90/,
+    );
+    assert.match(
+      pack,
+      /\n {2}phonebill-auth-postgresql-prod-krs:\n(.*\n)*? {4}- phonebill-auth-postgresql-prod-krs-replica-lag, physical_replication_delay_in_seconds Maximum GreaterThan 5/,
+    );
+    assert.doesNotMatch(
+      pack.slice(pack.indexOf("prod-krs:")),
+      /connections_failed|disk_iops_consumed/,
+      "replicas carry no primary-only alert",
+    );
   });
 
   it("writes exactly the documented JSON shape", () => {
@@ -58,10 +71,26 @@ describe("npm run plan -- --stack prod", () => {
     assert.equal(doc.project, "authdb");
     assert.equal(doc.stack, "prod");
     for (const r of doc.resources) {
-      assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "dependsOn", "protect", "ignoreChanges", "inputs"]);
+      assert.deepEqual(Object.keys(r), [
+        "urn",
+        "type",
+        "name",
+        "parent",
+        "dependsOn",
+        "protect",
+        "ignoreChanges",
+        "inputs",
+      ]);
       assert.ok(r.urn.startsWith("urn:pulumi:prod::authdb::"));
-      assert.ok(r.parent === null || doc.resources.some((p: any) => p.urn === r.parent), `parent of ${r.urn} is a listed resource`);
-      for (const d of r.dependsOn) assert.ok(doc.resources.some((p: any) => p.urn === d), `dependency ${d} is a listed resource`);
+      assert.ok(
+        r.parent === null || doc.resources.some((p: any) => p.urn === r.parent),
+        `parent of ${r.urn} is a listed resource`,
+      );
+      for (const d of r.dependsOn)
+        assert.ok(
+          doc.resources.some((p: any) => p.urn === d),
+          `dependency ${d} is a listed resource`,
+        );
     }
     const server = doc.resources.find((r: any) => r.name === "postgres-primary");
     assert.equal(server.type, "azure-native:dbforpostgresql:Server");
@@ -73,7 +102,8 @@ describe("npm run plan -- --stack prod", () => {
   it("is byte-identical for the same input", () => assert.equal(jsonA, jsonB));
 
   it("never shows a secret value, in the tree or the JSON", () => {
-    for (const text of [first.stdout, first.stderr, jsonA]) assert.ok(!text.includes(MOCK_SECRET_MARKER), "a mocked secret value leaked");
+    for (const text of [first.stdout, first.stderr, jsonA])
+      assert.ok(!text.includes(MOCK_SECRET_MARKER), "a mocked secret value leaked");
     assert.match(jsonA, /"\[secret\]"/);
     assert.equal(JSON.parse(jsonA).outputs.applicationPassword, "[secret]");
   });
@@ -81,19 +111,51 @@ describe("npm run plan -- --stack prod", () => {
 
 describe("exit codes", () => {
   it("exits 2 on invalid config, naming the key on stderr, and prints no plan", () => {
-    const r = plan("--stack", "prod", "--config", mutatedProd("bad.yaml", (p) => (p.replicas[1].sku = { name: "Standard_D2s_v3", tier: "GeneralPurpose" })));
+    const r = plan(
+      "--stack",
+      "prod",
+      "--config",
+      mutatedProd("bad.yaml", (p) => (p.replicas[1].sku = { name: "Standard_D2s_v3", tier: "GeneralPurpose" })),
+    );
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /platform\.replicas\[1\]\.sku: Standard_D2s_v3 is smaller than the primary's Standard_D4ds_v5/);
+    assert.match(
+      r.stderr,
+      /platform\.replicas\[1\]\.sku: Standard_D2s_v3 is smaller than the primary's Standard_D4ds_v5/,
+    );
     assert.match(r.stderr, /Nothing was registered/);
     assert.equal(r.stdout, "");
   });
   const BROKEN: [string, (p: any) => void, RegExp][] = [
-    ["HA off", (p) => (p.server.highAvailability = { mode: "Disabled" }), /\[mandatory\] postgres-enable-zone-redundant-ha: \[H1\]/],
-    ["geo backup off", (p) => (p.server.backup.geoRedundant = false), /\[mandatory\] postgres-enable-geo-redundant-backup: \[B1\]/],
-    ["retention below the prod floor", (p) => (p.server.backup.retentionDays = 14), /\[mandatory\] postgres-configure-backup-retention: \[B2\]/],
-    ["purge protection off", (p) => (p.keyVault.purgeProtection = false), /\[mandatory\] keyvault-enable-purge-protection: \[K1\]/],
-    ["missing lock", (p) => (p.server.deleteLock = false), /\[mandatory\] postgres-require-deletion-protection: \[H3\]/],
-    ["a server without its down alert", (p) => (p.monitoring.alerts.serverDown.enabled = false), /\[mandatory\] monitoring-require-server-alerts: \[M1\]/],
+    [
+      "HA off",
+      (p) => (p.server.highAvailability = { mode: "Disabled" }),
+      /\[mandatory\] postgres-enable-zone-redundant-ha: \[H1\]/,
+    ],
+    [
+      "geo backup off",
+      (p) => (p.server.backup.geoRedundant = false),
+      /\[mandatory\] postgres-enable-geo-redundant-backup: \[B1\]/,
+    ],
+    [
+      "retention below the prod floor",
+      (p) => (p.server.backup.retentionDays = 14),
+      /\[mandatory\] postgres-configure-backup-retention: \[B2\]/,
+    ],
+    [
+      "purge protection off",
+      (p) => (p.keyVault.purgeProtection = false),
+      /\[mandatory\] keyvault-enable-purge-protection: \[K1\]/,
+    ],
+    [
+      "missing lock",
+      (p) => (p.server.deleteLock = false),
+      /\[mandatory\] postgres-require-deletion-protection: \[H3\]/,
+    ],
+    [
+      "a server without its down alert",
+      (p) => (p.monitoring.alerts.serverDown.enabled = false),
+      /\[mandatory\] monitoring-require-server-alerts: \[M1\]/,
+    ],
   ];
   for (const [label, mutate, rule] of BROKEN) {
     it(`exits 1 on a mandatory violation and names the rule: ${label}`, () => {

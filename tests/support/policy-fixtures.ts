@@ -4,7 +4,10 @@
  */
 import { parametersFor } from "../../infra/parameters.js";
 import { SECRET_PLACEHOLDER, type CapturedResource } from "../../tools/offline.js";
-import { KEY_VAULT_SECRETS_OFFICER, KEY_VAULT_SECRETS_USER } from "../../policy/rules/keyvault/restrictVaultRoleAssignments.js";
+import {
+  KEY_VAULT_SECRETS_OFFICER,
+  KEY_VAULT_SECRETS_USER,
+} from "../../policy/rules/keyvault/restrictVaultRoleAssignments.js";
 
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";
 const RG = "rg-fixture";
@@ -34,9 +37,16 @@ export function urnOf(type: string, name: string, stack = "prod"): string {
 }
 
 /** A captured registration: `inputs` hides the secret inputs the way the mock run does, `rawInputs` keeps them. */
-export function resource(type: string, name: string, rawInputs: Record<string, unknown>, extras: ResourceExtras = {}): CapturedResource {
+export function resource(
+  type: string,
+  name: string,
+  rawInputs: Record<string, unknown>,
+  extras: ResourceExtras = {},
+): CapturedResource {
   const secretInputs = [...(extras.secretInputs ?? [])].sort();
-  const inputs = Object.fromEntries(Object.entries(rawInputs).map(([k, v]) => [k, secretInputs.includes(k) ? SECRET_PLACEHOLDER : v]));
+  const inputs = Object.fromEntries(
+    Object.entries(rawInputs).map(([k, v]) => [k, secretInputs.includes(k) ? SECRET_PLACEHOLDER : v]),
+  );
   return {
     urn: urnOf(type, name, extras.stack),
     type,
@@ -73,7 +83,16 @@ function alert(server: string, serverId: string, serverUrn: string, metric: stri
       evaluationFrequency: "PT1M",
       criteria: {
         odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-        allOf: [{ criterionType: "StaticThresholdCriterion", name: metric, metricName: metric, operator: "GreaterThan", threshold: 90, timeAggregation: "Average" }],
+        allOf: [
+          {
+            criterionType: "StaticThresholdCriterion",
+            name: metric,
+            metricName: metric,
+            operator: "GreaterThan",
+            threshold: 90,
+            timeAggregation: "Average",
+          },
+        ],
       },
       actions: [{ actionGroupId: ACTION_GROUP_ID }],
       tags: TAGS,
@@ -97,7 +116,13 @@ export function compliantStack(): CapturedResource[] {
     resource(
       "azure-native:dbforpostgresql:Configuration",
       `primary-${p.name}`,
-      { resourceGroupName: RG, serverName: PRIMARY, configurationName: p.name, value: p.value, source: "user-override" },
+      {
+        resourceGroupName: RG,
+        serverName: PRIMARY,
+        configurationName: p.name,
+        value: p.value,
+        source: "user-override",
+      },
       { dependsOn: [SERVER_URN] },
     ),
   );
@@ -109,18 +134,38 @@ export function compliantStack(): CapturedResource[] {
     storage: { type: "Premium_LRS", storageSizeGB: 256, tier: "P30", autoGrow: "Enabled" },
     network: {
       delegatedSubnetResourceId: SUBNET_ID,
-      privateDnsZoneArmResourceId: id("Microsoft.Network/privateDnsZones", "fixture.private.postgres.database.azure.com"),
+      privateDnsZoneArmResourceId: id(
+        "Microsoft.Network/privateDnsZones",
+        "fixture.private.postgres.database.azure.com",
+      ),
       publicNetworkAccess: "Disabled",
     },
     tags: TAGS,
   };
   const serverAlerts = (name: string, sid: string, surn: string, extra: string[] = []) =>
-    ["is_db_alive", "cpu_percent", "memory_percent", "active_connections", "storage_percent", ...extra].map((m) => alert(name, sid, surn, m));
+    ["is_db_alive", "cpu_percent", "memory_percent", "active_connections", "storage_percent", ...extra].map((m) =>
+      alert(name, sid, surn, m),
+    );
 
   return [
-    resource("azure-native:resources:ResourceGroup", "resource-group", { resourceGroupName: RG, location: "koreacentral", tags: TAGS }, { protect: true }),
-    resource("azure-native:network:VirtualNetwork", "vnet", { virtualNetworkName: "vnet-fixture", resourceGroupName: RG, addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, tags: TAGS }),
-    resource("azure-native:network:Subnet", "subnet-app", { subnetName: "aks-subnet", virtualNetworkName: "vnet-fixture", resourceGroupName: RG, addressPrefix: "10.0.1.0/24" }),
+    resource(
+      "azure-native:resources:ResourceGroup",
+      "resource-group",
+      { resourceGroupName: RG, location: "koreacentral", tags: TAGS },
+      { protect: true },
+    ),
+    resource("azure-native:network:VirtualNetwork", "vnet", {
+      virtualNetworkName: "vnet-fixture",
+      resourceGroupName: RG,
+      addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
+      tags: TAGS,
+    }),
+    resource("azure-native:network:Subnet", "subnet-app", {
+      subnetName: "aks-subnet",
+      virtualNetworkName: "vnet-fixture",
+      resourceGroupName: RG,
+      addressPrefix: "10.0.1.0/24",
+    }),
     resource(
       "azure-native:network:Subnet",
       "subnet-database",
@@ -139,12 +184,47 @@ export function compliantStack(): CapturedResource[] {
       resourceGroupName: RG,
       tags: TAGS,
       securityRules: [
-        { name: "allow-app-5432", access: "Allow", direction: "Inbound", priority: 100, protocol: "Tcp", sourceAddressPrefix: "10.0.1.0/24", sourcePortRange: "*", destinationAddressPrefix: "10.0.2.0/24", destinationPortRange: "5432" },
-        { name: "allow-platform-probes", access: "Allow", direction: "Inbound", priority: 4000, protocol: "*", sourceAddressPrefix: "AzureLoadBalancer", sourcePortRange: "*", destinationAddressPrefix: "10.0.2.0/24", destinationPortRange: "*" },
-        { name: "deny-all-inbound", access: "Deny", direction: "Inbound", priority: 4096, protocol: "*", sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*" },
+        {
+          name: "allow-app-5432",
+          access: "Allow",
+          direction: "Inbound",
+          priority: 100,
+          protocol: "Tcp",
+          sourceAddressPrefix: "10.0.1.0/24",
+          sourcePortRange: "*",
+          destinationAddressPrefix: "10.0.2.0/24",
+          destinationPortRange: "5432",
+        },
+        {
+          name: "allow-platform-probes",
+          access: "Allow",
+          direction: "Inbound",
+          priority: 4000,
+          protocol: "*",
+          sourceAddressPrefix: "AzureLoadBalancer",
+          sourcePortRange: "*",
+          destinationAddressPrefix: "10.0.2.0/24",
+          destinationPortRange: "*",
+        },
+        {
+          name: "deny-all-inbound",
+          access: "Deny",
+          direction: "Inbound",
+          priority: 4096,
+          protocol: "*",
+          sourceAddressPrefix: "*",
+          sourcePortRange: "*",
+          destinationAddressPrefix: "*",
+          destinationPortRange: "*",
+        },
       ],
     }),
-    resource("azure-native:privatedns:PrivateZone", "zone-vault", { privateZoneName: "privatelink.vaultcore.azure.net", resourceGroupName: RG, location: "global", tags: TAGS }),
+    resource("azure-native:privatedns:PrivateZone", "zone-vault", {
+      privateZoneName: "privatelink.vaultcore.azure.net",
+      resourceGroupName: RG,
+      location: "global",
+      tags: TAGS,
+    }),
     resource(
       "azure-native:dbforpostgresql:Server",
       "primary",
@@ -157,32 +237,74 @@ export function compliantStack(): CapturedResource[] {
         highAvailability: { mode: "ZoneRedundant", standbyAvailabilityZone: "2" },
         backup: { backupRetentionDays: 35, geoRedundantBackup: "Enabled" },
         maintenanceWindow: { customWindow: "Enabled", dayOfWeek: 6, startHour: 17, startMinute: 0 },
-        authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Disabled", tenantId: "11111111-1111-1111-1111-111111111111" },
-        dataEncryption: { type: "AzureKeyVault", primaryKeyURI: "https://kv/keys/pg", geoBackupKeyURI: "https://kv-krs/keys/pg" },
+        authConfig: {
+          activeDirectoryAuth: "Enabled",
+          passwordAuth: "Disabled",
+          tenantId: "11111111-1111-1111-1111-111111111111",
+        },
+        dataEncryption: {
+          type: "AzureKeyVault",
+          primaryKeyURI: "https://kv/keys/pg",
+          geoBackupKeyURI: "https://kv-krs/keys/pg",
+        },
       },
-      { protect: true, ignoreChanges: ["availabilityZone", "highAvailability.standbyAvailabilityZone"], secretInputs: ["administratorLoginPassword"] },
+      {
+        protect: true,
+        ignoreChanges: ["availabilityZone", "highAvailability.standbyAvailabilityZone"],
+        secretInputs: ["administratorLoginPassword"],
+      },
     ),
     resource(
       "azure-native:dbforpostgresql:Server",
       "replica",
-      { ...serverCommon, serverName: REPLICA, location: "koreasouth", createMode: "Replica", sourceServerResourceId: PRIMARY_ID },
+      {
+        ...serverCommon,
+        serverName: REPLICA,
+        location: "koreasouth",
+        createMode: "Replica",
+        sourceServerResourceId: PRIMARY_ID,
+      },
       { protect: true, dependsOn: [SERVER_URN] },
     ),
     ...parameters,
     resource(
       "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra",
       "entra-admin",
-      { resourceGroupName: RG, serverName: PRIMARY, objectId: "6f1c2b1e-0000-4000-8000-00000000a001", principalName: "db-admins", principalType: "Group" },
+      {
+        resourceGroupName: RG,
+        serverName: PRIMARY,
+        objectId: "6f1c2b1e-0000-4000-8000-00000000a001",
+        principalName: "db-admins",
+        principalType: "Group",
+      },
       { dependsOn: [SERVER_URN] },
     ),
     resource(
       "azure-native:authorization:ManagementLockAtResourceLevel",
       "primary-lock",
-      { apiVersion: "2025-08-01", level: "CanNotDelete", resourceGroupName: RG, resourceName: PRIMARY, resourceProviderNamespace: "Microsoft.DBforPostgreSQL", resourceType: "flexibleServers", parentResourcePath: "" },
+      {
+        apiVersion: "2025-08-01",
+        level: "CanNotDelete",
+        resourceGroupName: RG,
+        resourceName: PRIMARY,
+        resourceProviderNamespace: "Microsoft.DBforPostgreSQL",
+        resourceType: "flexibleServers",
+        parentResourcePath: "",
+      },
       { dependsOn: [SERVER_URN] },
     ),
-    resource("azure-native:security:AdvancedThreatProtection", "primary-defender", { resourceId: PRIMARY_ID, isEnabled: true, settingName: "current" }, { dependsOn: [SERVER_URN] }),
-    resource("azure-native:security:AdvancedThreatProtection", "replica-defender", { resourceId: REPLICA_ID, isEnabled: true, settingName: "current" }, { dependsOn: [REPLICA_URN] }),
+    resource(
+      "azure-native:security:AdvancedThreatProtection",
+      "primary-defender",
+      { resourceId: PRIMARY_ID, isEnabled: true, settingName: "current" },
+      { dependsOn: [SERVER_URN] },
+    ),
+    resource(
+      "azure-native:security:AdvancedThreatProtection",
+      "replica-defender",
+      { resourceId: REPLICA_ID, isEnabled: true, settingName: "current" },
+      { dependsOn: [REPLICA_URN] },
+    ),
     resource("azure-native:monitor:ActionGroup", "critical", {
       actionGroupName: "ag-fixture",
       groupShortName: "fixture",
@@ -193,7 +315,9 @@ export function compliantStack(): CapturedResource[] {
     }),
     diagnostics("primary-diagnostics", PRIMARY_ID, SERVER_URN, [{ categoryGroup: "allLogs", enabled: true }]),
     diagnostics("replica-diagnostics", REPLICA_ID, REPLICA_URN, [{ categoryGroup: "allLogs", enabled: true }]),
-    diagnostics("vault-diagnostics", VAULT_ID, urnOf("azure-native:keyvault:Vault", "vault"), [{ categoryGroup: "audit", enabled: true }]),
+    diagnostics("vault-diagnostics", VAULT_ID, urnOf("azure-native:keyvault:Vault", "vault"), [
+      { categoryGroup: "audit", enabled: true },
+    ]),
     ...serverAlerts(PRIMARY, PRIMARY_ID, SERVER_URN),
     ...serverAlerts(REPLICA, REPLICA_ID, REPLICA_URN, ["physical_replication_delay_in_seconds"]),
     resource(
@@ -234,7 +358,9 @@ export function compliantStack(): CapturedResource[] {
       {
         privateEndpointName: "pe-vault",
         resourceGroupName: RG,
-        subnet: { id: `${SUB}/resourceGroups/${RG}/providers/Microsoft.Network/virtualNetworks/vnet-fixture/subnets/private-endpoint-subnet` },
+        subnet: {
+          id: `${SUB}/resourceGroups/${RG}/providers/Microsoft.Network/virtualNetworks/vnet-fixture/subnets/private-endpoint-subnet`,
+        },
         privateLinkServiceConnections: [{ name: "vault", groupIds: ["vault"], privateLinkServiceId: VAULT_ID }],
         tags: TAGS,
       },
@@ -266,7 +392,11 @@ export function compliantStack(): CapturedResource[] {
 }
 
 /** A copy of `stack` in which `fn` has changed the raw inputs of the named resource (and the hidden view with them). */
-export function mutate(stack: readonly CapturedResource[], name: string, fn: (inputs: Record<string, any>, r: CapturedResource) => Partial<CapturedResource> | void): CapturedResource[] {
+export function mutate(
+  stack: readonly CapturedResource[],
+  name: string,
+  fn: (inputs: Record<string, any>, r: CapturedResource) => Partial<CapturedResource> | void,
+): CapturedResource[] {
   let found = false;
   const out = stack.map((r) => {
     if (r.name !== name) return r;
@@ -274,14 +404,19 @@ export function mutate(stack: readonly CapturedResource[], name: string, fn: (in
     const raw = structuredClone(r.rawInputs) as Record<string, any>;
     const changes = fn(raw, r) ?? {};
     const secretInputs = changes.secretInputs ?? r.secretInputs;
-    const inputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, secretInputs.includes(k) ? SECRET_PLACEHOLDER : v]));
+    const inputs = Object.fromEntries(
+      Object.entries(raw).map(([k, v]) => [k, secretInputs.includes(k) ? SECRET_PLACEHOLDER : v]),
+    );
     return { ...r, ...changes, rawInputs: raw, inputs };
   });
   if (!found) throw new Error(`fixture has no resource named ${name}`);
   return out;
 }
 
-export function without(stack: readonly CapturedResource[], predicate: (r: CapturedResource) => boolean): CapturedResource[] {
+export function without(
+  stack: readonly CapturedResource[],
+  predicate: (r: CapturedResource) => boolean,
+): CapturedResource[] {
   const out = stack.filter((r) => !predicate(r));
   if (out.length === stack.length) throw new Error("without(): nothing matched");
   return out;

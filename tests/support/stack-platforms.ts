@@ -1,5 +1,10 @@
 // The committed stack files, parsed and validated the way the program does, for tests that build one component.
-import { type AzurePlatform, type LocalPlatform, type SecretKeyPresence, parsePlatform } from "../../infra/config/platform.js";
+import {
+  type AzurePlatform,
+  type LocalPlatform,
+  type SecretKeyPresence,
+  parsePlatform,
+} from "../../infra/config/platform.js";
 import { readStackFile } from "../../tools/offline.js";
 
 /** As if the deployer had set every secret key with `pulumi config set --secret`. */
@@ -12,7 +17,10 @@ export function azurePlatform(stack: "prod" | "dev"): AzurePlatform {
 }
 
 export function localPlatform(): LocalPlatform {
-  const platform = parsePlatform(readStackFile("Pulumi.local.yaml").config["authdb:platform"], { teamsWebhookUrl: "absent", kubeconfig: "absent" });
+  const platform = parsePlatform(readStackFile("Pulumi.local.yaml").config["authdb:platform"], {
+    teamsWebhookUrl: "absent",
+    kubeconfig: "absent",
+  });
   if (platform.kind !== "local") throw new Error("Pulumi.local.yaml is not a local platform");
   return platform;
 }

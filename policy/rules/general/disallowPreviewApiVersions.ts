@@ -19,7 +19,9 @@ export const disallowPreviewApiVersions: AuthdbResourcePolicy = {
   validateResource: (args: ResourceValidationArgs, reportViolation) => {
     if (!args.type.startsWith("azure-native:")) args.notApplicable("applies to azure-native resources only");
     if (PREVIEW_MODULE.test(args.type)) {
-      reportViolation(`[M3] ${args.name} uses the preview API module ${args.type}: use the version-less module (stable default API)`);
+      reportViolation(
+        `[M3] ${args.name} uses the preview API module ${args.type}: use the version-less module (stable default API)`,
+      );
     }
   },
 };

@@ -13,12 +13,17 @@ export const enableDefenderForDatabases = stackRule({
   },
   check: (resources, _args, report) => {
     const subscriptionPlan = resources.some(
-      (r) => r.type === T.pricing && sameName(r.props.pricingName, "OpenSourceRelationalDatabases") && sameName(r.props.pricingTier, "Standard"),
+      (r) =>
+        r.type === T.pricing &&
+        sameName(r.props.pricingName, "OpenSourceRelationalDatabases") &&
+        sameName(r.props.pricingTier, "Standard"),
     );
     if (subscriptionPlan) return;
     const settings = resources.filter((r) => r.type === T.threatProtection && r.props.isEnabled === true);
     for (const server of serversOf(resources)) {
-      const covered = settings.some((s) => armIdNames(s.props.resourceId, "flexibleServers", server.serverName) || dependsOn(s, server.resource));
+      const covered = settings.some(
+        (s) => armIdNames(s.props.resourceId, "flexibleServers", server.serverName) || dependsOn(s, server.resource),
+      );
       if (!covered) {
         report(
           `server ${server.serverName} is not covered by Defender: add security.AdvancedThreatProtection (isEnabled: true) on it, or confirm the subscription's OpenSourceRelationalDatabases plan is Standard`,

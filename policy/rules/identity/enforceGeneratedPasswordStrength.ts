@@ -24,11 +24,15 @@ export const enforceGeneratedPasswordStrength = resourceRule({
   check: (props, args, report) => {
     const length = props.length;
     if (typeof length !== "number" || length < MIN_GENERATED_PASSWORD_LENGTH) {
-      report(`password generator ${args.name} makes ${String(length)}-character passwords, below ${MIN_GENERATED_PASSWORD_LENGTH}`);
+      report(
+        `password generator ${args.name} makes ${String(length)}-character passwords, below ${MIN_GENERATED_PASSWORD_LENGTH}`,
+      );
     }
     for (const [flag, min] of CLASSES) {
       if (props[flag] === false || !(typeof props[min] === "number" && props[min] >= 1)) {
-        report(`password generator ${args.name} does not require ${flag} characters (${flag} must stay on and ${min} ≥ 1)`);
+        report(
+          `password generator ${args.name} does not require ${flag} characters (${flag} must stay on and ${min} ≥ 1)`,
+        );
       }
     }
   },

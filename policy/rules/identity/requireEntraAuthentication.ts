@@ -18,7 +18,10 @@ export const requireEntraAuthentication = stackRule({
         report(`server ${server.serverName} does not set authConfig.activeDirectoryAuth=Enabled`, server.resource.urn);
       }
       if (!admins.some((a) => targetsServer(a, server, ["serverName"]))) {
-        report(`server ${server.serverName} has no AdministratorsMicrosoftEntra (Entra administrator)`, server.resource.urn);
+        report(
+          `server ${server.serverName} has no AdministratorsMicrosoftEntra (Entra administrator)`,
+          server.resource.urn,
+        );
       }
     }
   },

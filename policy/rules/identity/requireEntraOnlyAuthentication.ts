@@ -15,7 +15,9 @@ export const requireEntraOnlyAuthentication = resourceRule({
   check: (props, _args, report) => {
     if (isReplicaProps(props)) return;
     if (!sameName(obj(props.authConfig).passwordAuth, "Disabled")) {
-      report(`server ${str(props.serverName) ?? "?"} allows password authentication: set authConfig.passwordAuth=Disabled once every client signs in with Entra`);
+      report(
+        `server ${str(props.serverName) ?? "?"} allows password authentication: set authConfig.passwordAuth=Disabled once every client signs in with Entra`,
+      );
     }
   },
 });

@@ -20,7 +20,8 @@ const CREDENTIAL_ENV = /^[A-Z0-9_]*(PASSWORD|PASSWD|SECRET|TOKEN)=/i;
 
 function carriesCredential(type: string, value: unknown): boolean {
   if (value === undefined || value === null) return false;
-  if (type === "docker:index/container:Container") return Array.isArray(value) && value.some((e) => typeof e === "string" && CREDENTIAL_ENV.test(e));
+  if (type === "docker:index/container:Container")
+    return Array.isArray(value) && value.some((e) => typeof e === "string" && CREDENTIAL_ENV.test(e));
   return true;
 }
 
@@ -35,7 +36,8 @@ export type ResourceWithSecretInputs = PolicyResource & { readonly [SECRET_INPUT
 /** A4 (handling): every secret-bearing value is a Pulumi secret. */
 export const requireSecretInputs = stackRule({
   name: "secrets-require-secret-inputs",
-  description: "Every credential-bearing input (server password, Key Vault secret, webhook URL, Kubernetes secret data) is a Pulumi secret.",
+  description:
+    "Every credential-bearing input (server password, Key Vault secret, webhook URL, Kubernetes secret data) is a Pulumi secret.",
   severity: "critical",
   meta: {
     catalogueId: "A4",
@@ -52,7 +54,10 @@ export const requireSecretInputs = stackRule({
       const secret = r[SECRET_INPUTS_KEY] ?? [];
       for (const input of SECRET_BEARING_INPUTS[r.type] ?? []) {
         if (carriesCredential(r.type, r.props[input]) && !secret.includes(input)) {
-          report(`${r.type.split(":").pop()} ${r.name} passes ${input} in plain text: wrap it with pulumi.secret(...)`, r.urn);
+          report(
+            `${r.type.split(":").pop()} ${r.name} passes ${input} in plain text: wrap it with pulumi.secret(...)`,
+            r.urn,
+          );
         }
       }
     }

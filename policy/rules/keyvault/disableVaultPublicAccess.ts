@@ -15,7 +15,9 @@ export const disableVaultPublicAccess = resourceRule({
   check: (props, _args, report) => {
     const p = obj(props.properties);
     if (!sameName(p.publicNetworkAccess, "Disabled") && !sameName(obj(p.networkAcls).defaultAction, "Deny")) {
-      report(`vault ${str(props.vaultName) ?? "?"} is reachable from public networks: set properties.publicNetworkAccess=Disabled (or networkAcls.defaultAction=Deny)`);
+      report(
+        `vault ${str(props.vaultName) ?? "?"} is reachable from public networks: set properties.publicNetworkAccess=Disabled (or networkAcls.defaultAction=Deny)`,
+      );
     }
   },
 });

@@ -19,8 +19,13 @@ export const enablePurgeProtection = resourceRule({
     if (p.enablePurgeProtection !== true) report(`vault ${name} does not set properties.enablePurgeProtection=true`);
     if (p.enableSoftDelete === false) report(`vault ${name} turns soft delete off`);
     const days = p.softDeleteRetentionInDays;
-    if (days !== undefined && (typeof days !== "number" || days < SOFT_DELETE_RANGE.min || days > SOFT_DELETE_RANGE.max)) {
-      report(`vault ${name} keeps soft-deleted objects ${JSON.stringify(days)} days, outside ${SOFT_DELETE_RANGE.min}–${SOFT_DELETE_RANGE.max}`);
+    if (
+      days !== undefined &&
+      (typeof days !== "number" || days < SOFT_DELETE_RANGE.min || days > SOFT_DELETE_RANGE.max)
+    ) {
+      report(
+        `vault ${name} keeps soft-deleted objects ${JSON.stringify(days)} days, outside ${SOFT_DELETE_RANGE.min}–${SOFT_DELETE_RANGE.max}`,
+      );
     }
   },
 });

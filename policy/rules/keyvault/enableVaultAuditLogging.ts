@@ -17,14 +17,21 @@ export const enableVaultAuditLogging = stackRule({
       const name = str(vault.props.vaultName) ?? vault.name;
       const audited = settings.some(
         (d) =>
-          (armIdNames(d.props.resourceUri, "vaults", name) || (typeof d.props.resourceUri !== "string" && dependsOn(d, vault))) &&
+          (armIdNames(d.props.resourceUri, "vaults", name) ||
+            (typeof d.props.resourceUri !== "string" && dependsOn(d, vault))) &&
           str(d.props.workspaceId) !== undefined &&
           arr(d.props.logs).some((l) => {
             const e = obj(l);
-            return e.enabled === true && (sameName(e.category, "AuditEvent") || sameName(e.categoryGroup, "audit") || sameName(e.categoryGroup, "allLogs"));
+            return (
+              e.enabled === true &&
+              (sameName(e.category, "AuditEvent") ||
+                sameName(e.categoryGroup, "audit") ||
+                sameName(e.categoryGroup, "allLogs"))
+            );
           }),
       );
-      if (!audited) report(`vault ${name} has no diagnostic setting sending AuditEvent to a Log Analytics workspace`, vault.urn);
+      if (!audited)
+        report(`vault ${name} has no diagnostic setting sending AuditEvent to a Log Analytics workspace`, vault.urn);
     }
   },
 });

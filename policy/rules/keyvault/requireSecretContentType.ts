@@ -14,6 +14,7 @@ export const requireSecretContentType = resourceRule({
   },
   check: (props, _args, report) => {
     const contentType = obj(props.properties).contentType;
-    if (typeof contentType !== "string" || contentType === "") report(`secret ${str(props.secretName) ?? "?"} has no properties.contentType`);
+    if (typeof contentType !== "string" || contentType === "")
+      report(`secret ${str(props.secretName) ?? "?"} has no properties.contentType`);
   },
 });

@@ -15,7 +15,9 @@ export const requireSecretExpiry = resourceRule({
   check: (props, _args, report) => {
     const expires = obj(obj(props.properties).attributes).expires;
     if (typeof expires !== "number" || expires <= 0) {
-      report(`secret ${str(props.secretName) ?? "?"} has no properties.attributes.expires (Unix seconds of the rotation horizon)`);
+      report(
+        `secret ${str(props.secretName) ?? "?"} has no properties.attributes.expires (Unix seconds of the rotation horizon)`,
+      );
     }
   },
 });

@@ -5,7 +5,8 @@ export const VAULT_PRIVATE_DNS_ZONE = "privatelink.vaultcore.azure.net";
 /** K4: with public access off (K3), the private endpoint and its DNS zone are the only way to reach the vault. */
 export const requireVaultPrivateEndpoint = stackRule({
   name: "keyvault-require-private-endpoint",
-  description: "Every key vault has a private endpoint (groupId vault) and the stack has the privatelink.vaultcore.azure.net zone.",
+  description:
+    "Every key vault has a private endpoint (groupId vault) and the stack has the privatelink.vaultcore.azure.net zone.",
   severity: "high",
   meta: {
     catalogueId: "K4",
@@ -15,13 +16,18 @@ export const requireVaultPrivateEndpoint = stackRule({
   },
   check: (resources, _args, report) => {
     const endpoints = resources.filter((r) => r.type === T.privateEndpoint);
-    const zone = resources.some((r) => r.type === T.privateZone && sameName(r.props.privateZoneName ?? r.props.name, VAULT_PRIVATE_DNS_ZONE));
+    const zone = resources.some(
+      (r) => r.type === T.privateZone && sameName(r.props.privateZoneName ?? r.props.name, VAULT_PRIVATE_DNS_ZONE),
+    );
     for (const vault of resources.filter((r) => r.type === T.vault)) {
       const name = str(vault.props.vaultName) ?? vault.name;
       const endpoint = endpoints.some((pe) =>
         arr(pe.props.privateLinkServiceConnections).some((c) => {
           const conn = obj(c);
-          return arr(conn.groupIds).includes("vault") && (armIdNames(conn.privateLinkServiceId, "vaults", name) || dependsOn(pe, vault));
+          return (
+            arr(conn.groupIds).includes("vault") &&
+            (armIdNames(conn.privateLinkServiceId, "vaults", name) || dependsOn(pe, vault))
+          );
         }),
       );
       if (!endpoint) report(`vault ${name} has no private endpoint with groupId vault`, vault.urn);

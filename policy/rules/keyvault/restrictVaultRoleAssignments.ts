@@ -14,7 +14,8 @@ function roleGuid(roleDefinitionId: unknown): string {
  */
 export const restrictVaultRoleAssignments = stackRule({
   name: "keyvault-restrict-role-assignments",
-  description: "Role assignments on a key vault grant Key Vault Secrets User, plus Secrets Officer to at most one writer; nothing broader.",
+  description:
+    "Role assignments on a key vault grant Key Vault Secrets User, plus Secrets Officer to at most one writer; nothing broader.",
   severity: "high",
   meta: {
     catalogueId: "K8",
@@ -26,7 +27,9 @@ export const restrictVaultRoleAssignments = stackRule({
     for (const vault of resources.filter((r) => r.type === T.vault)) {
       const name = str(vault.props.vaultName) ?? vault.name;
       const assignments = resources.filter(
-        (r) => r.type === T.roleAssignment && (armIdNames(r.props.scope, "vaults", name) || (typeof r.props.scope !== "string" && dependsOn(r, vault))),
+        (r) =>
+          r.type === T.roleAssignment &&
+          (armIdNames(r.props.scope, "vaults", name) || (typeof r.props.scope !== "string" && dependsOn(r, vault))),
       );
       const officers = new Set<string>();
       const users = new Set<string>();
@@ -35,11 +38,23 @@ export const restrictVaultRoleAssignments = stackRule({
         const principal = str(a.props.principalId) ?? "?";
         if (role === KEY_VAULT_SECRETS_USER) users.add(principal);
         else if (role === KEY_VAULT_SECRETS_OFFICER) officers.add(principal);
-        else report(`role assignment ${a.name} grants role ${role || "?"} on vault ${name}: only Key Vault Secrets User (readers) and Secrets Officer (the writer) are allowed`, a.urn);
+        else
+          report(
+            `role assignment ${a.name} grants role ${role || "?"} on vault ${name}: only Key Vault Secrets User (readers) and Secrets Officer (the writer) are allowed`,
+            a.urn,
+          );
       }
-      if (officers.size > 1) report(`vault ${name} has ${officers.size} Secrets Officer principals: only the deployer that writes the passwords needs it`, vault.urn);
+      if (officers.size > 1)
+        report(
+          `vault ${name} has ${officers.size} Secrets Officer principals: only the deployer that writes the passwords needs it`,
+          vault.urn,
+        );
       for (const p of users) {
-        if (officers.has(p)) report(`principal ${p} holds both Secrets User and Secrets Officer on vault ${name}: a reader must not write`, vault.urn);
+        if (officers.has(p))
+          report(
+            `principal ${p} holds both Secrets User and Secrets Officer on vault ${name}: a reader must not write`,
+            vault.urn,
+          );
       }
     }
   },

@@ -4,7 +4,12 @@ import { PROD_ONLY, T, arr, obj, sameName, serversOf, stackRule, str, targetsSer
 function sendsServerLogs(logs: unknown): boolean {
   return arr(logs).some((l) => {
     const e = obj(l);
-    return e.enabled === true && (sameName(e.categoryGroup, "allLogs") || sameName(e.categoryGroup, "audit") || sameName(e.category, "PostgreSQLLogs"));
+    return (
+      e.enabled === true &&
+      (sameName(e.categoryGroup, "allLogs") ||
+        sameName(e.categoryGroup, "audit") ||
+        sameName(e.category, "PostgreSQLLogs"))
+    );
   });
 }
 
@@ -15,7 +20,8 @@ function sendsAllMetrics(metrics: unknown): boolean {
 /** L9: the server's logs and metrics leave the server, so they outlive it and can be queried and alerted on. */
 export const configureServerDiagnostics = stackRule({
   name: "monitoring-configure-server-diagnostics",
-  description: "Every PostgreSQL server sends its logs (all logs or the audit group) and AllMetrics to a Log Analytics workspace.",
+  description:
+    "Every PostgreSQL server sends its logs (all logs or the audit group) and AllMetrics to a Log Analytics workspace.",
   severity: "high",
   meta: {
     catalogueId: "L9",
@@ -31,9 +37,15 @@ export const configureServerDiagnostics = stackRule({
         report(`server ${server.serverName} has no diagnostic setting`, server.resource.urn);
         continue;
       }
-      const complete = mine.some((d) => str(d.props.workspaceId) !== undefined && sendsServerLogs(d.props.logs) && sendsAllMetrics(d.props.metrics));
+      const complete = mine.some(
+        (d) =>
+          str(d.props.workspaceId) !== undefined && sendsServerLogs(d.props.logs) && sendsAllMetrics(d.props.metrics),
+      );
       if (!complete) {
-        report(`server ${server.serverName}'s diagnostic setting must send allLogs (or the audit group) and AllMetrics to a Log Analytics workspace`, server.resource.urn);
+        report(
+          `server ${server.serverName}'s diagnostic setting must send allLogs (or the audit group) and AllMetrics to a Log Analytics workspace`,
+          server.resource.urn,
+        );
       }
     }
   },

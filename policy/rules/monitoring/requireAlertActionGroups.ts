@@ -36,7 +36,8 @@ function hasReceiver(group: PolicyResource): boolean {
 /** M2: an alert that notifies nobody, or that Azure rejects, is no alert. */
 export const requireAlertActionGroups = stackRule({
   name: "monitoring-require-alert-action-groups",
-  description: "Every alert notifies an action group of the stack that has a receiver; metric-alert windows and frequencies are values Azure accepts.",
+  description:
+    "Every alert notifies an action group of the stack that has a receiver; metric-alert windows and frequencies are values Azure accepts.",
   severity: "high",
   meta: {
     catalogueId: "M2",
@@ -46,21 +47,37 @@ export const requireAlertActionGroups = stackRule({
   },
   check: (resources, _args, report) => {
     const groups = resources.filter((r) => r.type === T.actionGroup);
-    const alerts = resources.filter((r) => [T.metricAlert, T.scheduledQueryRule, T.activityLogAlert].includes(r.type as never));
+    const alerts = resources.filter((r) =>
+      [T.metricAlert, T.scheduledQueryRule, T.activityLogAlert].includes(r.type as never),
+    );
     for (const alert of alerts) {
       const ids = actionGroupIds(alert);
-      const targets = groups.filter((g) => ids.some((id) => armIdNames(id, "actionGroups", str(g.props.actionGroupName) ?? g.name)) || (ids.length > 0 && dependsOn(alert, g)));
+      const targets = groups.filter(
+        (g) =>
+          ids.some((id) => armIdNames(id, "actionGroups", str(g.props.actionGroupName) ?? g.name)) ||
+          (ids.length > 0 && dependsOn(alert, g)),
+      );
       if (ids.length === 0) report(`alert ${alert.name} notifies no action group`, alert.urn);
-      else if (!targets.some(hasReceiver)) report(`alert ${alert.name} notifies no action group of this stack that has a receiver`, alert.urn);
+      else if (!targets.some(hasReceiver))
+        report(`alert ${alert.name} notifies no action group of this stack that has a receiver`, alert.urn);
       if (alert.type === T.metricAlert) {
         const window = str(alert.props.windowSize) ?? "";
         const frequency = str(alert.props.evaluationFrequency) ?? "";
         if (!(METRIC_ALERT_WINDOWS as readonly string[]).includes(window)) {
-          report(`alert ${alert.name} has windowSize ${window || "(not set)"}, not one of ${METRIC_ALERT_WINDOWS.join(", ")}`, alert.urn);
+          report(
+            `alert ${alert.name} has windowSize ${window || "(not set)"}, not one of ${METRIC_ALERT_WINDOWS.join(", ")}`,
+            alert.urn,
+          );
         }
         if (!(METRIC_ALERT_FREQUENCIES as readonly string[]).includes(frequency)) {
-          report(`alert ${alert.name} has evaluationFrequency ${frequency || "(not set)"}, not one of ${METRIC_ALERT_FREQUENCIES.join(", ")}`, alert.urn);
-        } else if ((METRIC_ALERT_WINDOWS as readonly string[]).includes(window) && durationMinutes(frequency) > durationMinutes(window)) {
+          report(
+            `alert ${alert.name} has evaluationFrequency ${frequency || "(not set)"}, not one of ${METRIC_ALERT_FREQUENCIES.join(", ")}`,
+            alert.urn,
+          );
+        } else if (
+          (METRIC_ALERT_WINDOWS as readonly string[]).includes(window) &&
+          durationMinutes(frequency) > durationMinutes(window)
+        ) {
           report(`alert ${alert.name} evaluates every ${frequency}, less often than its ${window} window`, alert.urn);
         }
       }

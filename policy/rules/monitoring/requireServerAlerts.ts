@@ -30,7 +30,8 @@ function watchedMetrics(alerts: readonly PolicyResource[], server: ServerView): 
 /** M1: an outage, saturation or a lagging replica reaches the on-call channel before the users notice. */
 export const requireServerAlerts = stackRule({
   name: "monitoring-require-server-alerts",
-  description: "Every PostgreSQL server has enabled metric alerts for down, CPU, memory, connections and storage; every replica also for replication lag.",
+  description:
+    "Every PostgreSQL server has enabled metric alerts for down, CPU, memory, connections and storage; every replica also for replication lag.",
   severity: "high",
   meta: {
     catalogueId: "M1",
@@ -46,7 +47,8 @@ export const requireServerAlerts = stackRule({
       const missing = Object.entries(required)
         .filter(([, metrics]) => !metrics.some((m) => watched.has(m)))
         .map(([what, metrics]) => `${what} (${metrics.join(" or ")})`);
-      if (missing.length > 0) report(`server ${server.serverName} has no enabled alert for ${missing.join(", ")}`, server.resource.urn);
+      if (missing.length > 0)
+        report(`server ${server.serverName} has no enabled alert for ${missing.join(", ")}`, server.resource.urn);
     }
   },
 });

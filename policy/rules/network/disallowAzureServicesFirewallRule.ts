@@ -14,7 +14,9 @@ export const disallowAzureServicesFirewallRule = resourceRule({
   },
   check: (props, _args, report) => {
     if (str(props.startIpAddress) === "0.0.0.0" && str(props.endIpAddress) === "0.0.0.0") {
-      report(`firewall rule ${str(props.firewallRuleName) ?? "?"} allows all Azure services (0.0.0.0 – 0.0.0.0): remove it`);
+      report(
+        `firewall rule ${str(props.firewallRuleName) ?? "?"} allows all Azure services (0.0.0.0 – 0.0.0.0): remove it`,
+      );
     }
   },
 });

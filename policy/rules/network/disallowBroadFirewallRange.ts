@@ -18,7 +18,9 @@ export const disallowBroadFirewallRange = resourceRule({
     // 0.0.0.0 – 0.0.0.0 is the "Azure services" rule: N3 reports it.
     if (start === "0.0.0.0" && end === "0.0.0.0") return;
     if (start === "0.0.0.0" || end === "255.255.255.255") {
-      report(`firewall rule ${str(props.firewallRuleName) ?? "?"} spans ${start ?? "?"} – ${end ?? "?"}, which is open to the internet: narrow it to the clients that need it`);
+      report(
+        `firewall rule ${str(props.firewallRuleName) ?? "?"} spans ${start ?? "?"} – ${end ?? "?"}, which is open to the internet: narrow it to the clients that need it`,
+      );
     }
   },
 });

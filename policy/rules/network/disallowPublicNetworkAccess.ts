@@ -19,7 +19,9 @@ export const disallowPublicNetworkAccess = resourceRule({
       report(`server ${str(props.serverName) ?? "?"} sets network.publicNetworkAccess=Enabled: set it to Disabled`);
     } else if (access === undefined && str(network.delegatedSubnetResourceId) === undefined) {
       // Without a delegated subnet Azure defaults to public access.
-      report(`server ${str(props.serverName) ?? "?"} has neither network.publicNetworkAccess=Disabled nor a delegated subnet`);
+      report(
+        `server ${str(props.serverName) ?? "?"} has neither network.publicNetworkAccess=Disabled nor a delegated subnet`,
+      );
     }
   },
 });

@@ -3,7 +3,8 @@ import { EVERYWHERE, T, arr, armIdNames, dependsOn, obj, serversOf, stackRule, s
 /** N2: every server is reachable only through the VNet: delegated subnet + private DNS zone, or a private endpoint. */
 export const requirePrivateAccess = stackRule({
   name: "postgres-require-private-access",
-  description: "Every PostgreSQL server is VNet-integrated (delegated subnet and private DNS zone) or has a private endpoint.",
+  description:
+    "Every PostgreSQL server is VNet-integrated (delegated subnet and private DNS zone) or has a private endpoint.",
   severity: "high",
   meta: {
     catalogueId: "N2",
@@ -15,13 +16,15 @@ export const requirePrivateAccess = stackRule({
     const endpoints = resources.filter((r) => r.type === T.privateEndpoint);
     for (const server of serversOf(resources)) {
       const network = obj(server.resource.props.network);
-      const vnetIntegrated = str(network.delegatedSubnetResourceId) !== undefined && str(network.privateDnsZoneArmResourceId) !== undefined;
+      const vnetIntegrated =
+        str(network.delegatedSubnetResourceId) !== undefined && str(network.privateDnsZoneArmResourceId) !== undefined;
       const endpoint = endpoints.some((pe) =>
         arr(pe.props.privateLinkServiceConnections).some((c) => {
           const conn = obj(c);
           return (
             arr(conn.groupIds).includes("postgresqlServer") &&
-            (armIdNames(conn.privateLinkServiceId, "flexibleServers", server.serverName) || dependsOn(pe, server.resource))
+            (armIdNames(conn.privateLinkServiceId, "flexibleServers", server.serverName) ||
+              dependsOn(pe, server.resource))
           );
         }),
       );

@@ -28,7 +28,9 @@ function subnetView(props: Props, owner: PolicyResource, fallbackName: string): 
   return {
     name: str(p.subnetName) ?? str(p.name) ?? fallbackName,
     cidrs,
-    delegatedToPostgres: arr(p.delegations).some((d) => sameName(obj(d).serviceName ?? obj(obj(d).properties).serviceName, POSTGRES_DELEGATION)),
+    delegatedToPostgres: arr(p.delegations).some((d) =>
+      sameName(obj(d).serviceName ?? obj(obj(d).properties).serviceName, POSTGRES_DELEGATION),
+    ),
     ...(str(obj(p.networkSecurityGroup).id) ? { nsgId: str(obj(p.networkSecurityGroup).id) } : {}),
     owner,
   };
@@ -39,14 +41,16 @@ function subnetsOf(resources: readonly PolicyResource[]): SubnetView[] {
   const out: SubnetView[] = [];
   for (const r of resources) {
     if (r.type === T.subnet) out.push(subnetView(r.props, r, r.name));
-    if (r.type === "azure-native:network:VirtualNetwork") arr(r.props.subnets).forEach((s, i) => out.push(subnetView(obj(s), r, `${r.name}[${i}]`)));
+    if (r.type === "azure-native:network:VirtualNetwork")
+      arr(r.props.subnets).forEach((s, i) => out.push(subnetView(obj(s), r, `${r.name}[${i}]`)));
   }
   return out;
 }
 
 function ruleView(p: Props, fallbackName: string): RuleView {
   const q = { ...p, ...obj(p.properties) };
-  const list = (one: unknown, many: unknown) => [str(one), ...arr(many).map(str)].filter((v): v is string => v !== undefined);
+  const list = (one: unknown, many: unknown) =>
+    [str(one), ...arr(many).map(str)].filter((v): v is string => v !== undefined);
   return {
     name: str(q.securityRuleName) ?? str(q.name) ?? fallbackName,
     access: str(q.access) ?? "",
@@ -63,7 +67,11 @@ function inboundRules(nsg: PolicyResource, resources: readonly PolicyResource[])
   const inline = arr(nsg.props.securityRules).map((r, i) => ruleView(obj(r), `${nsg.name}[${i}]`));
   const separate = resources
     .filter((r) => r.type === T.securityRule)
-    .filter((r) => (typeof r.props.networkSecurityGroupName === "string" ? sameName(r.props.networkSecurityGroupName, nsgName) : dependsOn(r, nsg)))
+    .filter((r) =>
+      typeof r.props.networkSecurityGroupName === "string"
+        ? sameName(r.props.networkSecurityGroupName, nsgName)
+        : dependsOn(r, nsg),
+    )
     .map((r) => ruleView(r.props, r.name));
   return [...inline, ...separate].filter((r) => sameName(r.direction, "Inbound"));
 }
@@ -79,7 +87,8 @@ const PLATFORM_PROBE_TAG = "azureloadbalancer";
 /** N5: the delegated database subnets accept 5432 from the platform's own subnets only, and deny everything else explicitly. */
 export const restrictDatabaseSubnetIngress = stackRule({
   name: "network-restrict-database-subnet-ingress",
-  description: "Every subnet delegated to PostgreSQL has an NSG that allows 5432 only from the stack's own subnets and denies all other inbound traffic.",
+  description:
+    "Every subnet delegated to PostgreSQL has an NSG that allows 5432 only from the stack's own subnets and denies all other inbound traffic.",
   severity: "high",
   meta: {
     catalogueId: "N5",
@@ -92,30 +101,53 @@ export const restrictDatabaseSubnetIngress = stackRule({
     const ownCidrs = subnets.flatMap((s) => s.cidrs).filter((c) => cidrProblem(c) === undefined);
     const nsgs = resources.filter((r) => r.type === T.nsg);
     for (const subnet of subnets.filter((s) => s.delegatedToPostgres)) {
-      const nsg = nsgs.find((n) => armIdNames(subnet.nsgId, "networkSecurityGroups", str(n.props.networkSecurityGroupName) ?? n.name)) ??
-        (subnet.nsgId === undefined ? undefined : nsgs.find((n) => dependsOn(subnet.owner, n)));
+      const nsg =
+        nsgs.find((n) =>
+          armIdNames(subnet.nsgId, "networkSecurityGroups", str(n.props.networkSecurityGroupName) ?? n.name),
+        ) ?? (subnet.nsgId === undefined ? undefined : nsgs.find((n) => dependsOn(subnet.owner, n)));
       if (!nsg) {
-        report(`database subnet ${subnet.name} has no network security group: attach one that allows ${POSTGRES_PORT} from the app subnet only`, subnet.owner.urn);
+        report(
+          `database subnet ${subnet.name} has no network security group: attach one that allows ${POSTGRES_PORT} from the app subnet only`,
+          subnet.owner.urn,
+        );
         continue;
       }
       const rules = inboundRules(nsg, resources);
       const allows = rules.filter((r) => sameName(r.access, "Allow"));
-      for (const rule of allows.filter((r) => !(r.sources.length > 0 && r.sources.every((s) => s.toLowerCase() === PLATFORM_PROBE_TAG)))) {
-        const foreign = rule.sources.filter((s) => ANY.has(s.toLowerCase()) || cidrProblem(s) !== undefined || !ownCidrs.some((own) => cidrContains(own, s)));
+      for (const rule of allows.filter(
+        (r) => !(r.sources.length > 0 && r.sources.every((s) => s.toLowerCase() === PLATFORM_PROBE_TAG)),
+      )) {
+        const foreign = rule.sources.filter(
+          (s) =>
+            ANY.has(s.toLowerCase()) || cidrProblem(s) !== undefined || !ownCidrs.some((own) => cidrContains(own, s)),
+        );
         if (foreign.length > 0) {
-          report(`NSG ${nsg.name} rule ${rule.name} allows inbound from ${foreign.join(", ")}, which is not one of the stack's subnets (${ownCidrs.join(", ")})`, nsg.urn);
+          report(
+            `NSG ${nsg.name} rule ${rule.name} allows inbound from ${foreign.join(", ")}, which is not one of the stack's subnets (${ownCidrs.join(", ")})`,
+            nsg.urn,
+          );
         }
         const otherPorts = rule.ports.filter((p) => p !== POSTGRES_PORT);
         if (otherPorts.length > 0) {
-          report(`NSG ${nsg.name} rule ${rule.name} allows inbound port ${otherPorts.join(", ")}: the database subnet needs ${POSTGRES_PORT} only`, nsg.urn);
+          report(
+            `NSG ${nsg.name} rule ${rule.name} allows inbound port ${otherPorts.join(", ")}: the database subnet needs ${POSTGRES_PORT} only`,
+            nsg.urn,
+          );
         }
       }
       const lastAllow = Math.max(0, ...allows.map((r) => r.priority));
       const denyAll = rules.some(
-        (r) => sameName(r.access, "Deny") && r.sources.some((s) => ANY.has(s.toLowerCase())) && r.ports.includes("*") && r.priority > lastAllow,
+        (r) =>
+          sameName(r.access, "Deny") &&
+          r.sources.some((s) => ANY.has(s.toLowerCase())) &&
+          r.ports.includes("*") &&
+          r.priority > lastAllow,
       );
       if (!denyAll) {
-        report(`NSG ${nsg.name} has no inbound deny-all rule after its allow rules: Azure's default AllowVnetInBound would admit every peered network`, nsg.urn);
+        report(
+          `NSG ${nsg.name} has no inbound deny-all rule after its allow rules: Azure's default AllowVnetInBound would admit every peered network`,
+          nsg.urn,
+        );
       }
     }
   },

@@ -1,4 +1,14 @@
-import { ENVIRONMENT_CONFIG_SCHEMA, PROD_ONLY, T, environmentOf, isReplicaProps, obj, resourceRule, str, type EnvironmentConfig } from "../../rule.js";
+import {
+  ENVIRONMENT_CONFIG_SCHEMA,
+  PROD_ONLY,
+  T,
+  environmentOf,
+  isReplicaProps,
+  obj,
+  resourceRule,
+  str,
+  type EnvironmentConfig,
+} from "../../rule.js";
 
 /** The retention floor per environment (plan §5.1: prod keeps 35 days; elsewhere Azure's minimum). */
 export const RETENTION_FLOOR_DAYS: Readonly<Record<string, number>> = { prod: 35 };
@@ -11,7 +21,8 @@ interface RetentionConfig extends EnvironmentConfig {
 /** B2: point-in-time restore reaches back only as far as the retention. */
 export const configureBackupRetention = resourceRule({
   name: "postgres-configure-backup-retention",
-  description: "Every primary PostgreSQL server keeps backups at least as long as its environment's floor (prod: 35 days).",
+  description:
+    "Every primary PostgreSQL server keeps backups at least as long as its environment's floor (prod: 35 days).",
   severity: "high",
   type: T.server,
   configSchema: {
@@ -33,7 +44,9 @@ export const configureBackupRetention = resourceRule({
     const floor = config.minimumDays ?? RETENTION_FLOOR_DAYS[environment] ?? DEFAULT_RETENTION_FLOOR_DAYS;
     const days = obj(props.backup).backupRetentionDays;
     if (typeof days !== "number" || days < floor) {
-      report(`server ${str(props.serverName) ?? "?"} keeps backups ${typeof days === "number" ? `${days} days` : "(not set: Azure's 7 days)"}, below the ${environment} floor of ${floor} days`);
+      report(
+        `server ${str(props.serverName) ?? "?"} keeps backups ${typeof days === "number" ? `${days} days` : "(not set: Azure's 7 days)"}, below the ${environment} floor of ${floor} days`,
+      );
     }
   },
 });

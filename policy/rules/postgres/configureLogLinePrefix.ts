@@ -15,5 +15,7 @@ export const configureLogLinePrefix = parameterRule({
   },
   parameters: ["log_line_prefix"],
   problem: (v) =>
-    v.log_line_prefix === LOG_LINE_PREFIX ? undefined : `log_line_prefix is ${shown(v.log_line_prefix)}, must be ${JSON.stringify(LOG_LINE_PREFIX)}`,
+    v.log_line_prefix === LOG_LINE_PREFIX
+      ? undefined
+      : `log_line_prefix is ${shown(v.log_line_prefix)}, must be ${JSON.stringify(LOG_LINE_PREFIX)}`,
 });

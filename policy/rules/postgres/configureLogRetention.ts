@@ -13,6 +13,8 @@ export const configureLogRetention = parameterRule({
   parameters: ["logfiles.retention_days"],
   problem: (v) => {
     const days = Number(v["logfiles.retention_days"]);
-    return Number.isInteger(days) && days >= 7 ? undefined : `logfiles.retention_days is ${shown(v["logfiles.retention_days"])}, must be at least 7`;
+    return Number.isInteger(days) && days >= 7
+      ? undefined
+      : `logfiles.retention_days is ${shown(v["logfiles.retention_days"])}, must be at least 7`;
   },
 });

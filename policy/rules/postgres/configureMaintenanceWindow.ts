@@ -16,7 +16,9 @@ export const configureMaintenanceWindow = resourceRule({
     if (isReplicaProps(props)) return;
     const mw = obj(props.maintenanceWindow);
     if (!sameName(mw.customWindow, "Enabled")) {
-      report(`server ${str(props.serverName) ?? "?"} uses the system-managed maintenance window: set maintenanceWindow.customWindow=Enabled with a day and hour`);
+      report(
+        `server ${str(props.serverName) ?? "?"} uses the system-managed maintenance window: set maintenanceWindow.customWindow=Enabled with a day and hour`,
+      );
     }
   },
 });

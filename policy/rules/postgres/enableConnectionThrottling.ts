@@ -11,5 +11,8 @@ export const enableConnectionThrottling = parameterRule({
     why: "Throttling slows password guessing and connection storms (the parameter is deprecated after PostgreSQL 18; the platform runs 15).",
   },
   parameters: ["connection_throttle.enable"],
-  problem: (v) => (v["connection_throttle.enable"]?.toUpperCase() === "ON" ? undefined : `connection_throttle.enable is ${shown(v["connection_throttle.enable"])}, must be ON`),
+  problem: (v) =>
+    v["connection_throttle.enable"]?.toUpperCase() === "ON"
+      ? undefined
+      : `connection_throttle.enable is ${shown(v["connection_throttle.enable"])}, must be ON`,
 });

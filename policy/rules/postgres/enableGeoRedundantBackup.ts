@@ -15,7 +15,9 @@ export const enableGeoRedundantBackup = resourceRule({
   check: (props, _args, report) => {
     if (isReplicaProps(props)) return; // replicas cannot have their own backups
     if (!sameName(obj(props.backup).geoRedundantBackup, "Enabled")) {
-      report(`server ${str(props.serverName) ?? "?"} has backup.geoRedundantBackup=${str(obj(props.backup).geoRedundantBackup) ?? "(not set)"}: set Enabled (possible only when the server is created)`);
+      report(
+        `server ${str(props.serverName) ?? "?"} has backup.geoRedundantBackup=${str(obj(props.backup).geoRedundantBackup) ?? "(not set)"}: set Enabled (possible only when the server is created)`,
+      );
     }
   },
 });

@@ -6,10 +6,19 @@ export const enableLogCheckpoints = parameterRule({
   severity: "medium",
   meta: {
     catalogueId: "L1",
-    sources: ["CIS v3 5.2.2", "AP 70be9e12", "PR postgresql_flexible_server_log_checkpoints_on", "CKV_AZURE_30", "AZU-0024"],
+    sources: [
+      "CIS v3 5.2.2",
+      "AP 70be9e12",
+      "PR postgresql_flexible_server_log_checkpoints_on",
+      "CKV_AZURE_30",
+      "AZU-0024",
+    ],
     enforcement: PROD_ONLY,
     why: "Checkpoint logs explain I/O spikes and recovery time after a failover.",
   },
   parameters: ["log_checkpoints"],
-  problem: (v) => (v.log_checkpoints?.toUpperCase() === "ON" ? undefined : `log_checkpoints is ${shown(v.log_checkpoints)}, must be ON`),
+  problem: (v) =>
+    v.log_checkpoints?.toUpperCase() === "ON"
+      ? undefined
+      : `log_checkpoints is ${shown(v.log_checkpoints)}, must be ON`,
 });

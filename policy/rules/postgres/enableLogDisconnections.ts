@@ -11,5 +11,8 @@ export const enableLogDisconnections = parameterRule({
     why: "Disconnection logs give session durations, needed to reconstruct what a session did.",
   },
   parameters: ["log_disconnections"],
-  problem: (v) => (v.log_disconnections?.toUpperCase() === "ON" ? undefined : `log_disconnections is ${shown(v.log_disconnections)}, must be ON`),
+  problem: (v) =>
+    v.log_disconnections?.toUpperCase() === "ON"
+      ? undefined
+      : `log_disconnections is ${shown(v.log_disconnections)}, must be ON`,
 });

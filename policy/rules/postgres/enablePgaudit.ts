@@ -13,9 +13,12 @@ export const enablePgaudit = parameterRule({
   parameters: ["shared_preload_libraries", "pgaudit.log"],
   problem: (v) => {
     const libraries = (v.shared_preload_libraries ?? "").split(",").map((l) => l.trim().toLowerCase());
-    if (!libraries.includes("pgaudit")) return `shared_preload_libraries is ${shown(v.shared_preload_libraries)}, must include pgaudit`;
+    if (!libraries.includes("pgaudit"))
+      return `shared_preload_libraries is ${shown(v.shared_preload_libraries)}, must include pgaudit`;
     const classes = (v["pgaudit.log"] ?? "").split(",").map((c) => c.trim().toUpperCase());
     const missing = ["ROLE", "DDL", "MISC"].filter((c) => !classes.includes(c) && !classes.includes("ALL"));
-    return missing.length === 0 ? undefined : `pgaudit.log is ${shown(v["pgaudit.log"])}, must include ${missing.join(", ")}`;
+    return missing.length === 0
+      ? undefined
+      : `pgaudit.log is ${shown(v["pgaudit.log"])}, must include ${missing.join(", ")}`;
   },
 });

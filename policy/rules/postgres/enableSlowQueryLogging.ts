@@ -5,7 +5,8 @@ export const MAX_SLOW_QUERY_MS = 5000;
 
 export const enableSlowQueryLogging = parameterRule({
   name: "postgres-enable-slow-query-logging",
-  description: "Every PostgreSQL server logs statements slower than at most 5 s (log_min_duration_statement between 0 and 5000 ms).",
+  description:
+    "Every PostgreSQL server logs statements slower than at most 5 s (log_min_duration_statement between 0 and 5000 ms).",
   severity: "medium",
   meta: {
     catalogueId: "L8",

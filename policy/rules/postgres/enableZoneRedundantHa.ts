@@ -3,7 +3,8 @@ import { PROD_ONLY, T, isReplicaProps, obj, resourceRule, sameName, str } from "
 /** H1: zone-redundant HA gives RPO 0 and automatic failover when a zone fails. */
 export const enableZoneRedundantHa = resourceRule({
   name: "postgres-enable-zone-redundant-ha",
-  description: "Every primary PostgreSQL server runs zone-redundant high availability with the standby in another zone.",
+  description:
+    "Every primary PostgreSQL server runs zone-redundant high availability with the standby in another zone.",
   severity: "critical",
   type: T.server,
   meta: {
@@ -19,7 +20,9 @@ export const enableZoneRedundantHa = resourceRule({
     if (!sameName(ha.mode, "ZoneRedundant")) {
       report(`server ${name} has highAvailability.mode=${str(ha.mode) ?? "(not set)"}: set ZoneRedundant`);
     } else if (str(ha.standbyAvailabilityZone) === undefined || ha.standbyAvailabilityZone === props.availabilityZone) {
-      report(`server ${name} has its standby in zone ${str(ha.standbyAvailabilityZone) ?? "(not set)"}, which must differ from the primary's zone ${str(props.availabilityZone) ?? "(not set)"}`);
+      report(
+        `server ${name} has its standby in zone ${str(ha.standbyAvailabilityZone) ?? "(not set)"}, which must differ from the primary's zone ${str(props.availabilityZone) ?? "(not set)"}`,
+      );
     }
   },
 });

@@ -6,7 +6,8 @@ export const ZONE_FIELDS = ["availabilityZone", "highAvailability.standbyAvailab
 /** H4: without ignoreChanges a refresh after a failover followed by `up` would plan a replace of the server. */
 export const ignoreZoneDrift = resourceRule({
   name: "postgres-ignore-zone-drift",
-  description: "Servers with zone-redundant HA ignore changes to availabilityZone and highAvailability.standbyAvailabilityZone.",
+  description:
+    "Servers with zone-redundant HA ignore changes to availabilityZone and highAvailability.standbyAvailabilityZone.",
   severity: "high",
   type: T.server,
   meta: {
@@ -19,7 +20,9 @@ export const ignoreZoneDrift = resourceRule({
     if (!sameName(obj(props.highAvailability).mode, "ZoneRedundant")) return;
     const missing = ZONE_FIELDS.filter((f) => !args.opts.ignoreChanges.includes(f));
     if (missing.length > 0) {
-      report(`server ${str(props.serverName) ?? "?"} does not ignore changes to ${missing.join(", ")}: add them to ignoreChanges so a failover never plans a replace`);
+      report(
+        `server ${str(props.serverName) ?? "?"} does not ignore changes to ${missing.join(", ")}: add them to ignoreChanges so a failover never plans a replace`,
+      );
     }
   },
 });

@@ -6,7 +6,8 @@ export const STATEFUL_TYPES: readonly string[] = [T.server, T.vault, "azure-nati
 /** H3: `protect` stops Pulumi from deleting; the CanNotDelete lock also stops the portal, the CLI and other tools. */
 export const requireDeletionProtection = stackRule({
   name: "postgres-require-deletion-protection",
-  description: "Stateful resources are protected, and every primary PostgreSQL server carries a CanNotDelete management lock.",
+  description:
+    "Stateful resources are protected, and every primary PostgreSQL server carries a CanNotDelete management lock.",
   severity: "critical",
   meta: {
     catalogueId: "H3",
@@ -24,9 +25,14 @@ export const requireDeletionProtection = stackRule({
         (l) =>
           targetsServer(l, server, ["resourceName"]) &&
           (l.props.resourceType === undefined || sameName(l.props.resourceType, "flexibleServers")) &&
-          (l.props.resourceProviderNamespace === undefined || sameName(l.props.resourceProviderNamespace, "Microsoft.DBforPostgreSQL")),
+          (l.props.resourceProviderNamespace === undefined ||
+            sameName(l.props.resourceProviderNamespace, "Microsoft.DBforPostgreSQL")),
       );
-      if (!locked) report(`server ${server.serverName} has no CanNotDelete management lock (ManagementLockAtResourceLevel)`, server.resource.urn);
+      if (!locked)
+        report(
+          `server ${server.serverName} has no CanNotDelete management lock (ManagementLockAtResourceLevel)`,
+          server.resource.urn,
+        );
     }
   },
 });

@@ -6,10 +6,19 @@ export const requireSecureTransport = parameterRule({
   severity: "critical",
   meta: {
     catalogueId: "E1",
-    sources: ["CIS v3 5.2.1", "AP c29c38cb", "PR postgresql_flexible_server_enforce_ssl_enabled", "CKV_AZURE_29", "AZU-0020"],
+    sources: [
+      "CIS v3 5.2.1",
+      "AP c29c38cb",
+      "PR postgresql_flexible_server_enforce_ssl_enabled",
+      "CKV_AZURE_29",
+      "AZU-0020",
+    ],
     enforcement: EVERYWHERE,
     why: "Without it a client can send the password and every query in clear text.",
   },
   parameters: ["require_secure_transport"],
-  problem: (v) => (v.require_secure_transport?.toUpperCase() === "ON" ? undefined : `require_secure_transport is ${shown(v.require_secure_transport)}, must be ON`),
+  problem: (v) =>
+    v.require_secure_transport?.toUpperCase() === "ON"
+      ? undefined
+      : `require_secure_transport is ${shown(v.require_secure_transport)}, must be ON`,
 });

@@ -45,11 +45,17 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
   assert.equal(connect.passed, true);
 
   const loads = by("load");
-  assert.deepEqual(loads.map((l) => l.metrics.clients), [TARGETS.normalConnections, TARGETS.planConnections]);
+  assert.deepEqual(
+    loads.map((l) => l.metrics.clients),
+    [TARGETS.normalConnections, TARGETS.planConnections],
+  );
   for (const l of loads) {
-    assert.ok((l.metrics.tps as number) > 0 && (l.metrics.p95LatencyMs as number) >= (l.metrics.avgLatencyMs as number) * 0.5);
+    assert.ok(
+      (l.metrics.tps as number) > 0 && (l.metrics.p95LatencyMs as number) >= (l.metrics.avgLatencyMs as number) * 0.5,
+    );
     // `passed` is exactly the target evaluation (the 100-client figure may honestly miss it on 2 cores).
-    const meets = (l.metrics.tps as number) >= TARGETS.minTps && (l.metrics.avgLatencyMs as number) < TARGETS.maxAvgLatencyMs;
+    const meets =
+      (l.metrics.tps as number) >= TARGETS.minTps && (l.metrics.avgLatencyMs as number) < TARGETS.maxAvgLatencyMs;
     assert.equal(l.passed, meets, JSON.stringify(l));
   }
   assert.equal(loads[0]?.passed, true, `16 clients must meet the load target: ${JSON.stringify(loads[0])}`);
@@ -61,7 +67,10 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
 
   const failover = one("failover");
   assert.equal(failover.metrics.lostAcknowledgedWrites, 0);
-  assert.ok((failover.metrics.rtoSeconds as number) > 0 && (failover.metrics.rtoSeconds as number) <= TARGETS.failoverRtoSeconds);
+  assert.ok(
+    (failover.metrics.rtoSeconds as number) > 0 &&
+      (failover.metrics.rtoSeconds as number) <= TARGETS.failoverRtoSeconds,
+  );
   assert.ok((failover.metrics.rtoSeconds as number) >= (failover.metrics.detectSeconds as number));
   assert.equal(failover.passed, true);
   const async = one("failover-async");
@@ -84,7 +93,11 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
   assert.ok((archive.metrics.rpoSeconds as number) > 0 && (archive.metrics.rpoSeconds as number) <= TARGETS.rpoSeconds);
   assert.equal(archive.passed, true);
 
-  const md = renderMarkdown(report, outcomes, { command: "test", startedAt: new Date().toISOString(), durationSeconds: 1 });
+  const md = renderMarkdown(report, outcomes, {
+    command: "test",
+    startedAt: new Date().toISOString(),
+    durationSeconds: 1,
+  });
   assert.match(md, /writes per 250 ms \(0 s = primary killed\)/);
   assert.match(md, /\| failover \| ✅ \| rtoSeconds \|/);
 

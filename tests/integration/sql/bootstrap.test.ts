@@ -16,11 +16,18 @@ let ws: Workspace;
 let primary: Cluster;
 
 async function bootstrap(app: string | undefined, monitor: string | undefined) {
-  const vars = [...(app === undefined ? [] : ["-v", `app_password=${app}`]), ...(monitor === undefined ? [] : ["-v", `monitor_password=${monitor}`])];
-  return run(pgBin("psql"), ["-X", "-q", "-d", primary.conninfo("phonebill_auth", "authdb_admin"), ...vars, "-f", script], {
-    env: ws.clientEnv(),
-    allowFailure: true,
-  });
+  const vars = [
+    ...(app === undefined ? [] : ["-v", `app_password=${app}`]),
+    ...(monitor === undefined ? [] : ["-v", `monitor_password=${monitor}`]),
+  ];
+  return run(
+    pgBin("psql"),
+    ["-X", "-q", "-d", primary.conninfo("phonebill_auth", "authdb_admin"), ...vars, "-f", script],
+    {
+      env: ws.clientEnv(),
+      allowFailure: true,
+    },
+  );
 }
 
 const as = (user: string, password: string) => primary.client("phonebill_auth", user, password);
@@ -30,7 +37,9 @@ before(async () => {
   ws = await Workspace.create("authdb-bootstrap-");
   primary = await ws.createPrimary({ name: "primary" });
   ws.addRole("authdb_admin");
-  await primary.query(`CREATE ROLE authdb_admin LOGIN CREATEROLE CREATEDB PASSWORD '${ws.passwordFor("authdb_admin")}'`);
+  await primary.query(
+    `CREATE ROLE authdb_admin LOGIN CREATEROLE CREATEDB PASSWORD '${ws.passwordFor("authdb_admin")}'`,
+  );
   await primary.query("CREATE DATABASE phonebill_auth OWNER authdb_admin");
   // A table that exists before the bootstrap (created by the admin, as migrations would).
   const admin = await primary.client("phonebill_auth", "authdb_admin");
@@ -62,7 +71,13 @@ test("runs twice as a non-superuser admin; the second run rotates both passwords
   assert.equal(second.code, 0, second.stderr);
   await assert.rejects(as("phonebill_auth_user", appPw1), /password authentication failed/);
   await assert.rejects(as("phonebill_monitor", monPw1), /password authentication failed/);
-  const roles = await primary.query<{ rolname: string; rolconnlimit: number; rolsuper: boolean; rolcreaterole: boolean; rolcreatedb: boolean }>(
+  const roles = await primary.query<{
+    rolname: string;
+    rolconnlimit: number;
+    rolsuper: boolean;
+    rolcreaterole: boolean;
+    rolcreatedb: boolean;
+  }>(
     "SELECT rolname, rolconnlimit, rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname LIKE 'phonebill%' ORDER BY 1",
   );
   assert.deepEqual(roles, [
@@ -95,13 +110,22 @@ test("the app user reads and writes existing and future tables but cannot create
 test("the monitoring user is in pg_monitor and can only read", async () => {
   const mon = await as("phonebill_monitor", monPw2);
   try {
-    assert.equal((await mon.query("SELECT pg_has_role('phonebill_monitor', 'pg_monitor', 'member') m")).rows[0].m, true);
+    assert.equal(
+      (await mon.query("SELECT pg_has_role('phonebill_monitor', 'pg_monitor', 'member') m")).rows[0].m,
+      true,
+    );
     await mon.query("SELECT count(*) FROM before_tbl");
     await mon.query("SELECT count(*) FROM after_tbl");
     await mon.query("SELECT count(*) FROM pg_stat_activity");
-    await assert.rejects(mon.query("INSERT INTO before_tbl (v) VALUES ('x')"), /read-only transaction|permission denied/);
+    await assert.rejects(
+      mon.query("INSERT INTO before_tbl (v) VALUES ('x')"),
+      /read-only transaction|permission denied/,
+    );
     await mon.query("SET default_transaction_read_only = off");
-    await assert.rejects(mon.query("INSERT INTO before_tbl (v) VALUES ('x')"), /permission denied for table before_tbl/);
+    await assert.rejects(
+      mon.query("INSERT INTO before_tbl (v) VALUES ('x')"),
+      /permission denied for table before_tbl/,
+    );
     await assert.rejects(mon.query("CREATE TABLE public.nope (id int)"), /permission denied for schema public/);
   } finally {
     await mon.end();

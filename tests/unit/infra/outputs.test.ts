@@ -20,9 +20,15 @@ describe("output contract", () => {
   it("detects a broken contract: a missing name, a wrong type, a leaked secret, an extra name", () => {
     const { applicationPassword: _dropped, ...rest } = runs.prod.outputs;
     assert.deepEqual(contractViolations(rest, []), ["applicationPassword: missing"]);
-    assert.deepEqual(contractViolations({ ...runs.prod.outputs, port: "5432" }, runs.prod.secretOutputs), ['port: "5432" is not a number']);
-    assert.deepEqual(contractViolations(runs.prod.outputs, []), ["applicationPassword: not secret, contract says secret"]);
-    assert.deepEqual(contractViolations({ ...runs.prod.outputs, extra: "x" }, runs.prod.secretOutputs), ["extra: not in the contract"]);
+    assert.deepEqual(contractViolations({ ...runs.prod.outputs, port: "5432" }, runs.prod.secretOutputs), [
+      'port: "5432" is not a number',
+    ]);
+    assert.deepEqual(contractViolations(runs.prod.outputs, []), [
+      "applicationPassword: not secret, contract says secret",
+    ]);
+    assert.deepEqual(contractViolations({ ...runs.prod.outputs, extra: "x" }, runs.prod.secretOutputs), [
+      "extra: not in the contract",
+    ]);
   });
 
   it("points applications at the right places", () => {
@@ -30,7 +36,10 @@ describe("output contract", () => {
     assert.equal(prod.primaryFqdn, "phonebill-auth-postgresql-prod.postgres.database.azure.com");
     assert.deepEqual(Object.keys(prod.replicaFqdns).sort(), ["koreacentral", "koreasouth"]);
     assert.equal(prod.sslMode, "require");
-    assert.equal(prod.jdbcUrl, "jdbc:postgresql://phonebill-auth-postgresql-prod.postgres.database.azure.com:5432/phonebill_auth?sslmode=require");
+    assert.equal(
+      prod.jdbcUrl,
+      "jdbc:postgresql://phonebill-auth-postgresql-prod.postgres.database.azure.com:5432/phonebill_auth?sslmode=require",
+    );
     assert.equal(prod.applicationPassword, "[secret]");
     const local = runs.local.outputs as Record<string, any>;
     assert.equal(local.databaseName, prod.databaseName);

@@ -60,7 +60,9 @@ describe("policy pack", () => {
   it("the retention floor follows the environment, and policy config overrides it", () => {
     const sevenDays = mutate(compliantStack(), "primary", (i) => void (i.backup.backupRetentionDays = 7));
     const retention = (env: string, config?: Record<string, Record<string, unknown>>) =>
-      evaluatePolicies(sevenDays, { environment: env, ...(config ? { config } : {}) }).filter((v) => v.policy === "postgres-configure-backup-retention");
+      evaluatePolicies(sevenDays, { environment: env, ...(config ? { config } : {}) }).filter(
+        (v) => v.policy === "postgres-configure-backup-retention",
+      );
     assert.equal(retention("prod").length, 1);
     assert.equal(retention("dev").length, 0);
     assert.equal(retention("dev", { "postgres-configure-backup-retention": { minimumDays: 14 } }).length, 1);
@@ -76,14 +78,19 @@ describe("policy pack", () => {
     const rank = (x: (typeof v)[number]) => (x.enforcement === "mandatory" ? 0 : 1);
     for (let i = 1; i < v.length; i++) {
       const [a, b] = [v[i - 1], v[i]];
-      const order = rank(a) - rank(b) || (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0) || (a.urn <= b.urn ? -1 : 1);
+      const order =
+        rank(a) - rank(b) || (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0) || (a.urn <= b.urn ? -1 : 1);
       assert.ok(order <= 0, `${a.policy} before ${b.policy}`);
     }
     assert.ok(v.some((x) => x.enforcement === "advisory") && v[0].enforcement === "mandatory");
   });
 
   it("starts under Pulumi's own policy runner and prints its gRPC port", async () => {
-    const child = spawn(process.execPath, ["../node_modules/@pulumi/pulumi/cmd/run-policy-pack/index.js", "127.0.0.1:1", "."], { cwd: "policy" });
+    const child = spawn(
+      process.execPath,
+      ["../node_modules/@pulumi/pulumi/cmd/run-policy-pack/index.js", "127.0.0.1:1", "."],
+      { cwd: "policy" },
+    );
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += String(d)));
     try {

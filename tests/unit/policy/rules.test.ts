@@ -19,11 +19,19 @@ interface Case {
 }
 
 const setParameter = (name: string, value: string | undefined) => (s: CapturedResource[]) =>
-  value === undefined ? without(s, (r) => r.name === `primary-${name}`) : mutate(s, `primary-${name}`, (i) => void (i.value = value));
+  value === undefined
+    ? without(s, (r) => r.name === `primary-${name}`)
+    : mutate(s, `primary-${name}`, (i) => void (i.value = value));
 
 const firewallRule = (start: string, end: string) => (s: CapturedResource[]) => [
   ...s,
-  resource("azure-native:dbforpostgresql:FirewallRule", "firewall", { resourceGroupName: "rg", serverName: PRIMARY, firewallRuleName: "fw", startIpAddress: start, endIpAddress: end }),
+  resource("azure-native:dbforpostgresql:FirewallRule", "firewall", {
+    resourceGroupName: "rg",
+    serverName: PRIMARY,
+    firewallRuleName: "fw",
+    startIpAddress: start,
+    endIpAddress: end,
+  }),
 ];
 
 const dropAlert = (metric: string) => (s: CapturedResource[]) => without(s, (r) => r.name === `${PRIMARY}-${metric}`);
@@ -55,8 +63,16 @@ const CASES: Readonly<Record<string, Case>> = {
     violate: (s) => mutate(s, "nsg-database", (i) => void (i.securityRules[0].sourceAddressPrefix = "*")),
     expect: /allows inbound from \*/,
   },
-  "postgres-require-secure-transport": { broken: "require_secure_transport OFF", violate: setParameter("require_secure_transport", "OFF"), expect: /require_secure_transport is "OFF"/ },
-  "postgres-require-minimum-tls-version": { broken: "TLS 1.0 allowed", violate: setParameter("ssl_min_protocol_version", "TLSv1"), expect: /ssl_min_protocol_version is "TLSv1"/ },
+  "postgres-require-secure-transport": {
+    broken: "require_secure_transport OFF",
+    violate: setParameter("require_secure_transport", "OFF"),
+    expect: /require_secure_transport is "OFF"/,
+  },
+  "postgres-require-minimum-tls-version": {
+    broken: "TLS 1.0 allowed",
+    violate: setParameter("ssl_min_protocol_version", "TLSv1"),
+    expect: /ssl_min_protocol_version is "TLSv1"/,
+  },
   "postgres-configure-customer-managed-key": {
     broken: "service-managed keys",
     violate: (s) => mutate(s, "primary", (i) => void delete i.dataEncryption),
@@ -79,7 +95,8 @@ const CASES: Readonly<Record<string, Case>> = {
   },
   "secrets-enforce-generated-password-strength": {
     broken: "12-character passwords without special characters",
-    violate: (s) => mutate(s, "passwords-administrator", (i) => void Object.assign(i, { length: 12, special: false, minSpecial: 0 })),
+    violate: (s) =>
+      mutate(s, "passwords-administrator", (i) => void Object.assign(i, { length: 12, special: false, minSpecial: 0 })),
     expect: /12-character/,
   },
   "secrets-require-secret-inputs": {
@@ -87,14 +104,46 @@ const CASES: Readonly<Record<string, Case>> = {
     violate: (s) => mutate(s, "primary", () => ({ secretInputs: [] })),
     expect: /administratorLoginPassword in plain text/,
   },
-  "postgres-enable-log-checkpoints": { broken: "log_checkpoints off", violate: setParameter("log_checkpoints", "OFF"), expect: /log_checkpoints is "OFF"/ },
-  "postgres-enable-log-connections": { broken: "log_connections not set", violate: setParameter("log_connections", undefined), expect: /log_connections is \(not set\)/ },
-  "postgres-enable-log-disconnections": { broken: "log_disconnections off", violate: setParameter("log_disconnections", "OFF"), expect: /log_disconnections/ },
-  "postgres-enable-connection-throttling": { broken: "throttling off", violate: setParameter("connection_throttle.enable", "OFF"), expect: /connection_throttle.enable/ },
-  "postgres-configure-log-retention": { broken: "3 days of log files", violate: setParameter("logfiles.retention_days", "3"), expect: /must be at least 7/ },
-  "postgres-enable-pgaudit": { broken: "pgaudit logging only WRITE", violate: setParameter("pgaudit.log", "WRITE"), expect: /must include ROLE, DDL, MISC/ },
-  "postgres-configure-log-line-prefix": { broken: "default log_line_prefix", violate: setParameter("log_line_prefix", "%m [%p] "), expect: /log_line_prefix is/ },
-  "postgres-enable-slow-query-logging": { broken: "slow-query logging off", violate: setParameter("log_min_duration_statement", "-1"), expect: /-1 turns slow-query logging off/ },
+  "postgres-enable-log-checkpoints": {
+    broken: "log_checkpoints off",
+    violate: setParameter("log_checkpoints", "OFF"),
+    expect: /log_checkpoints is "OFF"/,
+  },
+  "postgres-enable-log-connections": {
+    broken: "log_connections not set",
+    violate: setParameter("log_connections", undefined),
+    expect: /log_connections is \(not set\)/,
+  },
+  "postgres-enable-log-disconnections": {
+    broken: "log_disconnections off",
+    violate: setParameter("log_disconnections", "OFF"),
+    expect: /log_disconnections/,
+  },
+  "postgres-enable-connection-throttling": {
+    broken: "throttling off",
+    violate: setParameter("connection_throttle.enable", "OFF"),
+    expect: /connection_throttle.enable/,
+  },
+  "postgres-configure-log-retention": {
+    broken: "3 days of log files",
+    violate: setParameter("logfiles.retention_days", "3"),
+    expect: /must be at least 7/,
+  },
+  "postgres-enable-pgaudit": {
+    broken: "pgaudit logging only WRITE",
+    violate: setParameter("pgaudit.log", "WRITE"),
+    expect: /must include ROLE, DDL, MISC/,
+  },
+  "postgres-configure-log-line-prefix": {
+    broken: "default log_line_prefix",
+    violate: setParameter("log_line_prefix", "%m [%p] "),
+    expect: /log_line_prefix is/,
+  },
+  "postgres-enable-slow-query-logging": {
+    broken: "slow-query logging off",
+    violate: setParameter("log_min_duration_statement", "-1"),
+    expect: /-1 turns slow-query logging off/,
+  },
   "monitoring-configure-server-diagnostics": {
     broken: "replica without diagnostic setting",
     violate: (s) => without(s, (r) => r.name === "replica-diagnostics"),
@@ -147,7 +196,13 @@ const CASES: Readonly<Record<string, Case>> = {
   },
   "keyvault-disable-public-access": {
     broken: "vault open to public networks",
-    violate: (s) => mutate(s, "vault", (i) => void Object.assign(i.properties, { publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow" } })),
+    violate: (s) =>
+      mutate(
+        s,
+        "vault",
+        (i) =>
+          void Object.assign(i.properties, { publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Allow" } }),
+      ),
     expect: /reachable from public networks/,
   },
   "keyvault-require-private-endpoint": {
@@ -167,13 +222,24 @@ const CASES: Readonly<Record<string, Case>> = {
   },
   "keyvault-enable-audit-logging": {
     broken: "vault diagnostics without audit logs",
-    violate: (s) => mutate(s, "vault-diagnostics", (i) => void (i.logs = [{ category: "AzurePolicyEvaluationDetails", enabled: true }])),
+    violate: (s) =>
+      mutate(
+        s,
+        "vault-diagnostics",
+        (i) => void (i.logs = [{ category: "AzurePolicyEvaluationDetails", enabled: true }]),
+      ),
     expect: /no diagnostic setting sending AuditEvent/,
   },
   "keyvault-restrict-role-assignments": {
     broken: "Owner on the vault",
     violate: (s) =>
-      mutate(s, "vault-app-reader", (i) => void (i.roleDefinitionId = "/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635")),
+      mutate(
+        s,
+        "vault-app-reader",
+        (i) =>
+          void (i.roleDefinitionId =
+            "/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635"),
+      ),
     expect: /grants role 8e3af657/,
   },
   "monitoring-require-server-alerts": {
@@ -200,13 +266,48 @@ const CASES: Readonly<Record<string, Case>> = {
 
 /** The plan's deliberately broken configurations beyond one per rule (issue 6, item 3). */
 const BROKEN_CONFIGURATIONS: readonly (Case & { readonly policy: string })[] = [
-  { policy: "monitoring-require-server-alerts", broken: "a server without any alerts", violate: (s) => without(s, (r) => r.name.startsWith(`${REPLICA}-`)), expect: /replication lag/ },
-  { policy: "postgres-require-deletion-protection", broken: "server not protected", violate: (s) => mutate(s, "primary", () => ({ protect: false })), expect: /Server primary is not protected/ },
-  { policy: "network-restrict-database-subnet-ingress", broken: "no deny-all rule", violate: (s) => mutate(s, "nsg-database", (i) => void i.securityRules.pop()), expect: /no inbound deny-all rule/ },
-  { policy: "network-restrict-database-subnet-ingress", broken: "a second port open to the app subnet", violate: (s) => mutate(s, "nsg-database", (i) => void (i.securityRules[0].destinationPortRange = "22")), expect: /allows inbound port 22/ },
-  { policy: "postgres-enable-zone-redundant-ha", broken: "standby in the primary's zone", violate: (s) => mutate(s, "primary", (i) => void (i.highAvailability.standbyAvailabilityZone = "1")), expect: /must differ/ },
-  { policy: "postgres-validate-read-replicas", broken: "replica with its own backup", violate: (s) => mutate(s, "replica", (i) => void (i.backup = { backupRetentionDays: 7 })), expect: /passes backup/ },
-  { policy: "keyvault-enable-purge-protection", broken: "soft delete 120 days", violate: (s) => mutate(s, "vault", (i) => void (i.properties.softDeleteRetentionInDays = 120)), expect: /outside 7–90/ },
+  {
+    policy: "monitoring-require-server-alerts",
+    broken: "a server without any alerts",
+    violate: (s) => without(s, (r) => r.name.startsWith(`${REPLICA}-`)),
+    expect: /replication lag/,
+  },
+  {
+    policy: "postgres-require-deletion-protection",
+    broken: "server not protected",
+    violate: (s) => mutate(s, "primary", () => ({ protect: false })),
+    expect: /Server primary is not protected/,
+  },
+  {
+    policy: "network-restrict-database-subnet-ingress",
+    broken: "no deny-all rule",
+    violate: (s) => mutate(s, "nsg-database", (i) => void i.securityRules.pop()),
+    expect: /no inbound deny-all rule/,
+  },
+  {
+    policy: "network-restrict-database-subnet-ingress",
+    broken: "a second port open to the app subnet",
+    violate: (s) => mutate(s, "nsg-database", (i) => void (i.securityRules[0].destinationPortRange = "22")),
+    expect: /allows inbound port 22/,
+  },
+  {
+    policy: "postgres-enable-zone-redundant-ha",
+    broken: "standby in the primary's zone",
+    violate: (s) => mutate(s, "primary", (i) => void (i.highAvailability.standbyAvailabilityZone = "1")),
+    expect: /must differ/,
+  },
+  {
+    policy: "postgres-validate-read-replicas",
+    broken: "replica with its own backup",
+    violate: (s) => mutate(s, "replica", (i) => void (i.backup = { backupRetentionDays: 7 })),
+    expect: /passes backup/,
+  },
+  {
+    policy: "keyvault-enable-purge-protection",
+    broken: "soft delete 120 days",
+    violate: (s) => mutate(s, "vault", (i) => void (i.properties.softDeleteRetentionInDays = 120)),
+    expect: /outside 7–90/,
+  },
 ];
 
 function run(policy: AuthdbPolicy, stack: CapturedResource[], environment = "prod") {
@@ -229,8 +330,14 @@ describe("policy rules: compliant and violating fixture per rule", () => {
         const violations = run(policy, c.violate(compliantStack()));
         assert.ok(violations.length > 0, "expected a violation");
         assert.ok(violations.every((v) => v.policy === policy.name && v.catalogueId === policy.meta.catalogueId));
-        assert.ok(violations.some((v) => c.expect.test(v.message)), `messages: ${violations.map((v) => v.message).join(" | ")}`);
-        assert.ok(violations.every((v) => v.message.startsWith(`[${policy.meta.catalogueId}] `)), "messages name the catalogue row");
+        assert.ok(
+          violations.some((v) => c.expect.test(v.message)),
+          `messages: ${violations.map((v) => v.message).join(" | ")}`,
+        );
+        assert.ok(
+          violations.every((v) => v.message.startsWith(`[${policy.meta.catalogueId}] `)),
+          "messages name the catalogue row",
+        );
       });
     });
   }
@@ -239,7 +346,10 @@ describe("policy rules: compliant and violating fixture per rule", () => {
     it(`${c.policy} reports ${c.broken}`, () => {
       const policy = ALL_POLICIES.find((p) => p.name === c.policy)!;
       const violations = run(policy, c.violate(compliantStack()));
-      assert.ok(violations.some((v) => c.expect.test(v.message)), `messages: ${violations.map((v) => v.message).join(" | ")}`);
+      assert.ok(
+        violations.some((v) => c.expect.test(v.message)),
+        `messages: ${violations.map((v) => v.message).join(" | ")}`,
+      );
     });
   }
 

@@ -1,7 +1,13 @@
 // Platform config validation: every rule has a failing case whose message names the key, the value and the rule.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, type SecretKeyPresence, activeConnectionsThreshold, parsePlatform, toUtcWindow } from "../../../../infra/config/platform.js";
+import {
+  ConfigError,
+  type SecretKeyPresence,
+  activeConnectionsThreshold,
+  parsePlatform,
+  toUtcWindow,
+} from "../../../../infra/config/platform.js";
 import { readStackFile } from "../../../../tools/offline.js";
 
 const ALL_SECRETS: SecretKeyPresence = { teamsWebhookUrl: "secret", kubeconfig: "secret" };
@@ -11,7 +17,11 @@ function raw(stack: "prod" | "dev" | "local"): any {
 }
 
 /** Parses a mutated copy of a stack file's platform and returns the error messages ("path: message"). */
-function problems(stack: "prod" | "dev" | "local", mutate: (c: any) => void, secrets: SecretKeyPresence = ALL_SECRETS): string[] {
+function problems(
+  stack: "prod" | "dev" | "local",
+  mutate: (c: any) => void,
+  secrets: SecretKeyPresence = ALL_SECRETS,
+): string[] {
   const c = raw(stack);
   mutate(c);
   try {
@@ -23,16 +33,26 @@ function problems(stack: "prod" | "dev" | "local", mutate: (c: any) => void, sec
   return [];
 }
 
-function rejects(stack: "prod" | "dev" | "local", mutate: (c: any) => void, key: string, ...fragments: (string | RegExp)[]) {
+function rejects(
+  stack: "prod" | "dev" | "local",
+  mutate: (c: any) => void,
+  key: string,
+  ...fragments: (string | RegExp)[]
+) {
   const found = problems(stack, mutate);
   const hit = found.find((m) => m.startsWith(`${key}:`));
   assert.ok(hit, `no problem reported for ${key}; got:\n${found.join("\n")}`);
-  for (const f of fragments) assert.match(hit, typeof f === "string" ? new RegExp(f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) : f);
+  for (const f of fragments)
+    assert.match(hit, typeof f === "string" ? new RegExp(f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) : f);
 }
 
 describe("the committed stack files", () => {
   for (const stack of ["prod", "dev", "local"] as const) {
-    it(`${stack} is valid`, () => assert.deepEqual(problems(stack, () => {}), []));
+    it(`${stack} is valid`, () =>
+      assert.deepEqual(
+        problems(stack, () => {}),
+        [],
+      ));
   }
   it("prod resolves the plan's values with Azure's corrections", () => {
     const p = parsePlatform(raw("prod"), ALL_SECRETS);
@@ -40,28 +60,67 @@ describe("the committed stack files", () => {
     if (p.kind !== "azure") return;
     assert.deepEqual(p.server.maintenanceWindowUtc, { dayOfWeek: 6, startHour: 17, startMinute: 0 });
     assert.equal(p.server.storage.tier, "P30");
-    assert.deepEqual(p.replicas.map((r) => [r.region, r.sku.name, r.storage.sizeGB, r.storage.autoGrow, r.crossRegion]), [
-      ["koreasouth", "Standard_D4ds_v5", 256, true, true],
-      ["koreacentral", "Standard_D4ds_v5", 256, true, false],
-    ]);
+    assert.deepEqual(
+      p.replicas.map((r) => [r.region, r.sku.name, r.storage.sizeGB, r.storage.autoGrow, r.crossRegion]),
+      [
+        ["koreasouth", "Standard_D4ds_v5", 256, true, true],
+        ["koreacentral", "Standard_D4ds_v5", 256, true, false],
+      ],
+    );
     assert.equal(p.activeConnectionsThreshold, 59);
   });
 });
 
 describe("compute and high availability", () => {
   it("rejects HA on a Burstable SKU", () =>
-    rejects("prod", (c) => (c.server.sku = { name: "Standard_B2ms", tier: "Burstable" }), "platform.server.highAvailability.mode", "ZoneRedundant", "Burstable"));
+    rejects(
+      "prod",
+      (c) => (c.server.sku = { name: "Standard_B2ms", tier: "Burstable" }),
+      "platform.server.highAvailability.mode",
+      "ZoneRedundant",
+      "Burstable",
+    ));
   it("rejects a standby zone equal to the primary zone", () =>
-    rejects("prod", (c) => (c.server.highAvailability.standbyZone = "1"), "platform.server.highAvailability.standbyZone", "1 equals"));
+    rejects(
+      "prod",
+      (c) => (c.server.highAvailability.standbyZone = "1"),
+      "platform.server.highAvailability.standbyZone",
+      "1 equals",
+    ));
   it("rejects zone-redundant HA in a region without zones", () =>
-    rejects("prod", (c) => ((c.location = "koreasouth"), (c.network.vnets[0].region = "koreasouth"), (c.network.vnets[1].region = "koreacentral")), "platform.server.highAvailability.mode", "koreasouth"));
+    rejects(
+      "prod",
+      (c) => (
+        (c.location = "koreasouth"),
+        (c.network.vnets[0].region = "koreasouth"),
+        (c.network.vnets[1].region = "koreacentral")
+      ),
+      "platform.server.highAvailability.mode",
+      "koreasouth",
+    ));
   it("rejects a zone on a Korea South replica", () =>
-    rejects("prod", (c) => (c.replicas[0].availabilityZone = "1"), "platform.replicas[0].availabilityZone", "koreasouth has no availability zones"));
+    rejects(
+      "prod",
+      (c) => (c.replicas[0].availabilityZone = "1"),
+      "platform.replicas[0].availabilityZone",
+      "koreasouth has no availability zones",
+    ));
   it("rejects an unknown SKU and a tier that does not match the SKU", () => {
-    rejects("prod", (c) => (c.server.sku.name = "Standard_D3s_v9"), "platform.server.sku.name", "Standard_D3s_v9 is not a Flexible Server compute size");
-    rejects("prod", (c) => (c.server.sku.tier = "MemoryOptimized"), "platform.server.sku.tier", "MemoryOptimized does not match Standard_D4ds_v5");
+    rejects(
+      "prod",
+      (c) => (c.server.sku.name = "Standard_D3s_v9"),
+      "platform.server.sku.name",
+      "Standard_D3s_v9 is not a Flexible Server compute size",
+    );
+    rejects(
+      "prod",
+      (c) => (c.server.sku.tier = "MemoryOptimized"),
+      "platform.server.sku.tier",
+      "MemoryOptimized does not match Standard_D4ds_v5",
+    );
   });
-  it("rejects an unknown region", () => rejects("prod", (c) => (c.replicas[0].region = "marsnorth"), "platform.replicas[0].region", "marsnorth"));
+  it("rejects an unknown region", () =>
+    rejects("prod", (c) => (c.replicas[0].region = "marsnorth"), "platform.replicas[0].region", "marsnorth"));
 });
 
 describe("replicas", () => {
@@ -73,13 +132,27 @@ describe("replicas", () => {
       "Standard_D2s_v3 is smaller than the primary's Standard_D4ds_v5 (Azure requires replicas at least as large)",
     ));
   it("rejects replica storage smaller than the primary's (the plan's 128 GB)", () =>
-    rejects("prod", (c) => (c.replicas[0].storage = { type: "Premium_LRS", sizeGB: 128, autoGrow: true }), "platform.replicas[0].storage.sizeGB", "128 is smaller"));
+    rejects(
+      "prod",
+      (c) => (c.replicas[0].storage = { type: "Premium_LRS", sizeGB: 128, autoGrow: true }),
+      "platform.replicas[0].storage.sizeGB",
+      "128 is smaller",
+    ));
   it("rejects a replica that does not auto-grow like its primary", () =>
-    rejects("prod", (c) => (c.replicas[0].storage = { type: "Premium_LRS", sizeGB: 256, tier: "P30", autoGrow: false }), "platform.replicas[0].storage.autoGrow", "must auto-grow"));
+    rejects(
+      "prod",
+      (c) => (c.replicas[0].storage = { type: "Premium_LRS", sizeGB: 256, tier: "P30", autoGrow: false }),
+      "platform.replicas[0].storage.autoGrow",
+      "must auto-grow",
+    ));
   it("rejects more than five replicas", () =>
     rejects(
       "prod",
-      (c) => (c.replicas = Array.from({ length: 6 }, (_, i) => ({ name: `phonebill-auth-postgresql-prod-r${i}`, region: "koreacentral" }))),
+      (c) =>
+        (c.replicas = Array.from({ length: 6 }, (_, i) => ({
+          name: `phonebill-auth-postgresql-prod-r${i}`,
+          region: "koreacentral",
+        }))),
       "platform.replicas",
       "6 replicas exceed Azure's limit of 5",
     ));
@@ -93,43 +166,107 @@ describe("storage", () => {
   it("rejects the plan's provisioned IOPS on Premium SSD", () =>
     rejects("prod", (c) => (c.server.storage.iops = 3000), "platform.server.storage.iops", "PremiumV2_LRS"));
   it("rejects Premium SSD v2 with HA, replicas and geo-backup in Korea Central", () =>
-    rejects("prod", (c) => (c.server.storage = { type: "PremiumV2_LRS", sizeGB: 256, autoGrow: false, iops: 3000, throughputMBps: 125 }), "platform.server.storage.type", "high availability, read replicas, geo-redundant backup in koreacentral"));
+    rejects(
+      "prod",
+      (c) =>
+        (c.server.storage = { type: "PremiumV2_LRS", sizeGB: 256, autoGrow: false, iops: 3000, throughputMBps: 125 }),
+      "platform.server.storage.type",
+      "high availability, read replicas, geo-redundant backup in koreacentral",
+    ));
   it("rejects Premium SSD v2 with auto-grow", () =>
-    rejects("prod", (c) => (c.server.storage = { type: "PremiumV2_LRS", sizeGB: 256, autoGrow: true }), "platform.server.storage.autoGrow", "no storage auto-grow"));
+    rejects(
+      "prod",
+      (c) => (c.server.storage = { type: "PremiumV2_LRS", sizeGB: 256, autoGrow: true }),
+      "platform.server.storage.autoGrow",
+      "no storage auto-grow",
+    ));
   it("rejects a tier below the size's baseline and a size Azure does not offer", () => {
     rejects("prod", (c) => (c.server.storage.tier = "P10"), "platform.server.storage.tier", "below P15");
-    rejects("prod", (c) => (c.server.storage.sizeGB = 300), "platform.server.storage.sizeGB", "300 is not a Premium SSD size");
+    rejects(
+      "prod",
+      (c) => (c.server.storage.sizeGB = 300),
+      "platform.server.storage.sizeGB",
+      "300 is not a Premium SSD size",
+    );
   });
 });
 
 describe("backup, database, identity", () => {
   it("rejects retention outside 7–35 days", () => {
-    rejects("prod", (c) => (c.server.backup.retentionDays = 36), "platform.server.backup.retentionDays", "36 is outside");
+    rejects(
+      "prod",
+      (c) => (c.server.backup.retentionDays = 36),
+      "platform.server.backup.retentionDays",
+      "36 is outside",
+    );
     rejects("dev", (c) => (c.server.backup.retentionDays = 3), "platform.server.backup.retentionDays", "3 is outside");
   });
   it("rejects the plan's collation spelling with the fix", () =>
     rejects("prod", (c) => (c.database.collation = "ko_KR.UTF-8"), "platform.database.collation", "use ko_KR.utf8"));
   it("rejects a reserved administrator login", () =>
-    rejects("prod", (c) => (c.server.administratorLogin = "azure_superuser"), "platform.server.administratorLogin", "reserves"));
+    rejects(
+      "prod",
+      (c) => (c.server.administratorLogin = "azure_superuser"),
+      "platform.server.administratorLogin",
+      "reserves",
+    ));
   it("rejects Entra auth off while an Entra admin is configured", () =>
     rejects("prod", (c) => (c.server.authentication.entra = false), "platform.server.authentication.entra", "A1"));
   it("rejects a malformed Entra object id", () =>
-    rejects("prod", (c) => (c.entraAdmin.objectId = "phonebill-db-admins"), "platform.entraAdmin.objectId", "not a GUID"));
+    rejects(
+      "prod",
+      (c) => (c.entraAdmin.objectId = "phonebill-db-admins"),
+      "platform.entraAdmin.objectId",
+      "not a GUID",
+    ));
 });
 
 describe("network", () => {
   it("rejects overlapping address spaces of peered VNets", () =>
-    rejects("prod", (c) => ((c.network.vnets[1].addressSpace = "10.0.0.0/8"), (c.network.vnets[1].subnets.database.cidr = "10.9.2.0/24")), "platform.network.vnets[1].addressSpace", "overlaps koreacentral's 10.0.0.0/16"));
+    rejects(
+      "prod",
+      (c) => (
+        (c.network.vnets[1].addressSpace = "10.0.0.0/8"),
+        (c.network.vnets[1].subnets.database.cidr = "10.9.2.0/24")
+      ),
+      "platform.network.vnets[1].addressSpace",
+      "overlaps koreacentral's 10.0.0.0/16",
+    ));
   it("rejects a subnet outside its VNet", () =>
-    rejects("prod", (c) => (c.network.vnets[1].subnets.database.cidr = "10.2.2.0/24"), "platform.network.vnets[1].subnets.database.cidr", "outside the VNet's address space 10.1.0.0/16"));
+    rejects(
+      "prod",
+      (c) => (c.network.vnets[1].subnets.database.cidr = "10.2.2.0/24"),
+      "platform.network.vnets[1].subnets.database.cidr",
+      "outside the VNet's address space 10.1.0.0/16",
+    ));
   it("rejects an invalid CIDR and one with host bits", () => {
-    rejects("prod", (c) => (c.network.vnets[0].subnets.app.cidr = "10.0.1.0/33"), "platform.network.vnets[0].subnets.app.cidr", "not an IPv4 CIDR");
-    rejects("prod", (c) => (c.network.vnets[0].subnets.app.cidr = "10.0.1.7/24"), "platform.network.vnets[0].subnets.app.cidr", "host bits");
+    rejects(
+      "prod",
+      (c) => (c.network.vnets[0].subnets.app.cidr = "10.0.1.0/33"),
+      "platform.network.vnets[0].subnets.app.cidr",
+      "not an IPv4 CIDR",
+    );
+    rejects(
+      "prod",
+      (c) => (c.network.vnets[0].subnets.app.cidr = "10.0.1.7/24"),
+      "platform.network.vnets[0].subnets.app.cidr",
+      "host bits",
+    );
   });
   it("rejects overlapping subnets in one VNet", () =>
-    rejects("prod", (c) => (c.network.vnets[0].subnets.privateEndpoints.cidr = "10.0.2.128/25"), "platform.network.vnets[0].subnets.privateEndpoints.cidr", "overlaps subnet database"));
+    rejects(
+      "prod",
+      (c) => (c.network.vnets[0].subnets.privateEndpoints.cidr = "10.0.2.128/25"),
+      "platform.network.vnets[0].subnets.privateEndpoints.cidr",
+      "overlaps subnet database",
+    ));
   it("rejects a DNS zone Azure will not accept", () =>
-    rejects("prod", (c) => (c.network.postgresDnsZoneName = "db.internal"), "platform.network.postgresDnsZoneName", ".postgres.database.azure.com"));
+    rejects(
+      "prod",
+      (c) => (c.network.postgresDnsZoneName = "db.internal"),
+      "platform.network.postgresDnsZoneName",
+      ".postgres.database.azure.com",
+    ));
   it("requires the app and private-endpoint subnets in the primary region", () =>
     rejects("prod", (c) => delete c.network.vnets[0].subnets.app, "platform.network.vnets[0].subnets.app", "required"));
 });
@@ -137,18 +274,38 @@ describe("network", () => {
 describe("Key Vault and passwords", () => {
   it("rejects a rotation stamp in the wrong format, or a day that does not exist", () => {
     rejects("prod", (c) => (c.passwords.rotation = "Nov 2026"), "platform.passwords.rotation", "YYYY-MM");
-    rejects("prod", (c) => (c.passwords.rotation = "2026-02-30"), "platform.passwords.rotation", "not a date in the calendar");
-    assert.deepEqual(problems("prod", (c) => (c.passwords.rotation = "2028-02-29")), []);
+    rejects(
+      "prod",
+      (c) => (c.passwords.rotation = "2026-02-30"),
+      "platform.passwords.rotation",
+      "not a date in the calendar",
+    );
+    assert.deepEqual(
+      problems("prod", (c) => (c.passwords.rotation = "2028-02-29")),
+      [],
+    );
   });
   it("rejects passwords shorter than 24 and a class without a minimum", () => {
-    rejects("prod", (c) => (c.passwords.length = 16), "platform.passwords.length", "16 is shorter than the platform minimum of 24");
+    rejects(
+      "prod",
+      (c) => (c.passwords.length = 16),
+      "platform.passwords.length",
+      "16 is shorter than the platform minimum of 24",
+    );
     rejects("prod", (c) => (c.passwords.minSpecial = 0), "platform.passwords.minSpecial", "at least 1");
   });
   it("rejects soft-delete retention outside 7–90 days", () =>
-    rejects("prod", (c) => (c.keyVault.softDeleteRetentionDays = 120), "platform.keyVault.softDeleteRetentionDays", "120 is outside"));
+    rejects(
+      "prod",
+      (c) => (c.keyVault.softDeleteRetentionDays = 120),
+      "platform.keyVault.softDeleteRetentionDays",
+      "120 is outside",
+    ));
   it("rejects a plain-text secret in the platform config and never echoes it", () => {
     const found = problems("prod", (c) => (c.server.administratorPassword = "Auth$ervice2025!Prod"));
-    assert.ok(found.some((m) => m.startsWith("platform.server.administratorPassword: [redacted] is a plain-text secret")));
+    assert.ok(
+      found.some((m) => m.startsWith("platform.server.administratorPassword: [redacted] is a plain-text secret")),
+    );
     assert.ok(found.every((m) => !m.includes("Auth$ervice2025!Prod")));
   });
   it("rejects a secret config key stored in plain text, and a missing one that is needed", () => {
@@ -162,32 +319,84 @@ describe("Key Vault and passwords", () => {
 
 describe("monitoring", () => {
   it("rejects a metric-alert window Azure does not accept (the plan's 3 minutes)", () =>
-    rejects("prod", (c) => (c.monitoring.alerts.memoryPercent.window = "PT3M"), "platform.monitoring.alerts.memoryPercent.window", "PT3M is not a metric alert window"));
+    rejects(
+      "prod",
+      (c) => (c.monitoring.alerts.memoryPercent.window = "PT3M"),
+      "platform.monitoring.alerts.memoryPercent.window",
+      "PT3M is not a metric alert window",
+    ));
   it("rejects an invalid frequency and a frequency longer than its window", () => {
-    rejects("prod", (c) => (c.monitoring.alerts.cpuPercent.frequency = "PT2M"), "platform.monitoring.alerts.cpuPercent.frequency", "PT2M");
-    rejects("prod", (c) => (c.monitoring.alerts.cpuPercent.frequency = "PT15M"), "platform.monitoring.alerts.cpuPercent.frequency", "longer than the window PT5M");
+    rejects(
+      "prod",
+      (c) => (c.monitoring.alerts.cpuPercent.frequency = "PT2M"),
+      "platform.monitoring.alerts.cpuPercent.frequency",
+      "PT2M",
+    );
+    rejects(
+      "prod",
+      (c) => (c.monitoring.alerts.cpuPercent.frequency = "PT15M"),
+      "platform.monitoring.alerts.cpuPercent.frequency",
+      "longer than the window PT5M",
+    );
   });
   it("rejects a log-alert window Azure does not accept", () =>
-    rejects("prod", (c) => (c.monitoring.alerts.queryResponseTimeMs.window = "PT1M"), "platform.monitoring.alerts.queryResponseTimeMs.window", "log alert"));
+    rejects(
+      "prod",
+      (c) => (c.monitoring.alerts.queryResponseTimeMs.window = "PT1M"),
+      "platform.monitoring.alerts.queryResponseTimeMs.window",
+      "log alert",
+    ));
   it("rejects thresholds out of range", () => {
-    rejects("prod", (c) => (c.monitoring.alerts.cpuPercent.threshold = 120), "platform.monitoring.alerts.cpuPercent.threshold", "120 is not a percentage");
-    rejects("prod", (c) => (c.monitoring.alerts.replicaLagSeconds.threshold = 0), "platform.monitoring.alerts.replicaLagSeconds.threshold", "positive");
-    rejects("prod", (c) => (c.monitoring.alerts.serverDown.severity = 7), "platform.monitoring.alerts.serverDown.severity", "7");
+    rejects(
+      "prod",
+      (c) => (c.monitoring.alerts.cpuPercent.threshold = 120),
+      "platform.monitoring.alerts.cpuPercent.threshold",
+      "120 is not a percentage",
+    );
+    rejects(
+      "prod",
+      (c) => (c.monitoring.alerts.replicaLagSeconds.threshold = 0),
+      "platform.monitoring.alerts.replicaLagSeconds.threshold",
+      "positive",
+    );
+    rejects(
+      "prod",
+      (c) => (c.monitoring.alerts.serverDown.severity = 7),
+      "platform.monitoring.alerts.serverDown.severity",
+      "7",
+    );
   });
   it("rejects an alert routed to no action group, and a group with no receiver", () => {
-    rejects("prod", (c) => (c.monitoring.alerts.cpuPercent.actionGroup = "pager"), "platform.monitoring.alerts.cpuPercent.actionGroup", "would notify no one");
-    rejects("dev", (c) => (c.monitoring.actionGroups.all.teams = false), "platform.monitoring.actionGroups.all", "no receiver");
+    rejects(
+      "prod",
+      (c) => (c.monitoring.alerts.cpuPercent.actionGroup = "pager"),
+      "platform.monitoring.alerts.cpuPercent.actionGroup",
+      "would notify no one",
+    );
+    rejects(
+      "dev",
+      (c) => (c.monitoring.actionGroups.all.teams = false),
+      "platform.monitoring.actionGroups.all",
+      "no receiver",
+    );
   });
 });
 
 describe("cross-cutting", () => {
-  it("rejects missing cost-tracking tags", () => rejects("prod", (c) => delete c.tags["cost-center"], "platform.tags", "cost-center"));
+  it("rejects missing cost-tracking tags", () =>
+    rejects("prod", (c) => delete c.tags["cost-center"], "platform.tags", "cost-center"));
   it("rejects a misspelt key and still reports the other problems in the same pass", () => {
     const found = problems("prod", (c) => ((c.server.geoBackup = true), (c.database.collation = "ko_KR.UTF-8")));
     assert.ok(found.some((m) => m.startsWith("platform.server: has unknown key geoBackup")));
     assert.ok(found.some((m) => m.startsWith("platform.database.collation:")));
   });
-  it("rejects a local twin with clashing ports", () => rejects("local", (c) => (c.local.replicaPort = c.local.primaryPort), "platform.local.replicaPort", "equals primaryPort"));
+  it("rejects a local twin with clashing ports", () =>
+    rejects(
+      "local",
+      (c) => (c.local.replicaPort = c.local.primaryPort),
+      "platform.local.replicaPort",
+      "equals primaryPort",
+    ));
   it("rejects an unknown platform kind", () => rejects("prod", (c) => (c.kind = "gcp"), "platform.kind"));
 });
 

@@ -2,7 +2,12 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { PRIMARY_IGNORED_DRIFT, PostgresServers, REPLICA_IGNORED_DRIFT, restartTrigger } from "../../../../infra/database/servers.js";
+import {
+  PRIMARY_IGNORED_DRIFT,
+  PostgresServers,
+  REPLICA_IGNORED_DRIFT,
+  restartTrigger,
+} from "../../../../infra/database/servers.js";
 import { DECLARED_PARAMETERS, parametersFor } from "../../../../infra/parameters.js";
 import { type CapturedResource, type OfflineRun, runOffline } from "../../../../tools/offline.js";
 import { azurePlatform } from "../../../support/stack-platforms.js";
@@ -86,7 +91,11 @@ describe("prod database component", () => {
       privateDnsZoneArmResourceId: "/privateDnsZones/zone",
       publicNetworkAccess: "Disabled",
     });
-    assert.deepEqual(i.authConfig, { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled", tenantId: "tenant-guid" });
+    assert.deepEqual(i.authConfig, {
+      activeDirectoryAuth: "Enabled",
+      passwordAuth: "Enabled",
+      tenantId: "tenant-guid",
+    });
     assert.deepEqual(i.maintenanceWindow, { customWindow: "Enabled", dayOfWeek: 6, startHour: 17, startMinute: 0 });
     assert.equal(i.administratorLogin, "phonebill_admin");
   });
@@ -116,10 +125,14 @@ describe("prod database component", () => {
   });
 
   it("writes every declared Azure parameter on the primary, retained on delete, as user overrides", () => {
-    const written = ofType(prod, CONFIGURATION).filter((c) => (c.inputs as any).serverName === "phonebill-auth-postgresql-prod");
+    const written = ofType(prod, CONFIGURATION).filter(
+      (c) => (c.inputs as any).serverName === "phonebill-auth-postgresql-prod",
+    );
     assert.deepEqual(
       written.map((c) => [(c.inputs as any).configurationName, (c.inputs as any).value]).sort(),
-      parametersFor("azure").map((p) => [p.name, p.value]).sort(),
+      parametersFor("azure")
+        .map((p) => [p.name, p.value])
+        .sort(),
     );
     for (const c of written) {
       assert.equal((c.inputs as any).source, "user-override");
@@ -138,10 +151,15 @@ describe("prod database component", () => {
     const entra = byName(prod, "postgres-entra-admin");
     const chain = parametersFor("azure").map((p) => byName(prod, `postgres-primary-param-${p.name}`));
     assert.ok(chain[0].dependsOn.includes(entra.urn), "first parameter waits for the Entra admin");
-    for (let k = 1; k < chain.length; k++) assert.ok(chain[k].dependsOn.includes(chain[k - 1].urn), `${chain[k].name} follows ${chain[k - 1].name}`);
+    for (let k = 1; k < chain.length; k++)
+      assert.ok(chain[k].dependsOn.includes(chain[k - 1].urn), `${chain[k].name} follows ${chain[k - 1].name}`);
     const restart = byName(prod, "postgres-primary-restart");
     assert.ok(restart.dependsOn.includes(chain[chain.length - 1].urn), "restart follows the last write");
-    assert.equal(ofType(prod, RESTART).filter((c) => c.name.startsWith("postgres-primary")).length, 1, "exactly one restart for the primary");
+    assert.equal(
+      ofType(prod, RESTART).filter((c) => c.name.startsWith("postgres-primary")).length,
+      1,
+      "exactly one restart for the primary",
+    );
   });
 
   it("restarts only when the static parameter set changes", () => {
@@ -151,13 +169,19 @@ describe("prod database component", () => {
     const staticChanged = params.map((p) => (p.name === "max_connections" ? { ...p, value: "200" } : p));
     assert.equal(restartTrigger("s", dynamicChanged), base);
     assert.notEqual(restartTrigger("s", staticChanged), base);
-    assert.deepEqual((byName(prod, "postgres-primary-restart").inputs as any).triggers, [restartTrigger("postgres-primary", params)]);
+    assert.deepEqual((byName(prod, "postgres-primary-restart").inputs as any).triggers, [
+      restartTrigger("postgres-primary", params),
+    ]);
   });
 
   it("creates the database after the last parameter write and the Entra admin", () => {
     const db = byName(prod, "postgres-database");
     assert.deepEqual(
-      { name: (db.inputs as any).databaseName, charset: (db.inputs as any).charset, collation: (db.inputs as any).collation },
+      {
+        name: (db.inputs as any).databaseName,
+        charset: (db.inputs as any).charset,
+        collation: (db.inputs as any).collation,
+      },
       { name: "phonebill_auth", charset: "UTF8", collation: "ko_KR.utf8" },
     );
     const deps = ancestors(prod, db.urn);
@@ -180,7 +204,10 @@ describe("prod database component", () => {
     assert.deepEqual(replicas.map((s) => (s.inputs as any).location).sort(), ["koreacentral", "koreasouth"]);
     for (const s of replicas) {
       const i = s.inputs as any;
-      assert.equal(i.sourceServerResourceId, "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-phonebill-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers/phonebill-auth-postgresql-prod");
+      assert.equal(
+        i.sourceServerResourceId,
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-phonebill-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers/phonebill-auth-postgresql-prod",
+      );
       assert.deepEqual(i.sku, (primary.inputs as any).sku);
       assert.deepEqual(i.storage, (primary.inputs as any).storage);
       assert.equal(i.network.delegatedSubnetResourceId, `/subnets/database-${i.location}`);
@@ -202,8 +229,14 @@ describe("prod database component", () => {
     for (const s of ofType(prod, SERVER).filter((x) => (x.inputs as any).createMode === "Replica")) {
       const region = (s.inputs as any).location;
       assert.ok(s.dependsOn.includes(primary.urn), `${s.name} depends on the primary`);
-      assert.ok(s.dependsOn.some((d) => d.endsWith(`::subnet-${region}`)), `${s.name} depends on ${region}'s network`);
-      assert.ok(ancestors(prod, s.urn).has(byName(prod, "postgres-database").urn), `${s.name} waits for the primary's writes`);
+      assert.ok(
+        s.dependsOn.some((d) => d.endsWith(`::subnet-${region}`)),
+        `${s.name} depends on ${region}'s network`,
+      );
+      assert.ok(
+        ancestors(prod, s.urn).has(byName(prod, "postgres-database").urn),
+        `${s.name} waits for the primary's writes`,
+      );
     }
   });
 
@@ -211,8 +244,14 @@ describe("prod database component", () => {
     for (const s of ofType(prod, SERVER).filter((x) => (x.inputs as any).createMode === "Replica")) {
       const name = (s.inputs as any).serverName;
       const params = ofType(prod, CONFIGURATION).filter((c) => (c.inputs as any).serverName === name);
-      assert.deepEqual(params.map((c) => [(c.inputs as any).configurationName, (c.inputs as any).value]), [["max_connections", "100"]]);
-      assert.ok(ofType(prod, RESTART).some((c) => c.dependsOn.includes(params[0].urn)), `${name} restarts after its write`);
+      assert.deepEqual(
+        params.map((c) => [(c.inputs as any).configurationName, (c.inputs as any).value]),
+        [["max_connections", "100"]],
+      );
+      assert.ok(
+        ofType(prod, RESTART).some((c) => c.dependsOn.includes(params[0].urn)),
+        `${name} restarts after its write`,
+      );
     }
   });
 

@@ -26,7 +26,10 @@ const SECRET_NAMES: Record<PasswordRole, string> = {
 };
 const SQL = "-- bootstrap fixture\nSELECT 1;\n";
 const PRIMARY = "phonebill-auth-postgresql-prod.postgres.database.azure.com";
-const REPLICAS = ["phonebill-auth-postgresql-prod-krs.postgres.database.azure.com", "phonebill-auth-postgresql-prod-krc.postgres.database.azure.com"];
+const REPLICAS = [
+  "phonebill-auth-postgresql-prod-krs.postgres.database.azure.com",
+  "phonebill-auth-postgresql-prod-krc.postgres.database.azure.com",
+];
 
 const platform = azurePlatform("prod");
 const databaseCidrs = platform.network.vnets.map((v) => v.subnets.database.cidr);
@@ -48,7 +51,9 @@ const one = (type: string): CapturedResource => {
 const spcs = () => ofType("kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass");
 const spcNamed = (n: string) => spcs().find((r) => (r.inputs.metadata as any).name === n)!;
 const objectsOf = (spc: CapturedResource) =>
-  (parseYaml((spc.inputs.spec as any).parameters.objects) as { array: string[] }).array.map((o) => parseYaml(o) as Record<string, string>);
+  (parseYaml((spc.inputs.spec as any).parameters.objects) as { array: string[] }).array.map(
+    (o) => parseYaml(o) as Record<string, string>,
+  );
 
 describe("Kubernetes publishing (prod config, mocks)", () => {
   before(async () => {
@@ -59,9 +64,23 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
         new KubernetesPublishing("kubernetes", {
           kubernetes: platform.kubernetes!,
           kubeconfig: pulumi.secret(`${MOCK_SECRET_MARKER}kubeconfig`),
-          connection: { primaryHost: pulumi.output(PRIMARY), replicaHosts: pulumi.output(REPLICAS), port: 5432, databaseName: platform.database.name, sslMode: "require" },
-          logins: { administrator: platform.server.administratorLogin, application: APPLICATION_LOGIN, monitoring: MONITORING_LOGIN },
-          keyVault: { name: pulumi.output(platform.keyVault.name), tenantId: pulumi.output("11111111-1111-1111-1111-111111111111"), secretNames: SECRET_NAMES },
+          connection: {
+            primaryHost: pulumi.output(PRIMARY),
+            replicaHosts: pulumi.output(REPLICAS),
+            port: 5432,
+            databaseName: platform.database.name,
+            sslMode: "require",
+          },
+          logins: {
+            administrator: platform.server.administratorLogin,
+            application: APPLICATION_LOGIN,
+            monitoring: MONITORING_LOGIN,
+          },
+          keyVault: {
+            name: pulumi.output(platform.keyVault.name),
+            tenantId: pulumi.output("11111111-1111-1111-1111-111111111111"),
+            secretNames: SECRET_NAMES,
+          },
           databaseSubnetCidrs: databaseCidrs,
           bootstrapSql: SQL,
           passwordsRotation: platform.passwords.rotation,
@@ -77,7 +96,8 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
     assert.ok(provider.secretInputs.includes("kubeconfig"));
     const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
     assert.ok(objects.length >= 8);
-    for (const r of objects) assert.ok(r.provider?.startsWith(provider.urn), `${r.name} does not use the component's provider`);
+    for (const r of objects)
+      assert.ok(r.provider?.startsWith(provider.urn), `${r.name} does not use the component's provider`);
   });
 
   it("creates the namespace and the workload-identity service account", () => {
@@ -89,7 +109,9 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
   });
 
   it("publishes host, port, database, sslmode=require and the replica hosts in the connection ConfigMap", () => {
-    const cm = ofType("kubernetes:core/v1:ConfigMap").find((r) => (r.inputs.metadata as any).name === "authdb-connection")!;
+    const cm = ofType("kubernetes:core/v1:ConfigMap").find(
+      (r) => (r.inputs.metadata as any).name === "authdb-connection",
+    )!;
     const data = cm.inputs.data as Record<string, string>;
     assert.equal(data.PGHOST, PRIMARY);
     assert.equal(data.PGPORT, "5432");
@@ -107,7 +129,8 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
     for (const cm of configMaps) {
       assert.deepEqual(cm.secretInputs, [], `${cm.name} holds a secret`);
       assert.ok(!JSON.stringify(cm.rawInputs).includes(MOCK_SECRET_MARKER), `${cm.name} holds a mocked secret`);
-      for (const key of Object.keys(cm.inputs.data as object)) assert.doesNotMatch(key, /pass(word)?|pwd|secret/i, `${cm.name}.${key}`);
+      for (const key of Object.keys(cm.inputs.data as object))
+        assert.doesNotMatch(key, /pass(word)?|pwd|secret/i, `${cm.name}.${key}`);
     }
   });
 
@@ -127,14 +150,25 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
       assert.equal(params.clientID, platform.kubernetes!.workloadIdentityClientId);
       assert.equal(params.keyvaultName, platform.keyVault.name);
       assert.equal(params.tenantId, "11111111-1111-1111-1111-111111111111");
-      assert.equal((spc.inputs.spec as any).secretObjects, undefined, "syncing to a Kubernetes Secret would put passwords in etcd");
+      assert.equal(
+        (spc.inputs.spec as any).secretObjects,
+        undefined,
+        "syncing to a Kubernetes Secret would put passwords in etcd",
+      );
       for (const o of objectsOf(spc)) assert.equal(o.objectType, "secret");
     }
     const workload = objectsOf(spcNamed(WORKLOAD_SECRET_PROVIDER_CLASS_NAME));
-    assert.deepEqual(workload.map((o) => o.objectName).sort(), [SECRET_NAMES.application, SECRET_NAMES.monitoring].sort());
+    assert.deepEqual(
+      workload.map((o) => o.objectName).sort(),
+      [SECRET_NAMES.application, SECRET_NAMES.monitoring].sort(),
+    );
     const bootstrap = objectsOf(spcNamed(BOOTSTRAP_SECRET_PROVIDER_CLASS_NAME));
     assert.deepEqual(bootstrap.map((o) => o.objectName).sort(), Object.values(SECRET_NAMES).sort());
-    assert.deepEqual(bootstrap.map((o) => o.objectAlias).sort(), ["administrator-password", "application-password", "monitoring-password"]);
+    assert.deepEqual(bootstrap.map((o) => o.objectAlias).sort(), [
+      "administrator-password",
+      "application-password",
+      "monitoring-password",
+    ]);
   });
 
   it("the bootstrap Job mounts the bootstrap SecretProviderClass read-only and holds no literal password", () => {
@@ -150,7 +184,10 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
     assert.equal(mount.readOnly, true);
     assert.equal(pod.serviceAccountName, "auth-service");
     // The password reaches psql only from the mounted file.
-    assert.match(container.command.join(" "), new RegExp(`PGPASSWORD="\\$\\(cat ${SECRETS_MOUNT_PATH}/administrator-password\\)"`));
+    assert.match(
+      container.command.join(" "),
+      new RegExp(`PGPASSWORD="\\$\\(cat ${SECRETS_MOUNT_PATH}/administrator-password\\)"`),
+    );
     for (const e of container.env) assert.notEqual(e.name, "PGPASSWORD");
     assert.deepEqual(container.envFrom, [{ configMapRef: { name: "authdb-connection" } }]);
     assert.equal(container.env.find((e: any) => e.name === "PGUSER").value, platform.server.administratorLogin);
@@ -158,13 +195,18 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
 
   it("the bootstrap Job runs the SQL from its own ConfigMap, after its prerequisites, hardened", () => {
     const job = one("kubernetes:batch/v1:Job");
-    const sqlMap = ofType("kubernetes:core/v1:ConfigMap").find((r) => (r.inputs.metadata as any).name.startsWith("authdb-bootstrap-"))!;
+    const sqlMap = ofType("kubernetes:core/v1:ConfigMap").find((r) =>
+      (r.inputs.metadata as any).name.startsWith("authdb-bootstrap-"),
+    )!;
     assert.equal((sqlMap.inputs.data as any)["bootstrap.sql"], SQL);
     assert.equal(sqlMap.inputs.immutable, true);
     assert.equal((job.inputs.metadata as any).name, (sqlMap.inputs.metadata as any).name);
     const pod = (job.inputs.spec as any).template.spec;
     assert.equal(pod.volumes.find((v: any) => v.configMap).configMap.name, (sqlMap.inputs.metadata as any).name);
-    assert.ok(job.dependsOn.some((u) => u.endsWith("::prerequisite")), "Job does not wait for the database and vault secrets");
+    assert.ok(
+      job.dependsOn.some((u) => u.endsWith("::prerequisite")),
+      "Job does not wait for the database and vault secrets",
+    );
     assert.equal(pod.restartPolicy, "Never");
     assert.equal(pod.securityContext.runAsNonRoot, true);
     const sc = pod.containers[0].securityContext;
@@ -179,7 +221,10 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
     assert.deepEqual(spec.policyTypes, ["Egress"]);
     assert.equal(spec.egress.length, 2);
     const [db, dns] = spec.egress;
-    assert.deepEqual(db.to.map((t: any) => t.ipBlock.cidr), ["10.0.2.0/24", "10.1.2.0/24"]);
+    assert.deepEqual(
+      db.to.map((t: any) => t.ipBlock.cidr),
+      ["10.0.2.0/24", "10.1.2.0/24"],
+    );
     assert.deepEqual(db.ports, [{ protocol: "TCP", port: 5432 }]);
     assert.deepEqual(dns.ports.map((p: any) => `${p.protocol}/${p.port}`).sort(), ["TCP/53", "UDP/53"]);
     assert.equal(dns.to[0].podSelector.matchLabels["k8s-app"], "kube-dns");
@@ -187,13 +232,24 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
 });
 
 describe("Kubernetes publishing: pure parts", () => {
-  const base = { sql: SQL, driver: bootstrapDriver("/s", "/b.sql"), image: "postgres:15", adminLogin: "admin", serviceAccountName: "sa", secretNames: SECRET_NAMES, rotation: "2026-11" };
+  const base = {
+    sql: SQL,
+    driver: bootstrapDriver("/s", "/b.sql"),
+    image: "postgres:15",
+    adminLogin: "admin",
+    serviceAccountName: "sa",
+    secretNames: SECRET_NAMES,
+    rotation: "2026-11",
+  };
 
   it("the bootstrap run id is deterministic and changes with the SQL, the rotation and the secret names", () => {
     assert.equal(bootstrapRunId(base), bootstrapRunId({ ...base }));
     assert.notEqual(bootstrapRunId({ ...base, sql: SQL + "\n" }), bootstrapRunId(base));
     assert.notEqual(bootstrapRunId({ ...base, rotation: "2027-02" }), bootstrapRunId(base));
-    assert.notEqual(bootstrapRunId({ ...base, secretNames: { ...SECRET_NAMES, administrator: "other" } }), bootstrapRunId(base));
+    assert.notEqual(
+      bootstrapRunId({ ...base, secretNames: { ...SECRET_NAMES, administrator: "other" } }),
+      bootstrapRunId(base),
+    );
     assert.match(bootstrapRunId(base), /^[0-9a-f]{10}$/);
   });
 

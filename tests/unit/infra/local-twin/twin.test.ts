@@ -32,8 +32,10 @@ const container = (role: "primary" | "replica"): CapturedResource => {
   assert.equal(found.length, 1);
   return found[0];
 };
-const envOf = (c: CapturedResource) => new Map((c.inputs.envs as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
-const uploadsOf = (c: CapturedResource) => c.rawInputs.uploads as Array<{ file: string; content: string; permissions: string }>;
+const envOf = (c: CapturedResource) =>
+  new Map((c.inputs.envs as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+const uploadsOf = (c: CapturedResource) =>
+  c.rawInputs.uploads as Array<{ file: string; content: string; permissions: string }>;
 
 describe("local twin (local config, mocks)", () => {
   before(async () => {
@@ -41,7 +43,9 @@ describe("local twin (local config, mocks)", () => {
       stack: "local",
       config: {},
       program: async () => {
-        const passwords = Object.fromEntries(PASSWORD_ROLES.map((r) => [r, pulumi.secret(`${MOCK_SECRET_MARKER}${r}`)])) as Record<PasswordRole, pulumi.Output<string>>;
+        const passwords = Object.fromEntries(
+          PASSWORD_ROLES.map((r) => [r, pulumi.secret(`${MOCK_SECRET_MARKER}${r}`)]),
+        ) as Record<PasswordRole, pulumi.Output<string>>;
         const twin = new LocalTwin("twin", { platform, passwords, bootstrapSql: SQL });
         return {
           primaryContainerName: twin.primaryContainerName,
@@ -58,12 +62,20 @@ describe("local twin (local config, mocks)", () => {
   });
 
   it("creates the network, three volumes and the image from config", () => {
-    assert.deepEqual(ofType("docker:index/network:Network").map((n) => n.inputs.name), ["authdb-local"]);
     assert.deepEqual(
-      ofType("docker:index/volume:Volume").map((v) => v.inputs.name).sort(),
+      ofType("docker:index/network:Network").map((n) => n.inputs.name),
+      ["authdb-local"],
+    );
+    assert.deepEqual(
+      ofType("docker:index/volume:Volume")
+        .map((v) => v.inputs.name)
+        .sort(),
       ["authdb-local-primary-data", "authdb-local-replica-data", "authdb-local-tls"],
     );
-    assert.deepEqual(ofType("docker:index/remoteImage:RemoteImage").map((i) => i.inputs.name), [platform.local.image]);
+    assert.deepEqual(
+      ofType("docker:index/remoteImage:RemoteImage").map((i) => i.inputs.name),
+      [platform.local.image],
+    );
   });
 
   it("starts the primary with exactly the declared self-managed parameters, plus only the twin's own settings", () => {
@@ -72,11 +84,15 @@ describe("local twin (local config, mocks)", () => {
     for (const p of declared) assert.equal(settings.get(p.name), selfManagedValue(p), p.name);
     const twinOnly = new Map(TWIN_ONLY_SETTINGS);
     for (const name of settings.keys()) {
-      assert.ok(declared.some((p) => p.name === name) || twinOnly.has(name), `${name} is neither declared nor a twin setting`);
+      assert.ok(
+        declared.some((p) => p.name === name) || twinOnly.has(name),
+        `${name} is neither declared nor a twin setting`,
+      );
     }
     assert.equal(settings.size, declared.length + twinOnly.size);
     // Azure-only parameters have no meaning on a self-managed server.
-    for (const azureOnly of ["require_secure_transport", "azure.extensions", "connection_throttle.enable"]) assert.ok(!settings.has(azureOnly));
+    for (const azureOnly of ["require_secure_transport", "azure.extensions", "connection_throttle.enable"])
+      assert.ok(!settings.has(azureOnly));
   });
 
   it("requires TLS: ssl on with the generated certificate, TLS ≥ 1.2, and an hba file that only accepts hostssl", () => {
@@ -86,12 +102,21 @@ describe("local twin (local config, mocks)", () => {
     assert.equal(settings.get("ssl_min_protocol_version"), "TLSv1.2");
     assert.ok(settings.get("ssl_cert_file")!.startsWith(TWIN_PATHS.tls));
     const hba = uploadsOf(primary).find((u) => u.file === settings.get("hba_file"))!;
-    const rules = hba.content.split("\n").filter((l) => l.trim() && !l.startsWith("#")).map((l) => l.trim().split(/\s+/));
+    const rules = hba.content
+      .split("\n")
+      .filter((l) => l.trim() && !l.startsWith("#"))
+      .map((l) => l.trim().split(/\s+/));
     for (const r of rules.filter((r) => r[0] !== "local")) {
-      assert.ok(r[0] === "hostssl" || (r[0] === "hostnossl" && r[4] === "reject"), `TCP rule ${r.join(" ")} admits plain text`);
+      assert.ok(
+        r[0] === "hostssl" || (r[0] === "hostnossl" && r[4] === "reject"),
+        `TCP rule ${r.join(" ")} admits plain text`,
+      );
       if (r[0] === "hostssl") assert.equal(r[4], "scram-sha-256");
     }
-    assert.ok(rules.some((r) => r[0] === "hostssl" && r[1] === "replication"), "replication over TLS is not allowed");
+    assert.ok(
+      rules.some((r) => r[0] === "hostssl" && r[1] === "replication"),
+      "replication over TLS is not allowed",
+    );
     assert.match(ENTRYPOINT_SCRIPT, /openssl req -x509/);
   });
 
@@ -108,19 +133,34 @@ describe("local twin (local config, mocks)", () => {
     // The primary is reachable under its container name on the shared network.
     assert.deepEqual((primary.inputs.networksAdvanced as any)[0].aliases, [primary.inputs.name]);
     assert.equal((replica.inputs.networksAdvanced as any)[0].name, (primary.inputs.networksAdvanced as any)[0].name);
-    assert.match(ENTRYPOINT_SCRIPT, /pg_basebackup -d "\$conninfo" -D "\$PGDATA" -R -X stream -C -S "\$AUTHDB_REPLICATION_SLOT"/);
+    assert.match(
+      ENTRYPOINT_SCRIPT,
+      /pg_basebackup -d "\$conninfo" -D "\$PGDATA" -R -X stream -C -S "\$AUTHDB_REPLICATION_SLOT"/,
+    );
     assert.match(ENTRYPOINT_SCRIPT, /sslmode=require/);
     assert.match((replica.inputs.healthcheck as any).tests[1], /pg_is_in_recovery/);
   });
 
   it("each container has its own data volume and they share only the TLS volume", () => {
-    const vols = (c: CapturedResource) => (c.inputs.volumes as Array<{ volumeName: string; containerPath: string }>).map((v) => `${v.volumeName}:${v.containerPath}`).sort();
-    assert.deepEqual(vols(container("primary")), ["authdb-local-primary-data:/var/lib/postgresql/data", "authdb-local-tls:/var/lib/postgresql/tls"]);
-    assert.deepEqual(vols(container("replica")), ["authdb-local-replica-data:/var/lib/postgresql/data", "authdb-local-tls:/var/lib/postgresql/tls"]);
+    const vols = (c: CapturedResource) =>
+      (c.inputs.volumes as Array<{ volumeName: string; containerPath: string }>)
+        .map((v) => `${v.volumeName}:${v.containerPath}`)
+        .sort();
+    assert.deepEqual(vols(container("primary")), [
+      "authdb-local-primary-data:/var/lib/postgresql/data",
+      "authdb-local-tls:/var/lib/postgresql/tls",
+    ]);
+    assert.deepEqual(vols(container("replica")), [
+      "authdb-local-replica-data:/var/lib/postgresql/data",
+      "authdb-local-tls:/var/lib/postgresql/tls",
+    ]);
   });
 
   it("publishes the configured ports on loopback only, and never runs two copies of a container", () => {
-    for (const [role, port] of [["primary", platform.local.primaryPort], ["replica", platform.local.replicaPort]] as const) {
+    for (const [role, port] of [
+      ["primary", platform.local.primaryPort],
+      ["replica", platform.local.replicaPort],
+    ] as const) {
       const c = container(role);
       assert.deepEqual(c.inputs.ports, [{ internal: 5432, external: port, ip: "127.0.0.1" }]);
       assert.equal(c.deleteBeforeReplace, true);
@@ -149,7 +189,9 @@ describe("local twin (local config, mocks)", () => {
 
   it("no password in any input that is not secret: not in envs, command or labels", () => {
     for (const r of run.resources) {
-      const leaking = Object.keys(r.rawInputs).filter((k) => JSON.stringify(r.rawInputs[k]).includes(MOCK_SECRET_MARKER) && !r.secretInputs.includes(k));
+      const leaking = Object.keys(r.rawInputs).filter(
+        (k) => JSON.stringify(r.rawInputs[k]).includes(MOCK_SECRET_MARKER) && !r.secretInputs.includes(k),
+      );
       assert.deepEqual(leaking, [], `${r.name} holds a password in plain inputs`);
     }
     for (const role of ["primary", "replica"] as const) {

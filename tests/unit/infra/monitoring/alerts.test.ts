@@ -14,7 +14,12 @@ import {
   metricAlertKeysFor,
   queryResponseTimeQuery,
 } from "../../../../infra/monitoring/alerts.js";
-import { LOG_ALERT_FREQUENCIES, LOG_ALERT_WINDOWS, METRIC_ALERT_FREQUENCIES, METRIC_ALERT_WINDOWS } from "../../../../infra/config/azure-facts.js";
+import {
+  LOG_ALERT_FREQUENCIES,
+  LOG_ALERT_WINDOWS,
+  METRIC_ALERT_FREQUENCIES,
+  METRIC_ALERT_WINDOWS,
+} from "../../../../infra/config/azure-facts.js";
 import { AZURE_RESERVED_CONNECTIONS, MAX_CONNECTIONS } from "../../../../infra/parameters.js";
 import { azurePlatform } from "../../../support/stack-platforms.js";
 
@@ -37,12 +42,34 @@ describe("alert pack per role (prod)", () => {
   it("gives the primary down, CPU, memory, connections, storage, failed connections, IOPS, response time and health", () => {
     assert.deepEqual(
       primaryPack.map((a) => a.key),
-      ["serverDown", "cpuPercent", "memoryPercent", "activeConnections", "storagePercent", "failedConnections", "diskIopsPercent", "queryResponseTimeMs", "resourceHealth"],
+      [
+        "serverDown",
+        "cpuPercent",
+        "memoryPercent",
+        "activeConnections",
+        "storagePercent",
+        "failedConnections",
+        "diskIopsPercent",
+        "queryResponseTimeMs",
+        "resourceHealth",
+      ],
     );
   });
 
   it("gives every replica down, CPU, memory, connections, storage, lag, response time and health — and none of the primary-only alerts", () => {
-    assert.deepEqual(replicaPack.map((a) => a.key), ["serverDown", "cpuPercent", "memoryPercent", "activeConnections", "storagePercent", "replicaLagSeconds", "queryResponseTimeMs", "resourceHealth"]);
+    assert.deepEqual(
+      replicaPack.map((a) => a.key),
+      [
+        "serverDown",
+        "cpuPercent",
+        "memoryPercent",
+        "activeConnections",
+        "storagePercent",
+        "replicaLagSeconds",
+        "queryResponseTimeMs",
+        "resourceHealth",
+      ],
+    );
     for (const key of ["failedConnections", "diskIopsPercent"]) {
       assert.ok(!replicaPack.some((a) => a.key === key), `${key} is primary-only`);
     }
@@ -72,7 +99,10 @@ describe("alert pack per role (prod)", () => {
     assert.equal(metric(primaryPack, "cpuPercent").threshold, 90);
     assert.equal(metric(primaryPack, "memoryPercent").threshold, 95);
     assert.equal(metric(primaryPack, "storagePercent").threshold, 80);
-    assert.equal(metric(primaryPack, "failedConnections").threshold, prod.monitoring.alerts.failedConnections.threshold);
+    assert.equal(
+      metric(primaryPack, "failedConnections").threshold,
+      prod.monitoring.alerts.failedConnections.threshold,
+    );
     assert.equal(metric(primaryPack, "diskIopsPercent").threshold, prod.monitoring.alerts.diskIopsPercent.threshold);
     assert.equal(metric(replicaPack, "replicaLagSeconds").threshold, 5);
     // 70 % of the slots left after Azure's reserved ones, not the plan's "85 of 100" (facts row 8).
@@ -84,7 +114,9 @@ describe("alert pack per role (prod)", () => {
 
   it("maps the plan's windows onto Azure's: down 1 min, CPU 5 min, memory 3 min → 5 min, storage 30 min, lag 5 min", () => {
     const windows = Object.fromEntries(
-      [...primaryPack, ...replicaPack].filter((a): a is MetricAlertDefinition => a.kind === "metric").map((a) => [a.key, [a.windowSize, a.evaluationFrequency]]),
+      [...primaryPack, ...replicaPack]
+        .filter((a): a is MetricAlertDefinition => a.kind === "metric")
+        .map((a) => [a.key, [a.windowSize, a.evaluationFrequency]]),
     );
     assert.deepEqual(windows.serverDown, ["PT1M", "PT1M"]);
     assert.deepEqual(windows.cpuPercent, ["PT5M", "PT1M"]);
@@ -94,7 +126,10 @@ describe("alert pack per role (prod)", () => {
     for (const a of [...primaryPack, ...replicaPack]) {
       if (a.kind === "metric") {
         assert.ok((METRIC_ALERT_WINDOWS as readonly string[]).includes(a.windowSize), `${a.key} window`);
-        assert.ok((METRIC_ALERT_FREQUENCIES as readonly string[]).includes(a.evaluationFrequency), `${a.key} frequency`);
+        assert.ok(
+          (METRIC_ALERT_FREQUENCIES as readonly string[]).includes(a.evaluationFrequency),
+          `${a.key} frequency`,
+        );
       } else if (a.kind === "log") {
         assert.ok((LOG_ALERT_WINDOWS as readonly string[]).includes(a.windowSize));
         assert.ok((LOG_ALERT_FREQUENCIES as readonly string[]).includes(a.evaluationFrequency));
@@ -131,7 +166,10 @@ describe("alert pack per role (prod)", () => {
   });
 
   it("names rules after the server, uniquely across the whole stack", () => {
-    assert.equal(alertRuleName(prod.server.name, metric(primaryPack, "cpuPercent")), "phonebill-auth-postgresql-prod-cpu-high");
+    assert.equal(
+      alertRuleName(prod.server.name, metric(primaryPack, "cpuPercent")),
+      "phonebill-auth-postgresql-prod-cpu-high",
+    );
     const names = [
       ...primaryPack.map((a) => alertRuleName(prod.server.name, a)),
       ...prod.replicas.flatMap((r) => replicaPack.map((a) => alertRuleName(r.name, a))),
@@ -204,7 +242,14 @@ describe("config variations", () => {
   });
 
   it("exposes the role mapping the docs table is written from", () => {
-    assert.deepEqual(metricAlertKeysFor("replica"), ["serverDown", "cpuPercent", "memoryPercent", "activeConnections", "storagePercent", "replicaLagSeconds"]);
+    assert.deepEqual(metricAlertKeysFor("replica"), [
+      "serverDown",
+      "cpuPercent",
+      "memoryPercent",
+      "activeConnections",
+      "storagePercent",
+      "replicaLagSeconds",
+    ]);
     assert.equal(metricAlertKeysFor("primary").length, 7);
   });
 });
@@ -215,10 +260,15 @@ describe("docs/monitoring.md", () => {
     const text = readFileSync("docs/monitoring.md", "utf8");
     const section = text.slice(text.indexOf("## Alert pack"), text.indexOf("## Decisions"));
     const rows = section.split("\n").filter((l) => l.startsWith("| `"));
-    return new Map(rows.map((l) => {
-      const cells = l.split("|").slice(1, -1).map((c) => c.trim());
-      return [cells[0].replace(/`/g, ""), cells.slice(1, 8)];
-    }));
+    return new Map(
+      rows.map((l) => {
+        const cells = l
+          .split("|")
+          .slice(1, -1)
+          .map((c) => c.trim());
+        return [cells[0].replace(/`/g, ""), cells.slice(1, 8)];
+      }),
+    );
   }
 
   it("documents exactly the prod pack, with the values the catalogue derives from Pulumi.prod.yaml", () => {

@@ -9,7 +9,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES_LOG_CATEGORIES } from "../../../../infra/monitoring/alerts.js";
 import { Monitoring } from "../../../../infra/monitoring/monitoring.js";
 import type { ServerRef } from "../../../../infra/types.js";
-import { type CapturedResource, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION, type OfflineRun, SECRET_PLACEHOLDER, runOffline } from "../../../../tools/offline.js";
+import {
+  type CapturedResource,
+  MOCK_SECRET_MARKER,
+  MOCK_SUBSCRIPTION,
+  type OfflineRun,
+  SECRET_PLACEHOLDER,
+  runOffline,
+} from "../../../../tools/offline.js";
 import { azurePlatform } from "../../../support/stack-platforms.js";
 
 const platform = azurePlatform("prod");
@@ -17,8 +24,10 @@ const RG = platform.resourceGroupName;
 const KEY_VAULT_ID = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.KeyVault/vaults/${platform.keyVault.name}`;
 const WEBHOOK = `${MOCK_SECRET_MARKER}teams-webhook`;
 
-const serverId = (name: string) => `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${name}`;
-const actionGroupId = (name: string) => `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Insights/actionGroups/${name}`;
+const serverId = (name: string) =>
+  `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${name}`;
+const actionGroupId = (name: string) =>
+  `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Insights/actionGroups/${name}`;
 const WORKSPACE_ID = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.OperationalInsights/workspaces/${platform.monitoring.workspace.name}`;
 const CRITICAL = actionGroupId(platform.monitoring.actionGroups.critical.name);
 const WARNING = actionGroupId(platform.monitoring.actionGroups.warning.name);
@@ -65,7 +74,10 @@ before(async () => {
   });
 });
 
-const ofType = (type: string) => run.resources.filter((r) => r.type === `azure-native:monitor:${type}` || r.type === `azure-native:operationalinsights:${type}`);
+const ofType = (type: string) =>
+  run.resources.filter(
+    (r) => r.type === `azure-native:monitor:${type}` || r.type === `azure-native:operationalinsights:${type}`,
+  );
 const scopedTo = (type: string, id: string) => ofType(type).filter((r) => (r.inputs.scopes as string[])[0] === id);
 const criterion = (r: CapturedResource) => (r.inputs.criteria as { allOf: Record<string, unknown>[] }).allOf[0];
 /** Quoted, because the primary's id is a prefix of its replicas' ids. */
@@ -107,8 +119,16 @@ describe("diagnostic settings", () => {
       assert.equal(d.inputs.logAnalyticsDestinationType, "Dedicated");
       const logs = d.inputs.logs as { category: string; enabled: boolean }[];
       assert.deepEqual(logs.map((l) => l.category).sort(), [...POSTGRES_LOG_CATEGORIES].sort());
-      for (const required of ["PostgreSQLFlexQueryStoreRuntime", "PostgreSQLFlexQueryStoreWaitStats", "PostgreSQLFlexSessions", "PostgreSQLFlexPGBouncer"]) {
-        assert.ok(logs.some((l) => l.category === required && l.enabled), required);
+      for (const required of [
+        "PostgreSQLFlexQueryStoreRuntime",
+        "PostgreSQLFlexQueryStoreWaitStats",
+        "PostgreSQLFlexSessions",
+        "PostgreSQLFlexPGBouncer",
+      ]) {
+        assert.ok(
+          logs.some((l) => l.category === required && l.enabled),
+          required,
+        );
       }
       assert.deepEqual(d.inputs.metrics, [{ category: "AllMetrics", enabled: true }]);
     });
@@ -143,7 +163,9 @@ describe("action groups", () => {
   it("gives the critical group email, SMS and Teams, and the warning group Teams only", () => {
     const critical = group("ag-phonebill-db-critical");
     assert.equal(critical.inputs.groupShortName, "pbdb-crit");
-    assert.deepEqual(critical.inputs.emailReceivers, [{ name: "email-1", emailAddress: "phonebill-db-oncall@company.com", useCommonAlertSchema: true }]);
+    assert.deepEqual(critical.inputs.emailReceivers, [
+      { name: "email-1", emailAddress: "phonebill-db-oncall@company.com", useCommonAlertSchema: true },
+    ]);
     assert.deepEqual(critical.inputs.smsReceivers, [{ name: "sms-1", countryCode: "82", phoneNumber: "1000000000" }]);
     assert.equal((critical.inputs.webhookReceivers as unknown[]).length, 1);
     const warning = group("ag-phonebill-db-warning");
@@ -156,30 +178,72 @@ describe("action groups", () => {
     for (const g of ofType("ActionGroup")) {
       assert.ok(g.secretInputs.includes("webhookReceivers"), g.name);
       assert.equal(JSON.stringify(g.inputs).includes(WEBHOOK), false, "the URL never appears in redacted inputs");
-      assert.deepEqual(g.inputs.webhookReceivers, [{ name: "teams", serviceUri: SECRET_PLACEHOLDER, useCommonAlertSchema: true }]);
-      assert.deepEqual(g.rawInputs.webhookReceivers, [{ name: "teams", serviceUri: WEBHOOK, useCommonAlertSchema: true }]);
+      assert.deepEqual(g.inputs.webhookReceivers, [
+        { name: "teams", serviceUri: SECRET_PLACEHOLDER, useCommonAlertSchema: true },
+      ]);
+      assert.deepEqual(g.rawInputs.webhookReceivers, [
+        { name: "teams", serviceUri: WEBHOOK, useCommonAlertSchema: true },
+      ]);
     }
   });
 
   it("exposes the group ids by config key", async () => {
-    const ids = await new Promise<Record<string, string>>((resolve) => pulumi.all(component.actionGroupIds).apply(resolve));
+    const ids = await new Promise<Record<string, string>>((resolve) =>
+      pulumi.all(component.actionGroupIds).apply(resolve),
+    );
     assert.deepEqual(ids, { critical: CRITICAL, warning: WARNING });
   });
 });
 
 describe("metric alerts per server by role", () => {
-  type Row = [metric: string, aggregation: string, operator: string, threshold: number, window: string, frequency: string, severity: number, group: string];
+  type Row = [
+    metric: string,
+    aggregation: string,
+    operator: string,
+    threshold: number,
+    window: string,
+    frequency: string,
+    severity: number,
+    group: string,
+  ];
   const a = platform.monitoring.alerts;
-  const row = (metricName: string, agg: string, op: string, threshold: number, c: { window: string; frequency: string; severity: number }, group: string): Row =>
-    [metricName, agg, op, threshold, c.window, c.frequency, c.severity, group];
+  const row = (
+    metricName: string,
+    agg: string,
+    op: string,
+    threshold: number,
+    c: { window: string; frequency: string; severity: number },
+    group: string,
+  ): Row => [metricName, agg, op, threshold, c.window, c.frequency, c.severity, group];
   const PRIMARY: Record<string, Row> = {
     is_db_alive: row("is_db_alive", "Maximum", "LessThan", 1, a.serverDown, CRITICAL),
     cpu_percent: row("cpu_percent", "Average", "GreaterThan", 90, a.cpuPercent, CRITICAL),
     memory_percent: row("memory_percent", "Average", "GreaterThan", 95, a.memoryPercent, CRITICAL),
-    active_connections: row("active_connections", "Maximum", "GreaterThan", platform.activeConnectionsThreshold, a.activeConnections, CRITICAL),
+    active_connections: row(
+      "active_connections",
+      "Maximum",
+      "GreaterThan",
+      platform.activeConnectionsThreshold,
+      a.activeConnections,
+      CRITICAL,
+    ),
     storage_percent: row("storage_percent", "Average", "GreaterThan", 80, a.storagePercent, WARNING),
-    connections_failed: row("connections_failed", "Total", "GreaterThan", a.failedConnections.threshold, a.failedConnections, WARNING),
-    disk_iops_consumed_percentage: row("disk_iops_consumed_percentage", "Average", "GreaterThan", a.diskIopsPercent.threshold, a.diskIopsPercent, WARNING),
+    connections_failed: row(
+      "connections_failed",
+      "Total",
+      "GreaterThan",
+      a.failedConnections.threshold,
+      a.failedConnections,
+      WARNING,
+    ),
+    disk_iops_consumed_percentage: row(
+      "disk_iops_consumed_percentage",
+      "Average",
+      "GreaterThan",
+      a.diskIopsPercent.threshold,
+      a.diskIopsPercent,
+      WARNING,
+    ),
   };
   const REPLICA: Record<string, Row> = {
     is_db_alive: PRIMARY.is_db_alive,
@@ -187,7 +251,14 @@ describe("metric alerts per server by role", () => {
     memory_percent: PRIMARY.memory_percent,
     active_connections: PRIMARY.active_connections,
     storage_percent: PRIMARY.storage_percent,
-    physical_replication_delay_in_seconds: row("physical_replication_delay_in_seconds", "Maximum", "GreaterThan", 5, a.replicaLagSeconds, CRITICAL),
+    physical_replication_delay_in_seconds: row(
+      "physical_replication_delay_in_seconds",
+      "Maximum",
+      "GreaterThan",
+      5,
+      a.replicaLagSeconds,
+      CRITICAL,
+    ),
   };
 
   const observed = (id: string): Record<string, Row> =>
@@ -198,7 +269,16 @@ describe("metric alerts per server by role", () => {
         assert.equal(actions.length, 1);
         return [
           c.metricName as string,
-          [c.metricName, c.timeAggregation, c.operator, c.threshold, r.inputs.windowSize, r.inputs.evaluationFrequency, r.inputs.severity, actions[0].actionGroupId] as Row,
+          [
+            c.metricName,
+            c.timeAggregation,
+            c.operator,
+            c.threshold,
+            r.inputs.windowSize,
+            r.inputs.evaluationFrequency,
+            r.inputs.severity,
+            actions[0].actionGroupId,
+          ] as Row,
         ];
       }),
     );
@@ -216,7 +296,11 @@ describe("metric alerts per server by role", () => {
     assert.deepEqual(p.storage_percent.slice(2, 5), ["GreaterThan", 80, "PT30M"]);
     assert.deepEqual(p.is_db_alive.slice(2, 5), ["LessThan", 1, "PT1M"]);
     for (const r of platform.replicas) {
-      assert.deepEqual(observed(serverId(r.name)).physical_replication_delay_in_seconds.slice(2, 5), ["GreaterThan", 5, "PT5M"]);
+      assert.deepEqual(observed(serverId(r.name)).physical_replication_delay_in_seconds.slice(2, 5), [
+        "GreaterThan",
+        5,
+        "PT5M",
+      ]);
     }
   });
 
@@ -283,8 +367,12 @@ describe("Resource Health (failover and outage) alerts", () => {
       assert.deepEqual(r.inputs.actions, { actionGroups: [{ actionGroupId: CRITICAL }] });
       const conditions = (r.inputs.condition as { allOf: Record<string, unknown>[] }).allOf;
       assert.ok(conditions.some((c) => c.field === "category" && c.equals === "ResourceHealth"));
-      assert.ok(conditions.some((c) => c.field === "resourceType" && c.equals === "microsoft.dbforpostgresql/flexibleservers"));
-      const statuses = conditions.flatMap((c) => ((c.anyOf as { equals: string }[] | undefined) ?? []).map((x) => x.equals));
+      assert.ok(
+        conditions.some((c) => c.field === "resourceType" && c.equals === "microsoft.dbforpostgresql/flexibleservers"),
+      );
+      const statuses = conditions.flatMap((c) =>
+        ((c.anyOf as { equals: string }[] | undefined) ?? []).map((x) => x.equals),
+      );
       assert.deepEqual(statuses.sort(), ["Available", "Degraded", "Unavailable"]);
       assert.deepEqual(r.inputs.tags, platform.tags);
     });

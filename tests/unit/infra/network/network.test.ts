@@ -26,7 +26,10 @@ const one = (type: string, pred: (r: CapturedResource) => boolean) => {
 const vnetOf = (region: string) => one("network:VirtualNetwork", (r) => r.inputs.location === region);
 const databaseSubnetOf = (region: string) => {
   const v = platform.network.vnets.find((x) => x.region === region)!;
-  return one("network:Subnet", (r) => r.inputs.virtualNetworkName === v.name && r.inputs.subnetName === v.subnets.database.name);
+  return one(
+    "network:Subnet",
+    (r) => r.inputs.virtualNetworkName === v.name && r.inputs.subnetName === v.subnets.database.name,
+  );
 };
 
 before(async () => {
@@ -63,8 +66,12 @@ describe("Network (prod config, under mocks)", () => {
   it("creates one VNet in Korea Central and one in Korea South with disjoint address spaces from config", () => {
     const vnets = ofType("network:VirtualNetwork");
     assert.deepEqual(vnets.map((v) => v.inputs.location).sort(), ["koreacentral", "koreasouth"]);
-    assert.deepEqual((vnetOf("koreacentral").inputs.addressSpace as { addressPrefixes: string[] }).addressPrefixes, ["10.0.0.0/16"]);
-    assert.deepEqual((vnetOf("koreasouth").inputs.addressSpace as { addressPrefixes: string[] }).addressPrefixes, ["10.1.0.0/16"]);
+    assert.deepEqual((vnetOf("koreacentral").inputs.addressSpace as { addressPrefixes: string[] }).addressPrefixes, [
+      "10.0.0.0/16",
+    ]);
+    assert.deepEqual((vnetOf("koreasouth").inputs.addressSpace as { addressPrefixes: string[] }).addressPrefixes, [
+      "10.1.0.0/16",
+    ]);
     for (const v of vnets) {
       assert.equal(v.inputs.subnets, undefined, "subnets are separate resources, never inline");
       assert.equal(v.inputs.virtualNetworkPeerings, undefined, "peerings are separate resources, never inline");
@@ -72,7 +79,9 @@ describe("Network (prod config, under mocks)", () => {
   });
 
   it("creates the primary's app, database and private-endpoint subnets and a delegated database subnet in Korea South", () => {
-    const subnets = ofType("network:Subnet").map((s) => `${s.inputs.virtualNetworkName}/${s.inputs.subnetName}=${s.inputs.addressPrefix}`).sort();
+    const subnets = ofType("network:Subnet")
+      .map((s) => `${s.inputs.virtualNetworkName}/${s.inputs.subnetName}=${s.inputs.addressPrefix}`)
+      .sort();
     assert.deepEqual(subnets, [
       "phonebill-vnet-prod-krs/database-subnet=10.1.2.0/24",
       "phonebill-vnet-prod/aks-subnet=10.0.1.0/24",
@@ -81,7 +90,10 @@ describe("Network (prod config, under mocks)", () => {
     ]);
     for (const region of ["koreacentral", "koreasouth"]) {
       const s = databaseSubnetOf(region);
-      assert.deepEqual((s.inputs.delegations as { serviceName: string }[]).map((d) => d.serviceName), [POSTGRES_DELEGATION]);
+      assert.deepEqual(
+        (s.inputs.delegations as { serviceName: string }[]).map((d) => d.serviceName),
+        [POSTGRES_DELEGATION],
+      );
       assert.deepEqual(s.inputs.serviceEndpoints, [{ service: "Microsoft.Storage" }]);
       assert.ok(s.dependsOn.includes(vnetOf(region).urn), "a subnet waits for its VNet");
     }
@@ -90,7 +102,9 @@ describe("Network (prod config, under mocks)", () => {
   });
 
   it("creates the subnets of one VNet one after another", () => {
-    const primarySubnets = ofType("network:Subnet").filter((s) => s.inputs.virtualNetworkName === "phonebill-vnet-prod");
+    const primarySubnets = ofType("network:Subnet").filter(
+      (s) => s.inputs.virtualNetworkName === "phonebill-vnet-prod",
+    );
     const chained = primarySubnets.filter((s) => s.dependsOn.some((d) => primarySubnets.some((o) => o.urn === d)));
     assert.equal(chained.length, primarySubnets.length - 1);
   });
@@ -102,10 +116,17 @@ describe("Network (prod config, under mocks)", () => {
     for (const region of ["koreacentral", "koreasouth"]) {
       const v = platform.network.vnets.find((x) => x.region === region)!;
       const nsg = one("network:NetworkSecurityGroup", (r) => r.inputs.location === region);
-      const expected = databaseSubnetRules({ databaseSubnetCidr: v.subnets.database.cidr, databaseSubnetCidrs: allDb, applicationSubnetCidrs: ["10.0.1.0/24"] });
+      const expected = databaseSubnetRules({
+        databaseSubnetCidr: v.subnets.database.cidr,
+        databaseSubnetCidrs: allDb,
+        applicationSubnetCidrs: ["10.0.1.0/24"],
+      });
       assert.deepEqual(nsg.inputs.securityRules, JSON.parse(JSON.stringify(expected)));
       const association = databaseSubnetOf(region).inputs.networkSecurityGroup as { id: string };
-      assert.equal(association.id, `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${platform.resourceGroupName}/providers/Microsoft.Network/networkSecurityGroups/${nsg.inputs.networkSecurityGroupName}`);
+      assert.equal(
+        association.id,
+        `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${platform.resourceGroupName}/providers/Microsoft.Network/networkSecurityGroups/${nsg.inputs.networkSecurityGroupName}`,
+      );
     }
     const nsgAssociated = ofType("network:Subnet").filter((s) => s.inputs.networkSecurityGroup !== undefined);
     assert.equal(nsgAssociated.length, 2, "the NSGs sit on the delegated subnets");
@@ -113,8 +134,16 @@ describe("Network (prod config, under mocks)", () => {
 
   it("peers the two VNets in both directions", () => {
     const peerings = ofType("network:VirtualNetworkPeering");
-    const edges = peerings.map((p) => `${p.inputs.virtualNetworkName} -> ${(p.inputs.remoteVirtualNetwork as { id: string }).id.split("/").pop()}`).sort();
-    assert.deepEqual(edges, ["phonebill-vnet-prod -> phonebill-vnet-prod-krs", "phonebill-vnet-prod-krs -> phonebill-vnet-prod"]);
+    const edges = peerings
+      .map(
+        (p) =>
+          `${p.inputs.virtualNetworkName} -> ${(p.inputs.remoteVirtualNetwork as { id: string }).id.split("/").pop()}`,
+      )
+      .sort();
+    assert.deepEqual(edges, [
+      "phonebill-vnet-prod -> phonebill-vnet-prod-krs",
+      "phonebill-vnet-prod-krs -> phonebill-vnet-prod",
+    ]);
     for (const p of peerings) {
       assert.equal(p.inputs.allowVirtualNetworkAccess, true);
       assert.equal(p.inputs.allowForwardedTraffic, false);
@@ -123,12 +152,25 @@ describe("Network (prod config, under mocks)", () => {
   });
 
   it("links the PostgreSQL zone to both VNets and protects it", () => {
-    const zone = one("privatedns:PrivateZone", (r) => r.inputs.privateZoneName === platform.network.postgresDnsZoneName);
+    const zone = one(
+      "privatedns:PrivateZone",
+      (r) => r.inputs.privateZoneName === platform.network.postgresDnsZoneName,
+    );
     assert.equal(zone.inputs.location, "global");
     assert.equal(zone.protect, true);
-    const links = ofType("privatedns:VirtualNetworkLink").filter((l) => l.inputs.privateZoneName === platform.network.postgresDnsZoneName);
+    const links = ofType("privatedns:VirtualNetworkLink").filter(
+      (l) => l.inputs.privateZoneName === platform.network.postgresDnsZoneName,
+    );
     const linkedVnets = links.map((l) => (l.inputs.virtualNetwork as { id: string }).id).sort();
-    assert.deepEqual(linkedVnets, ofType("network:VirtualNetwork").map((v) => `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${platform.resourceGroupName}/providers/Microsoft.Network/virtualNetworks/${v.inputs.virtualNetworkName}`).sort());
+    assert.deepEqual(
+      linkedVnets,
+      ofType("network:VirtualNetwork")
+        .map(
+          (v) =>
+            `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${platform.resourceGroupName}/providers/Microsoft.Network/virtualNetworks/${v.inputs.virtualNetworkName}`,
+        )
+        .sort(),
+    );
     for (const l of links) {
       assert.equal(l.inputs.registrationEnabled, false);
       assert.ok(l.dependsOn.includes(zone.urn));
@@ -137,7 +179,9 @@ describe("Network (prod config, under mocks)", () => {
 
   it("creates the Key Vault private-link zone, linked to every VNet", () => {
     one("privatedns:PrivateZone", (r) => r.inputs.privateZoneName === KEY_VAULT_PRIVATE_DNS_ZONE);
-    const links = ofType("privatedns:VirtualNetworkLink").filter((l) => l.inputs.privateZoneName === KEY_VAULT_PRIVATE_DNS_ZONE);
+    const links = ofType("privatedns:VirtualNetworkLink").filter(
+      (l) => l.inputs.privateZoneName === KEY_VAULT_PRIVATE_DNS_ZONE,
+    );
     assert.equal(links.length, 2);
   });
 
@@ -152,16 +196,28 @@ describe("Network (prod config, under mocks)", () => {
   });
 
   it("exposes ids by region and the subnet ids of the primary", () => {
-    const ids = resolved as { vnetIds: Record<string, string>; databaseSubnetIds: Record<string, string>; appSubnetId: string; privateEndpointSubnetId: string };
+    const ids = resolved as {
+      vnetIds: Record<string, string>;
+      databaseSubnetIds: Record<string, string>;
+      appSubnetId: string;
+      privateEndpointSubnetId: string;
+    };
     assert.deepEqual(Object.keys(ids.vnetIds).sort(), ["koreacentral", "koreasouth"]);
-    assert.match(ids.databaseSubnetIds.koreasouth, /virtualNetworks\/phonebill-vnet-prod-krs\/subnets\/database-subnet$/);
+    assert.match(
+      ids.databaseSubnetIds.koreasouth,
+      /virtualNetworks\/phonebill-vnet-prod-krs\/subnets\/database-subnet$/,
+    );
     assert.match(ids.appSubnetId, /virtualNetworks\/phonebill-vnet-prod\/subnets\/aks-subnet$/);
-    assert.match(ids.privateEndpointSubnetId, /virtualNetworks\/phonebill-vnet-prod\/subnets\/private-endpoint-subnet$/);
+    assert.match(
+      ids.privateEndpointSubnetId,
+      /virtualNetworks\/phonebill-vnet-prod\/subnets\/private-endpoint-subnet$/,
+    );
     assert.deepEqual(component.databaseSubnetCidrs, { koreacentral: "10.0.2.0/24", koreasouth: "10.1.2.0/24" });
   });
 
   it("makes a replica-region server wait for its subnet, both DNS links and both peerings", () => {
-    const urnsOf = (rs: pulumi.Resource[]) => Promise.all(rs.map((r) => new Promise<string>((res) => r.urn.apply(res))));
+    const urnsOf = (rs: pulumi.Resource[]) =>
+      Promise.all(rs.map((r) => new Promise<string>((res) => r.urn.apply(res))));
     return (async () => {
       const primaryPrereqs = await urnsOf(component.serverPrerequisites.koreacentral);
       const drPrereqs = await urnsOf(component.serverPrerequisites.koreasouth);

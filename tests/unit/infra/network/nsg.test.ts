@@ -24,7 +24,11 @@ const databaseCidrs = vnets.map((v) => v.subnets.database.cidr);
 const appCidrs = vnets.flatMap((v) => (v.subnets.app ? [v.subnets.app.cidr] : []));
 
 function rulesFor(v: (typeof vnets)[number]): NsgRule[] {
-  return databaseSubnetRules({ databaseSubnetCidr: v.subnets.database.cidr, databaseSubnetCidrs: databaseCidrs, applicationSubnetCidrs: appCidrs });
+  return databaseSubnetRules({
+    databaseSubnetCidr: v.subnets.database.cidr,
+    databaseSubnetCidrs: databaseCidrs,
+    applicationSubnetCidrs: appCidrs,
+  });
 }
 /** Peered VNets: each one's VirtualNetwork tag covers its own and the other's address space. */
 const ctx: EvaluationContext = { virtualNetworkPrefixes: vnets.map((v) => v.addressSpace) };
@@ -37,8 +41,13 @@ function host(cidr: string, n = 4): string {
 
 const primaryDb = host(primary.subnets.database.cidr);
 const drDb = host(dr.subnets.database.cidr);
-const inbound = (rules: NsgRule[], sourceAddress: string, destinationAddress: string, destinationPort = 5432, protocol: "Tcp" | "Udp" = "Tcp") =>
-  evaluateInbound(rules, { sourceAddress, destinationAddress, destinationPort, protocol }, ctx);
+const inbound = (
+  rules: NsgRule[],
+  sourceAddress: string,
+  destinationAddress: string,
+  destinationPort = 5432,
+  protocol: "Tcp" | "Udp" = "Tcp",
+) => evaluateInbound(rules, { sourceAddress, destinationAddress, destinationPort, protocol }, ctx);
 
 describe("database subnet NSG (primary region)", () => {
   const rules = rulesFor(primary);
@@ -57,7 +66,15 @@ describe("database subnet NSG (primary region)", () => {
   it("keeps the private-endpoint subnet out although Azure's AllowVnetInBound would let it in", () => {
     const pe = host(primary.subnets.privateEndpoints!.cidr);
     assert.equal(inbound(rules, pe, primaryDb), "Deny");
-    assert.equal(inbound(rules.filter((r) => r.name !== "DenyAllOtherInbound"), pe, primaryDb), "Allow", "without the explicit deny the default rule admits it");
+    assert.equal(
+      inbound(
+        rules.filter((r) => r.name !== "DenyAllOtherInbound"),
+        pe,
+        primaryDb,
+      ),
+      "Allow",
+      "without the explicit deny the default rule admits it",
+    );
   });
 
   it("denies an unused address of the VNet and a public address", () => {
@@ -72,7 +89,17 @@ describe("database subnet NSG (primary region)", () => {
   });
 
   it("names the deciding rule", () => {
-    const verdict = evaluate(rules, { direction: "Inbound", sourceAddress: "8.8.8.8", destinationAddress: primaryDb, destinationPort: 5432, protocol: "Tcp" }, ctx);
+    const verdict = evaluate(
+      rules,
+      {
+        direction: "Inbound",
+        sourceAddress: "8.8.8.8",
+        destinationAddress: primaryDb,
+        destinationPort: 5432,
+        protocol: "Tcp",
+      },
+      ctx,
+    );
     assert.deepEqual(verdict, { access: "Deny", rule: "DenyAllOtherInbound" });
   });
 
@@ -82,7 +109,11 @@ describe("database subnet NSG (primary region)", () => {
 
   it("allows what Microsoft lists as required outbound: 5432 to the database subnets, Storage and Entra ID on 443", () => {
     const out = (destinationAddress: string, destinationPort: number) =>
-      evaluate(rules, { direction: "Outbound", sourceAddress: primaryDb, destinationAddress, destinationPort, protocol: "Tcp" }, ctx);
+      evaluate(
+        rules,
+        { direction: "Outbound", sourceAddress: primaryDb, destinationAddress, destinationPort, protocol: "Tcp" },
+        ctx,
+      );
     assert.deepEqual(out(drDb, 5432), { access: "Allow", rule: "AllowPostgresToDatabaseSubnets" });
     assert.deepEqual(out("Storage.KoreaSouth", 443), { access: "Allow", rule: "AllowAzureStorage" });
     assert.deepEqual(out("AzureActiveDirectory", 443), { access: "Allow", rule: "AllowMicrosoftEntraId" });
@@ -120,7 +151,13 @@ describe("evaluate (Azure semantics)", () => {
     destinationPortRange: port,
   });
   const flow = (sourceAddress: string, destinationPort = 5432) =>
-    ({ direction: "Inbound", sourceAddress, destinationAddress: "10.0.2.4", destinationPort, protocol: "Tcp" }) as const;
+    ({
+      direction: "Inbound",
+      sourceAddress,
+      destinationAddress: "10.0.2.4",
+      destinationPort,
+      protocol: "Tcp",
+    }) as const;
 
   it("lets the lowest priority number win, whatever the list order", () => {
     const rules = [rule("allow", 200, "Allow", "10.0.1.0/24"), rule("deny", 150, "Deny", "10.0.0.0/16")];
@@ -153,16 +190,26 @@ describe("nsgRuleProblems", () => {
 
   it("reports duplicate priorities in one direction and duplicate names", () => {
     const problems = nsgRuleProblems([first, { ...second, priority: first.priority }, { ...first }]);
-    assert.ok(problems.some((p) => p.includes("priority 100 is already used by AllowPostgresFromApplication")), problems.join("\n"));
-    assert.ok(problems.some((p) => p.includes("duplicate rule name")), problems.join("\n"));
+    assert.ok(
+      problems.some((p) => p.includes("priority 100 is already used by AllowPostgresFromApplication")),
+      problems.join("\n"),
+    );
+    assert.ok(
+      problems.some((p) => p.includes("duplicate rule name")),
+      problems.join("\n"),
+    );
   });
 
   it("reports a rule with both the singular and the plural address form", () => {
     const problems = nsgRuleProblems([{ ...first, sourceAddressPrefix: "10.0.1.0/24" }]);
-    assert.deepEqual(problems, ["AllowPostgresFromApplication: give exactly one of sourceAddressPrefix and sourceAddressPrefixes"]);
+    assert.deepEqual(problems, [
+      "AllowPostgresFromApplication: give exactly one of sourceAddressPrefix and sourceAddressPrefixes",
+    ]);
   });
 
   it("reports priorities outside Azure's user range", () => {
-    assert.deepEqual(nsgRuleProblems([{ ...first, priority: 65000 }]), ["AllowPostgresFromApplication: priority 65000 is outside 100–4096"]);
+    assert.deepEqual(nsgRuleProblems([{ ...first, priority: 65000 }]), [
+      "AllowPostgresFromApplication: priority 65000 is outside 100–4096",
+    ]);
   });
 });

@@ -17,7 +17,14 @@ import {
   uuidV5,
 } from "../../../../infra/secrets/key-vault.js";
 import { Passwords } from "../../../../infra/secrets/passwords.js";
-import { MOCK_DEPLOYER, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION, MOCK_TENANT, type OfflineRun, runOffline } from "../../../../tools/offline.js";
+import {
+  MOCK_DEPLOYER,
+  MOCK_SECRET_MARKER,
+  MOCK_SUBSCRIPTION,
+  MOCK_TENANT,
+  type OfflineRun,
+  runOffline,
+} from "../../../../tools/offline.js";
 import { azurePlatform } from "../../../support/stack-platforms.js";
 
 const platform = azurePlatform("prod");
@@ -83,14 +90,20 @@ describe("KeyVault (prod config, under mocks)", () => {
     const pe = only("network:PrivateEndpoint");
     assert.equal((pe.inputs.subnet as { id: string }).id, PE_SUBNET_ID);
     assert.equal(pe.inputs.location, platform.location);
-    const connections = pe.inputs.privateLinkServiceConnections as { groupIds: string[]; privateLinkServiceId: string }[];
+    const connections = pe.inputs.privateLinkServiceConnections as {
+      groupIds: string[];
+      privateLinkServiceId: string;
+    }[];
     assert.equal(connections.length, 1);
     assert.deepEqual(connections[0].groupIds, ["vault"]);
     assert.equal(connections[0].privateLinkServiceId, VAULT_ID);
     const group = only("network:PrivateDnsZoneGroup");
     assert.equal(group.inputs.privateEndpointName, pe.inputs.privateEndpointName);
     assert.ok(group.dependsOn.includes(pe.urn));
-    assert.deepEqual((group.inputs.privateDnsZoneConfigs as { privateDnsZoneId: string }[]).map((c) => c.privateDnsZoneId), [VAULT_ZONE_ID]);
+    assert.deepEqual(
+      (group.inputs.privateDnsZoneConfigs as { privateDnsZoneId: string }[]).map((c) => c.privateDnsZoneId),
+      [VAULT_ZONE_ID],
+    );
   });
 
   it("stores one secret per role, its value a Pulumi secret, with a content type and the rotation expiry", () => {
@@ -104,7 +117,11 @@ describe("KeyVault (prod config, under mocks)", () => {
     for (const s of secrets) {
       const role = /^postgres-(\w+)-password$/.exec(s.inputs.secretName as string)![1];
       assert.ok(s.secretInputs.includes("properties"), `${s.name}: properties must be secret`);
-      const raw = s.rawInputs.properties as { value: string; contentType: string; attributes: { enabled: boolean; expires: number } };
+      const raw = s.rawInputs.properties as {
+        value: string;
+        contentType: string;
+        attributes: { enabled: boolean; expires: number };
+      };
       assert.equal(raw.value, `${MOCK_SECRET_MARKER}passwords-${role}`, "the generated password of the same role");
       assert.equal(raw.contentType, `text/plain; purpose=postgres-password; role=${role}; rotation=2026-11`);
       assert.deepEqual(raw.attributes, { enabled: true, expires });
@@ -136,7 +153,10 @@ describe("KeyVault (prod config, under mocks)", () => {
     const deployer = ofType("authorization:RoleAssignment").filter((a) => a.inputs.principalId === MOCK_DEPLOYER);
     assert.equal(deployer.length, 1);
     assert.equal(deployer[0].inputs.scope, VAULT_ID);
-    assert.match(deployer[0].inputs.roleDefinitionId as string, /\/roleDefinitions\/b86a8fe4-44ce-4948-aee5-eccb2c155cd7$/);
+    assert.match(
+      deployer[0].inputs.roleDefinitionId as string,
+      /\/roleDefinitions\/b86a8fe4-44ce-4948-aee5-eccb2c155cd7$/,
+    );
     for (const s of ofType("keyvault:Secret")) assert.ok(s.dependsOn.includes(deployer[0].urn), s.name);
   });
 
@@ -145,8 +165,13 @@ describe("KeyVault (prod config, under mocks)", () => {
     const names = ofType("authorization:RoleAssignment").map((a) => a.inputs.roleAssignmentName as string);
     for (const n of names) assert.match(n, guid);
     assert.equal(new Set(names).size, names.length);
-    const app = ofType("authorization:RoleAssignment").find((a) => a.inputs.principalId === platform.keyVault.applicationPrincipalId)!;
-    assert.equal(app.inputs.roleAssignmentName, roleAssignmentName(VAULT_ID, platform.keyVault.applicationPrincipalId, BUILT_IN_ROLES.keyVaultSecretsUser));
+    const app = ofType("authorization:RoleAssignment").find(
+      (a) => a.inputs.principalId === platform.keyVault.applicationPrincipalId,
+    )!;
+    assert.equal(
+      app.inputs.roleAssignmentName,
+      roleAssignmentName(VAULT_ID, platform.keyVault.applicationPrincipalId, BUILT_IN_ROLES.keyVaultSecretsUser),
+    );
   });
 
   it("exposes the vault URI and the secret names", () => {
@@ -159,8 +184,15 @@ describe("KeyVault (prod config, under mocks)", () => {
   });
 
   it("hands out the secret resources for dependsOn", async () => {
-    const urns = await Promise.all(vault.secretResources.map((r) => new Promise<string>((resolve) => r.urn.apply(resolve))));
-    assert.deepEqual(urns.sort(), ofType("keyvault:Secret").map((s) => s.urn).sort());
+    const urns = await Promise.all(
+      vault.secretResources.map((r) => new Promise<string>((resolve) => r.urn.apply(resolve))),
+    );
+    assert.deepEqual(
+      urns.sort(),
+      ofType("keyvault:Secret")
+        .map((s) => s.urn)
+        .sort(),
+    );
   });
 });
 
@@ -190,12 +222,19 @@ describe("rotation expiry", () => {
 describe("role assignment helpers", () => {
   it("computes RFC 4122 version-5 UUIDs", () => {
     // Python: uuid.uuid5(uuid.NAMESPACE_DNS, "www.example.com")
-    assert.equal(uuidV5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "www.example.com"), "2ed6657d-e927-568b-95e1-2665a8aea6a2");
+    assert.equal(
+      uuidV5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "www.example.com"),
+      "2ed6657d-e927-568b-95e1-2665a8aea6a2",
+    );
   });
 
   it("gives a different name per principal and per role, the same for the same triple", () => {
     const a = roleAssignmentName(VAULT_ID, "p1", BUILT_IN_ROLES.keyVaultSecretsUser);
-    assert.equal(a, roleAssignmentName(VAULT_ID.toUpperCase(), "P1", BUILT_IN_ROLES.keyVaultSecretsUser), "ARM ids are case-insensitive");
+    assert.equal(
+      a,
+      roleAssignmentName(VAULT_ID.toUpperCase(), "P1", BUILT_IN_ROLES.keyVaultSecretsUser),
+      "ARM ids are case-insensitive",
+    );
     assert.notEqual(a, roleAssignmentName(VAULT_ID, "p2", BUILT_IN_ROLES.keyVaultSecretsUser));
     assert.notEqual(a, roleAssignmentName(VAULT_ID, "p1", BUILT_IN_ROLES.keyVaultSecretsOfficer));
   });

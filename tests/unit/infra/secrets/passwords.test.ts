@@ -38,7 +38,11 @@ async function observe(rotation: string): Promise<Observed> {
     secretness[role] = await pulumi.isSecret(passwords.values[role]);
     values[role] = await new Promise<string>((resolve) => passwords.values[role].apply(resolve));
   }
-  return { generators: run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword"), secretness, values };
+  return {
+    generators: run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword"),
+    secretness,
+    values,
+  };
 }
 
 let current: Observed;
@@ -51,7 +55,11 @@ before(async () => {
 
 describe("Passwords (prod policy, under mocks)", () => {
   it("generates one password per role", () => {
-    assert.deepEqual(current.generators.map((g) => g.name).sort(), ["passwords-administrator", "passwords-application", "passwords-monitoring"]);
+    assert.deepEqual(current.generators.map((g) => g.name).sort(), [
+      "passwords-administrator",
+      "passwords-application",
+      "passwords-monitoring",
+    ]);
   });
 
   it("asks for at least 24 characters with every class required", () => {
@@ -95,7 +103,11 @@ describe("Passwords (prod policy, under mocks)", () => {
   it("hands out every value as a Pulumi secret, also under mocks", () => {
     for (const role of PASSWORD_ROLES) {
       assert.equal(current.secretness[role], true, role);
-      assert.equal(current.values[role], `${MOCK_SECRET_MARKER}passwords-${role}`, "the generator's result, not a stand-in");
+      assert.equal(
+        current.values[role],
+        `${MOCK_SECRET_MARKER}passwords-${role}`,
+        "the generator's result, not a stand-in",
+      );
     }
   });
 });

@@ -7,12 +7,23 @@ import { resource } from "../../../../support/policy-fixtures.js";
 
 const A4 = ALL_POLICIES.filter((p) => p.name === "secrets-require-secret-inputs");
 const container = (envs: string[]) =>
-  resource("docker:index/container:Container", "twin-primary", { name: "authdb-primary", image: "postgres:15", envs }, { stack: "local" });
+  resource(
+    "docker:index/container:Container",
+    "twin-primary",
+    { name: "authdb-primary", image: "postgres:15", envs },
+    { stack: "local" },
+  );
 
 describe("secrets-require-secret-inputs on containers", () => {
   it("accepts *_FILE variables that point at mounted secrets", () => {
     assert.equal(A4.length, 1);
-    assert.deepEqual(evaluatePolicies([container(["POSTGRES_PASSWORD_FILE=/run/secrets/admin", "AUTHDB_SECRETS_DIR=/run/secrets", "PGDATA=/data"])], { environment: "local", policies: A4 }), []);
+    assert.deepEqual(
+      evaluatePolicies(
+        [container(["POSTGRES_PASSWORD_FILE=/run/secrets/admin", "AUTHDB_SECRETS_DIR=/run/secrets", "PGDATA=/data"])],
+        { environment: "local", policies: A4 },
+      ),
+      [],
+    );
   });
   for (const env of ["POSTGRES_PASSWORD=hunter2hunter2", "JWT_SECRET=abc", "api_token=xyz"]) {
     it(`rejects a credential passed as a plain environment variable (${env.split("=")[0]})`, () => {
