@@ -13,6 +13,10 @@ export interface ServerRef {
   readonly region: string;
   readonly id: pulumi.Output<string>;
   readonly fqdn: pulumi.Output<string>;
+  /** max_connections on this server (the connection alert's base). */
+  readonly maxConnections: number;
+  /** Query Store captures on this server (off on Burstable; replicas never record). */
+  readonly queryStore: boolean;
   /** The server resource itself, for dependsOn. */
   readonly resource: pulumi.Resource;
 }

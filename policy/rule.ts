@@ -97,7 +97,8 @@ export const T = {
   scheduledQueryRule: "azure-native:monitor:ScheduledQueryRule",
   activityLogAlert: "azure-native:monitor:ActivityLogAlert",
   actionGroup: "azure-native:monitor:ActionGroup",
-  lock: "azure-native:authorization:ManagementLockAtResourceLevel",
+  lock: "azure-native:authorization:ManagementLockByScope",
+  genericResource: "azure-native:resources:Resource",
   roleAssignment: "azure-native:authorization:RoleAssignment",
   threatProtection: "azure-native:security:AdvancedThreatProtection",
   pricing: "azure-native:security:Pricing",
@@ -259,9 +260,10 @@ export function stackRule(spec: StackRuleSpec): AuthdbStackPolicy {
 }
 
 /**
- * A server-parameter rule (E1, E2, L1–L8): every primary carries a user-override Configuration whose value passes
- * `accepts`. Replicas are not judged: Azure creates a replica with its source's parameter values and the platform only
- * re-declares the ones Azure requires on replicas (infra/parameters.ts, `alsoOnReplicas`).
+ * A server-parameter rule (E1, E2, L1–L8): every server — primary and replica — carries a user-override Configuration
+ * whose value passes `problem`. Replicas are judged too: Azure copies parameters to a replica only when it is created
+ * (Learn, read replicas: "any changes to the server parameters on the primary server made after creating the read
+ * replica aren't automatically replicated"), and a promoted replica keeps its own values.
  */
 export function parameterRule(spec: {
   readonly name: string;
@@ -278,7 +280,7 @@ export function parameterRule(spec: {
     severity: spec.severity,
     meta: spec.meta,
     check: (resources, _args, report) => {
-      for (const server of serversOf(resources).filter((s) => !s.isReplica)) {
+      for (const server of serversOf(resources)) {
         const values = Object.fromEntries(spec.parameters.map((p) => [p, parameterValue(resources, server, p)]));
         const problem = spec.problem(values);
         if (problem) report(`server ${server.serverName}: ${problem}`, server.resource.urn);

@@ -3,9 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization/index.js";
 import * as resources from "@pulumi/azure-native/resources/index.js";
 import { readBootstrapSql } from "../infra/bootstrap.js";
-import type { AzurePlatform } from "../infra/config/platform.js";
+import { ConfigError, type AzurePlatform } from "../infra/config/platform.js";
 import type { PlatformSecrets } from "../infra/config/load.js";
+import { readLiveServers } from "../infra/database/live.js";
+import { preflightProblems } from "../infra/database/preflight.js";
 import { PostgresServers } from "../infra/database/servers.js";
+import { Defender } from "../infra/defender/defender.js";
 import { KeyVault } from "../infra/secrets/key-vault.js";
 import { KubernetesPublishing } from "../infra/kubernetes/publishing.js";
 import { Monitoring } from "../infra/monitoring/monitoring.js";
@@ -16,7 +19,20 @@ import { APPLICATION_LOGIN, MONITORING_LOGIN, type RoleLogins } from "../infra/t
 
 const POSTGRES_PORT = 5432;
 
-export function azureStack(platform: AzurePlatform, secrets: PlatformSecrets): ContractOutputs {
+/** The ARM id the program gives the PostgreSQL private DNS zone (compared with Azure's, which may differ in case). */
+export function postgresDnsZoneId(subscriptionId: string, platform: AzurePlatform): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${platform.resourceGroupName}/providers/Microsoft.Network/privateDnsZones/${platform.network.postgresDnsZoneName}`;
+}
+
+export async function azureStack(platform: AzurePlatform, secrets: PlatformSecrets): Promise<ContractOutputs> {
+  // What exists decides createMode, the disk size to send and whether a scale-up is in Azure's order: read it before
+  // anything is registered, and refuse the whole change (like a config error) when it is out of order.
+  const clientConfig = await authorization.getClientConfig();
+  const serverNames = [platform.server.name, ...platform.replicas.map((r) => r.name)];
+  const live = await readLiveServers(platform.resourceGroupName, serverNames);
+  const problems = preflightProblems(platform, live, postgresDnsZoneId(clientConfig.subscriptionId, platform));
+  if (problems.length > 0) throw new ConfigError(problems);
+
   const client = authorization.getClientConfigOutput();
   const tags = platform.tags;
   const logins: RoleLogins = {
@@ -56,16 +72,25 @@ export function azureStack(platform: AzurePlatform, secrets: PlatformSecrets): C
   const postgres = new PostgresServers("postgres", {
     platform,
     resourceGroupName: resourceGroup.name,
+    subscriptionId: client.subscriptionId,
     tenantId: client.tenantId,
     administratorPassword: passwords.values.administrator,
     network,
+    live,
+  });
+
+  new Defender("defender", {
+    defender: platform.defender,
+    resourceGroupName: resourceGroup.name,
+    subscriptionId: client.subscriptionId,
+    serverNames,
+    after: [postgres.settled],
   });
 
   new Monitoring("monitoring", {
     resourceGroupName: resourceGroup.name,
     location: platform.location,
     monitoring: platform.monitoring,
-    activeConnectionsThreshold: platform.activeConnectionsThreshold,
     servers: postgres.servers,
     keyVaultId: vault.vaultId,
     ...(secrets.teamsWebhookUrl ? { teamsWebhookUrl: secrets.teamsWebhookUrl } : {}),

@@ -8,5 +8,5 @@ import { localStack } from "./local.js";
 
 export async function program(): Promise<Record<string, unknown>> {
   const { platform, secrets } = loadPlatform();
-  return platform.kind === "azure" ? azureStack(platform, secrets) : localStack(platform, secrets);
+  return platform.kind === "azure" ? await azureStack(platform, secrets) : localStack(platform, secrets);
 }

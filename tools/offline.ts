@@ -140,27 +140,62 @@ function mockState(type: string, name: string, inputs: MockInputs): Record<strin
   }
 }
 
-const mocks: pulumi.runtime.Mocks = {
-  newResource(args) {
-    const inputs = args.inputs as MockInputs;
-    if (!args.custom) return { id: undefined, state: inputs };
-    if (args.type === "random:index/randomPassword:RandomPassword")
-      return { id: `${args.name}-id`, state: mockState(args.type, args.name, inputs) };
-    const id = args.type.startsWith("azure-native:") ? armId(args.type, args.name, inputs) : `${args.name}-id`;
-    return { id, state: mockState(args.type, args.name, inputs) };
-  },
-  call(args) {
-    if (args.token === "azure-native:authorization:getClientConfig") {
-      return {
-        clientId: MOCK_DEPLOYER,
-        objectId: MOCK_DEPLOYER,
-        subscriptionId: MOCK_SUBSCRIPTION,
-        tenantId: MOCK_TENANT,
-      };
-    }
-    throw new Error(`unmocked invoke ${args.token}`);
-  },
-};
+/**
+ * What Azure holds for a server the program reads before registering anything (infra/database/live.ts): the
+ * getServer result's fields and the server's configuration values. An offline run has none unless a test supplies
+ * them — a plan is what a first deployment would do.
+ */
+export interface LiveServerFixture {
+  readonly server: Record<string, unknown>;
+  readonly configurations?: Readonly<Record<string, string>>;
+}
+export type LiveFixture = Readonly<Record<string, LiveServerFixture>>;
+
+/**
+ * The error the engine hands the SDK for a failed invoke: a gRPC error whose `details` carry the provider's message
+ * (runtime/invoke.js rethrows `new Error(err.details)`), here Azure's answer for a resource that does not exist.
+ */
+function notFound(what: string): Error {
+  const message = `${what}: Status=404 Code="ResourceNotFound" (offline: no such resource)`;
+  return Object.assign(new Error(message), { details: message });
+}
+
+function mocksFor(live: LiveFixture): pulumi.runtime.Mocks {
+  return {
+    newResource(args) {
+      const inputs = args.inputs as MockInputs;
+      if (!args.custom) return { id: undefined, state: inputs };
+      if (args.type === "random:index/randomPassword:RandomPassword")
+        return { id: `${args.name}-id`, state: mockState(args.type, args.name, inputs) };
+      const id = args.type.startsWith("azure-native:") ? armId(args.type, args.name, inputs) : `${args.name}-id`;
+      return { id, state: mockState(args.type, args.name, inputs) };
+    },
+    call(args) {
+      const inputs = args.inputs as { serverName?: string; configurationName?: string };
+      switch (args.token) {
+        case "azure-native:authorization:getClientConfig":
+          return {
+            clientId: MOCK_DEPLOYER,
+            objectId: MOCK_DEPLOYER,
+            subscriptionId: MOCK_SUBSCRIPTION,
+            tenantId: MOCK_TENANT,
+          };
+        case "azure-native:dbforpostgresql:getServer": {
+          const found = live[inputs.serverName ?? ""];
+          if (!found) throw notFound(`server ${inputs.serverName}`);
+          return found.server;
+        }
+        case "azure-native:dbforpostgresql:getConfiguration": {
+          const value = live[inputs.serverName ?? ""]?.configurations?.[inputs.configurationName ?? ""];
+          if (value === undefined) throw notFound(`configuration ${inputs.configurationName} of ${inputs.serverName}`);
+          return { value };
+        }
+        default:
+          throw new Error(`unmocked invoke ${args.token}`);
+      }
+    },
+  };
+}
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Decoding what the monitor received
@@ -211,6 +246,8 @@ export interface OfflineOptions {
   readonly program?: () => Promise<Record<string, unknown> | undefined>;
   /** Receives each registration as it happens — also when the program later fails. */
   readonly onRegister?: (resource: CapturedResource) => void;
+  /** Servers that already exist in Azure (default: none, as before a first deployment). */
+  readonly live?: LiveFixture;
 }
 
 /**
@@ -222,7 +259,7 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
   const flat: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.config)) flat[k] = typeof v === "string" ? v : JSON.stringify(v);
   pulumi.runtime.setAllConfig(flat, [...(opts.secretKeys ?? [])]);
-  await pulumi.runtime.setMocks(mocks, project, opts.stack, false);
+  await pulumi.runtime.setMocks(mocksFor(opts.live ?? {}), project, opts.stack, false);
 
   const captured = new Map<string, CapturedResource>();
   let stackOutputs: Record<string, unknown> = {};

@@ -1,8 +1,29 @@
 /**
- * Facts about Azure Database for PostgreSQL Flexible Server that config validation relies on.
- * Sources: Microsoft Learn (concepts-compute, concepts-storage, concepts-read-replicas, overview region table) and
- * ../shared/reference/azure-postgres-facts.md. Kept as data so each rule in rules.ts reads like the documentation.
+ * Facts about Azure Database for PostgreSQL Flexible Server that config validation, the components and the policy pack
+ * rely on. Kept as data so each rule in rules.ts reads like the documentation, and each fact carries its source in
+ * FACT_SOURCES (a test fails for an exported fact without one).
  */
+
+/** Where a fact comes from: the owner's document and the sentence it rests on. */
+export interface Source {
+  /**
+   * learn: Microsoft Learn (MicrosoftDocs/azure-databases-docs, azure-docs); rest-spec: Azure/azure-rest-api-specs;
+   * provider: pulumi/pulumi-azure-native; azure-policy: Azure/azure-policy built-ins; postgresql: PostgreSQL's docs or
+   * source; observed: behaviour seen by this project that no document states (docs/first-deploy.md says how to check).
+   */
+  readonly kind: "learn" | "rest-spec" | "provider" | "azure-policy" | "postgresql" | "observed";
+  /** Page URL or repository path. */
+  readonly ref: string;
+  /** The sentence (verbatim) the fact rests on. */
+  readonly quote: string;
+}
+
+export const LEARN_FLEXIBLE_SERVER = "https://learn.microsoft.com/azure/postgresql/flexible-server/";
+export const learn = (page: string, quote: string): Source => ({
+  kind: "learn",
+  ref: `${LEARN_FLEXIBLE_SERVER}${page}`,
+  quote,
+});
 
 export type SkuTier = "Burstable" | "GeneralPurpose" | "MemoryOptimized";
 
@@ -153,3 +174,15 @@ export const COLLATION_PATTERN = /^(C|POSIX|C\.utf8|[a-z]{2,3}_[A-Z]{2}\.utf8)$/
 
 /** PostgreSQL server's private DNS zone must end with this suffix to be accepted for VNet integration. */
 export const POSTGRES_PRIVATE_DNS_SUFFIX = ".postgres.database.azure.com";
+
+/** Compute tiers whose servers can have read replicas (and be one). */
+export const REPLICA_COMPUTE_TIERS: readonly SkuTier[] = ["GeneralPurpose", "MemoryOptimized"];
+
+/** The storage type a primary must have for read replicas. */
+export const REPLICA_STORAGE_TYPES = ["Premium_LRS"] as const;
+
+/** Compute tiers the built-in PgBouncer runs on. */
+export const PGBOUNCER_COMPUTE_TIERS: readonly SkuTier[] = ["GeneralPurpose", "MemoryOptimized"];
+
+/** Port of the built-in PgBouncer on every server (the PostgreSQL port itself is 5432). */
+export const PGBOUNCER_PORT = 6432;

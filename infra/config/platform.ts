@@ -48,6 +48,8 @@ export interface ResolvedReplica {
   readonly availabilityZone?: string;
   readonly sku: SkuInput;
   readonly storage: ResolvedStorage;
+  /** The replica's max_connections: its own setting, else the primary's. */
+  readonly maxConnections: number;
   readonly purpose?: string;
   /** True when the replica lives outside the primary's region (cross-region DR). */
   readonly crossRegion: boolean;
@@ -66,8 +68,6 @@ export type AzurePlatform = Omit<AzurePlatformInput, "replicas" | "server"> & {
     readonly maintenanceWindowUtc: UtcMaintenanceWindow;
   };
   readonly replicas: readonly ResolvedReplica[];
-  /** The active-connections alert threshold derived from max_connections minus Azure's reserved slots. */
-  readonly activeConnectionsThreshold: number;
   readonly secretKeys: SecretKeyPresence;
 };
 
@@ -163,9 +163,9 @@ function resolveAzure(c: AzurePlatformInput, secretKeys: SecretKeyPresence): Azu
       ...(r.purpose !== undefined ? { purpose: r.purpose } : {}),
       sku: r.sku ?? c.server.sku,
       storage: r.storage ? resolveStorage(r.storage) : storage,
+      maxConnections: r.maxConnections ?? c.server.maxConnections,
       crossRegion: r.region !== c.location,
     })),
-    activeConnectionsThreshold: activeConnectionsThreshold(c.monitoring.alerts.activeConnections.percentOfUsable),
     secretKeys,
   };
 }

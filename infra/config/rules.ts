@@ -9,6 +9,9 @@ import {
   LOG_ALERT_WINDOWS,
   MAX_REPLICAS,
   METRIC_ALERT_FREQUENCIES,
+  PGBOUNCER_COMPUTE_TIERS,
+  REPLICA_COMPUTE_TIERS,
+  REPLICA_STORAGE_TYPES,
   METRIC_ALERT_WINDOWS,
   POSTGRES_PRIVATE_DNS_SUFFIX,
   PREMIUM_SSD_SIZES_GB,
@@ -193,9 +196,9 @@ function storageIssues(path: string, s: StorageInput, c: AzurePlatformInput, reg
     if (info && !info.premiumV2) {
       out.push(issue(`${path}.type`, `PremiumV2_LRS is not offered in ${region}`));
     } else if (info && !info.premiumV2WithHaReplicasGeoBackup) {
+      // Read replicas are refused on SSD v2 in every region (replicasNeedPremiumSsd).
       const blockers = [
         c.server.highAvailability.mode !== "Disabled" ? "high availability" : undefined,
-        c.replicas.length > 0 ? "read replicas" : undefined,
         c.server.backup.geoRedundant ? "geo-redundant backup" : undefined,
       ].filter((b): b is string => b !== undefined);
       if (blockers.length > 0) {
@@ -261,6 +264,70 @@ export const replicasAtLeastThePrimary: Rule<AzurePlatformInput> = (c) => {
   });
   return out;
 };
+
+const tierNames = (tiers: readonly string[]) =>
+  tiers.join(" and ").replace("GeneralPurpose", "General Purpose").replace("MemoryOptimized", "Memory Optimized");
+
+/** Learn, read replicas: "The Burstable server compute tier is not supported." — for the primary and the replica. */
+export const replicasNeedGeneralPurposeOrMemoryOptimized: Rule<AzurePlatformInput> = (c) => {
+  if (c.replicas.length === 0) return [];
+  const out: ConfigIssue[] = [];
+  const supported = tierNames(REPLICA_COMPUTE_TIERS);
+  if (!REPLICA_COMPUTE_TIERS.includes(c.server.sku.tier)) {
+    out.push(
+      issue(
+        `${P}.server.sku.tier`,
+        `${c.server.sku.tier} cannot have read replicas (platform.replicas has ${c.replicas.length}): Azure supports them for the ${supported} tiers only — use e.g. Standard_D2ds_v5 (GeneralPurpose) or remove the replicas`,
+      ),
+    );
+  }
+  c.replicas.forEach((r, i) => {
+    if (r.sku && !REPLICA_COMPUTE_TIERS.includes(r.sku.tier)) {
+      out.push(
+        issue(
+          `${P}.replicas[${i}].sku.tier`,
+          `${r.sku.tier} is not a read-replica tier (Azure supports ${supported} only)`,
+        ),
+      );
+    }
+  });
+  return out;
+};
+
+/** Learn, read replicas: "if the primary server uses Premium SSD v2 for storage, the creation of read replicas isn't supported." */
+export const replicasNeedPremiumSsd: Rule<AzurePlatformInput> = (c) =>
+  c.replicas.length > 0 && !(REPLICA_STORAGE_TYPES as readonly string[]).includes(c.server.storage.type)
+    ? [
+        issue(
+          `${P}.replicas`,
+          `${c.replicas.length} replica(s) of a ${c.server.storage.type} primary: Azure creates read replicas only of Premium SSD (Premium_LRS) servers, not Premium SSD v2`,
+        ),
+      ]
+    : [];
+
+/** Learn, read replicas: max_connections and the other recovery-sensitive parameters must be ≥ the primary's. */
+export const replicaMaxConnectionsAtLeastThePrimary: Rule<AzurePlatformInput> = (c) =>
+  c.replicas.flatMap((r, i) =>
+    r.maxConnections !== undefined && r.maxConnections < c.server.maxConnections
+      ? [
+          issue(
+            `${P}.replicas[${i}].maxConnections`,
+            `${r.maxConnections} is below the primary's ${c.server.maxConnections} (Azure requires max_connections on a replica to be at least the primary's)`,
+          ),
+        ]
+      : [],
+  );
+
+/** Learn, PgBouncer: "The PgBouncer feature is currently not supported with the Burstable server compute tier." */
+export const pgBouncerNeedsGeneralPurposeOrMemoryOptimized: Rule<AzurePlatformInput> = (c) =>
+  c.server.pgBouncer.enabled && !PGBOUNCER_COMPUTE_TIERS.includes(c.server.sku.tier)
+    ? [
+        issue(
+          `${P}.server.pgBouncer.enabled`,
+          `true needs a ${tierNames(PGBOUNCER_COMPUTE_TIERS)} SKU, but the server is ${c.server.sku.name} (Burstable has no built-in PgBouncer)`,
+        ),
+      ]
+    : [];
 
 export const atMostFiveReplicas: Rule<AzurePlatformInput> = (c) =>
   c.replicas.length > MAX_REPLICAS
@@ -705,6 +772,10 @@ export const AZURE_RULES: readonly Rule<AzurePlatformInput>[] = [
   zonesOnlyWhereTheRegionHasThem,
   storageIsValid,
   replicasAtLeastThePrimary,
+  replicasNeedGeneralPurposeOrMemoryOptimized,
+  replicasNeedPremiumSsd,
+  replicaMaxConnectionsAtLeastThePrimary,
+  pgBouncerNeedsGeneralPurposeOrMemoryOptimized,
   atMostFiveReplicas,
   serverNamesAreUnique,
   backupRetentionInRange,

@@ -4,6 +4,7 @@
  * Objects are strict: a misspelt key is an error, not a silently ignored setting.
  */
 import { z } from "zod";
+import { MAX_CONNECTIONS } from "../parameters.js";
 
 /**
  * Builds the schema. `strict` rejects unknown keys; the lenient twin (unknown keys stripped) lets validation still run
@@ -30,6 +31,8 @@ function buildSchemas(strict: boolean) {
     addressSpace: z.string(),
     subnets: obj({
       app: subnet.optional(),
+      /** Pod subnet of an AKS cluster with Azure CNI pod subnets: pods reach the database from here, not from app. */
+      pods: subnet.optional(),
       database: subnet,
       privateEndpoints: subnet.optional(),
     }),
@@ -85,6 +88,10 @@ function buildSchemas(strict: boolean) {
     authentication: obj({ entra: z.boolean(), password: z.boolean() }),
     /** A CanNotDelete management lock on the primary (prod). */
     deleteLock: z.boolean(),
+    /** max_connections (static: a change restarts the server). Azure allows 25–5000. */
+    maxConnections: z.number().int().min(25).max(5000).default(MAX_CONNECTIONS),
+    /** Built-in PgBouncer (port 6432) on every server; not offered on Burstable. */
+    pgBouncer: obj({ enabled: z.boolean() }).default({ enabled: false }),
   });
 
   const replicaSchema = obj({
@@ -94,6 +101,8 @@ function buildSchemas(strict: boolean) {
     /** Defaults to the primary's SKU and storage, which is what Azure requires at least. */
     sku: skuSchema.optional(),
     storage: storageSchema.optional(),
+    /** Defaults to the primary's; must be ≥ it. Raised here first, then on the primary (replica-first rollout). */
+    maxConnections: z.number().int().min(25).max(5000).optional(),
     purpose: z.string().optional(),
   });
 
@@ -170,6 +179,15 @@ function buildSchemas(strict: boolean) {
   });
 
   const monitoringSchema = obj({
+    /**
+     * Name of the diagnostic setting on every server and the vault. Organisations that assign Microsoft's
+     * DeployIfNotExists diagnostic-settings policy use its profile name here, so the policy finds this setting instead
+     * of adding a second one (the built-in's default is setbypolicy_logAnalytics).
+     */
+    diagnosticSettingName: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,260}$/, { message: "is not a valid diagnostic setting name" })
+      .default("setbypolicy_logAnalytics"),
     workspace: obj({
       name,
       /** Interactive retention of the workspace (plan: logs 30 days). */
@@ -213,6 +231,12 @@ function buildSchemas(strict: boolean) {
     network: networkSchema,
     keyVault: keyVaultSchema,
     monitoring: monitoringSchema,
+    /**
+     * Microsoft Defender for open-source relational databases. `server`: the server's own advanced threat protection
+     * setting (what Azure Policy 2a6ae02f deploys); `subscription`: the subscription's OpenSourceRelationalDatabases plan
+     * (every such server in the subscription, needs Security Admin on it).
+     */
+    defender: obj({ enabled: z.boolean(), scope: z.enum(["server", "subscription"]) }),
   });
 
   const localPlatformSchema = obj({

@@ -1,44 +1,56 @@
 /**
  * The PostgreSQL servers: the zone-redundant primary, its parameters (one chain), the restart that applies static
- * parameters, the Entra administrator, the application database, the replicas and the deletion protection.
+ * parameters, the Entra administrator, the application database, the replicas — each carrying the whole posture — and
+ * the deletion protection.
  *
  * Every write to a server is serialized into one chain — server → Entra admin → parameter 1 … n → restart → database →
  * replica 1 (its parameters, its restart) → replica 2 … — because Azure rejects concurrent writes to a server
- * ("ServerBusy") and locks the source server while a replica is being created (docs/decisions.md D12, D13).
+ * ("ServerBusy") and the primary is "updating" while a replica is created (Learn, read replicas: "During this time,
+ * server management operations such as modifying server parameters … will be unavailable"; decisions D12, D13).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization/index.js";
 import * as postgres from "@pulumi/azure-native/dbforpostgresql/index.js";
 import * as command from "@pulumi/command/local/index.js";
 import { createHash } from "node:crypto";
+import type { SkuTier } from "../config/azure-facts.js";
 import type { AzurePlatform, ResolvedReplica, ResolvedStorage } from "../config/platform.js";
-import { type DeclaredParameter, parametersFor, replicaParameters, staticParameters } from "../parameters.js";
-import type { ServerRef } from "../types.js";
+import { type DeclaredParameter, type ParameterSettings, parametersFor, staticParameters } from "../parameters.js";
+import type { ServerRef, Tags } from "../types.js";
+import type { LiveServer, LiveServers } from "./live.js";
+import { createModeFor, dnsZoneIdFor, storageSizeFor } from "./preflight.js";
 
-/** API version of the Flexible Server resources, needed by the resource-level lock. */
-export const FLEXIBLE_SERVER_API_VERSION = "2025-08-01";
+/**
+ * Drift Azure itself causes on a primary: a failover moves it to the standby zone, and the zone cannot change after
+ * creation, so without this a refresh after a failover would plan a replacement. (Disk growth from auto-grow is handled
+ * by sending the larger of config and live size, see storageSizeFor.)
+ */
+export const PRIMARY_IGNORED_DRIFT = ["availabilityZone", "highAvailability.standbyAvailabilityZone"];
+/**
+ * Replicas have no standby. `sourceServerResourceId` is create-only (REST spec x-ms-mutability ["create"]) and Azure
+ * clears it when a replica is promoted; a diff on it must never plan a replacement.
+ */
+export const REPLICA_IGNORED_DRIFT = ["availabilityZone", "sourceServerResourceId"];
 
-/** Drift Azure itself causes on a primary: a failover moves it to the standby zone; auto-grow enlarges the disk. */
-export const PRIMARY_IGNORED_DRIFT = [
-  "availabilityZone",
-  "highAvailability.standbyAvailabilityZone",
-  "storage.storageSizeGB",
-];
-/** Replicas have no standby, but their disks auto-grow with the primary's. */
-export const REPLICA_IGNORED_DRIFT = ["availabilityZone", "storage.storageSizeGB"];
+/** Geo-replicas copy a base backup over the network: "from minutes to several hours" (Learn, read replicas). */
+export const REPLICA_CREATE_TIMEOUT = { sameRegion: "2h", crossRegion: "8h" } as const;
 
 export interface PostgresServersArgs {
   readonly platform: AzurePlatform;
   readonly resourceGroupName: pulumi.Input<string>;
+  readonly subscriptionId: pulumi.Input<string>;
   readonly tenantId: pulumi.Input<string>;
   readonly administratorPassword: pulumi.Output<string>;
   readonly network: {
     /** Delegated PostgreSQL subnet id by region. */
     readonly databaseSubnetIds: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The zone id as this program builds it (compared case-insensitively with the live one). */
     readonly postgresDnsZoneId: pulumi.Input<string>;
     /** What a server in a region must wait for (subnet, DNS link, peering). */
     readonly serverPrerequisites: Readonly<Record<string, readonly pulumi.Resource[]>>;
   };
+  /** The servers as Azure has them now (absent = not created yet). */
+  readonly live: LiveServers;
 }
 
 /**
@@ -53,14 +65,23 @@ export function restartTrigger(serverName: string, params: readonly DeclaredPara
     .slice(0, 16);
 }
 
-/** The shell command the restart step runs (az CLI of the deployer, as in the runbook). Values come from the environment. */
+/**
+ * The POSIX shell command the restart step runs with the deployer's az CLI (as in the runbook). Every value comes from
+ * the environment, so the subscription is named explicitly rather than taken from whatever `az account` is current.
+ */
 export const RESTART_COMMAND =
-  'az postgres flexible-server restart --resource-group "$RESOURCE_GROUP" --name "$SERVER_NAME" --only-show-errors';
+  'az postgres flexible-server restart --subscription "$SUBSCRIPTION_ID" --resource-group "$RESOURCE_GROUP" --name "$SERVER_NAME" --only-show-errors';
+export const RESTART_INTERPRETER = ["/bin/sh", "-c"];
 
-function storageArgs(s: ResolvedStorage): postgres.ServerArgs["storage"] {
+/** Per-server parameter values: max_connections of the server; Query Store and PgBouncer only where the tier has them. */
+export function parameterSettings(tier: SkuTier, maxConnections: number, pgBouncer: boolean): ParameterSettings {
+  return { maxConnections, queryStore: tier !== "Burstable", pgBouncer: pgBouncer && tier !== "Burstable" };
+}
+
+function storageArgs(s: ResolvedStorage, live: LiveServer | undefined): postgres.ServerArgs["storage"] {
   return {
     type: s.type,
-    storageSizeGB: s.sizeGB,
+    storageSizeGB: storageSizeFor(live, s.sizeGB),
     autoGrow: s.autoGrow ? "Enabled" : "Disabled",
     ...(s.tier !== undefined ? { tier: s.tier } : {}),
     ...(s.iops !== undefined ? { iops: s.iops } : {}),
@@ -75,12 +96,25 @@ export class PostgresServers extends pulumi.ComponentResource {
   readonly databaseName: string;
   readonly primary: postgres.Server;
   readonly database: postgres.Database;
+  /** The last write of the chain: later writes to any server (threat protection, …) wait for it. */
+  readonly settled: pulumi.Resource;
 
   constructor(name: string, args: PostgresServersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("authdb:azure:PostgresServers", name, {}, opts);
-    const { platform: p, resourceGroupName, network } = args;
+    const { platform: p, resourceGroupName, network, live } = args;
     const s = p.server;
-    const tags = p.tags;
+    const tags: Tags = p.tags;
+    const primaryLive = live[s.name];
+    const authConfig = {
+      activeDirectoryAuth: s.authentication.entra ? "Enabled" : "Disabled",
+      passwordAuth: s.authentication.password ? "Enabled" : "Disabled",
+      tenantId: args.tenantId,
+    };
+    const networkArgs = (region: string, serverLive: LiveServer | undefined) => ({
+      delegatedSubnetResourceId: network.databaseSubnetIds[region],
+      privateDnsZoneArmResourceId: pulumi.output(network.postgresDnsZoneId).apply((id) => dnsZoneIdFor(serverLive, id)),
+      publicNetworkAccess: "Disabled",
+    });
 
     const primary = new postgres.Server(
       `${name}-primary`,
@@ -90,7 +124,7 @@ export class PostgresServers extends pulumi.ComponentResource {
         location: p.location,
         version: s.version,
         sku: { name: s.sku.name, tier: s.sku.tier },
-        storage: storageArgs(s.storage),
+        storage: storageArgs(s.storage, primaryLive),
         ...(s.availabilityZone !== undefined ? { availabilityZone: s.availabilityZone } : {}),
         highAvailability:
           s.highAvailability.mode === "ZoneRedundant"
@@ -100,20 +134,12 @@ export class PostgresServers extends pulumi.ComponentResource {
           backupRetentionDays: s.backup.retentionDays,
           geoRedundantBackup: s.backup.geoRedundant ? "Enabled" : "Disabled",
         },
-        network: {
-          delegatedSubnetResourceId: network.databaseSubnetIds[p.location],
-          privateDnsZoneArmResourceId: network.postgresDnsZoneId,
-          publicNetworkAccess: "Disabled",
-        },
-        authConfig: {
-          activeDirectoryAuth: s.authentication.entra ? "Enabled" : "Disabled",
-          passwordAuth: s.authentication.password ? "Enabled" : "Disabled",
-          tenantId: args.tenantId,
-        },
+        network: networkArgs(p.location, primaryLive),
+        authConfig,
         maintenanceWindow: { customWindow: "Enabled", ...s.maintenanceWindowUtc },
         administratorLogin: s.administratorLogin,
         administratorLoginPassword: args.administratorPassword,
-        createMode: "Create",
+        createMode: createModeFor(primaryLive, "primary"),
         tags,
       },
       {
@@ -125,18 +151,14 @@ export class PostgresServers extends pulumi.ComponentResource {
     );
 
     if (s.deleteLock) {
-      new authorization.ManagementLockAtResourceLevel(
+      // The lock's scope is the server's ARM id; the locks API (Microsoft.Authorization 2020-05-01) builds the path.
+      new authorization.ManagementLockByScope(
         `${name}-primary-lock`,
         {
+          scope: primary.id,
           lockName: `${s.name}-cannot-delete`,
           level: "CanNotDelete",
           notes: "Production database: remove this lock deliberately (see README, 'Replacing or deleting a server').",
-          resourceGroupName,
-          resourceProviderNamespace: "Microsoft.DBforPostgreSQL",
-          parentResourcePath: "",
-          resourceType: "flexibleServers",
-          resourceName: primary.name,
-          apiVersion: FLEXIBLE_SERVER_API_VERSION,
         },
         { parent: this },
       );
@@ -157,8 +179,8 @@ export class PostgresServers extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const primaryParams = parametersFor("azure");
-    const primaryDone = this.writeParameters(`${name}-primary`, resourceGroupName, primary, primaryParams, entraAdmin);
+    const primaryParams = parametersFor("azure", parameterSettings(s.sku.tier, s.maxConnections, s.pgBouncer.enabled));
+    const primaryDone = this.writeParameters(`${name}-primary`, args, primary, primaryParams, entraAdmin);
 
     this.database = new postgres.Database(
       `${name}-database`,
@@ -179,24 +201,29 @@ export class PostgresServers extends pulumi.ComponentResource {
         region: p.location,
         id: primary.id,
         fqdn: primary.fullyQualifiedDomainName,
+        maxConnections: s.maxConnections,
+        queryStore: parameterSettings(s.sku.tier, s.maxConnections, false).queryStore,
         resource: primary,
       },
     ];
     let previous: pulumi.Resource = this.database;
     for (const replica of p.replicas) {
-      const { server, done } = this.replica(name, args, primary, replica, previous);
+      const { server, done } = this.replica(name, args, primary, replica, authConfig, networkArgs, previous);
       servers.push({
         role: "replica",
         name: replica.name,
         region: replica.region,
         id: server.id,
         fqdn: server.fullyQualifiedDomainName,
+        maxConnections: replica.maxConnections,
+        queryStore: parameterSettings(replica.sku.tier, replica.maxConnections, false).queryStore,
         resource: server,
       });
       previous = done;
     }
 
     this.primary = primary;
+    this.settled = previous;
     this.servers = servers;
     this.primaryFqdn = primary.fullyQualifiedDomainName;
     this.primaryServerId = primary.id;
@@ -214,24 +241,25 @@ export class PostgresServers extends pulumi.ComponentResource {
    */
   private writeParameters(
     prefix: string,
-    resourceGroupName: pulumi.Input<string>,
+    args: PostgresServersArgs,
     server: postgres.Server,
     params: readonly DeclaredParameter[],
     after: pulumi.Resource,
   ): pulumi.Resource {
     let previous = after;
     for (const param of params) {
+      // No retainOnDelete: azure-native resets a deleted Configuration to Azure's default (custom delete since
+      // pulumi-azure-native PR #3752, which closed #3476), which is what removing a parameter from the set means.
       previous = new postgres.Configuration(
         `${prefix}-param-${param.name}`,
         {
-          resourceGroupName,
+          resourceGroupName: args.resourceGroupName,
           serverName: server.name,
           configurationName: param.name,
           value: param.value,
           source: "user-override",
         },
-        // Azure cannot delete a parameter (it only resets it): keep it out of Azure's way on destroy.
-        { parent: this, dependsOn: [previous], retainOnDelete: true },
+        { parent: this, dependsOn: [previous] },
       );
     }
     if (staticParameters(params).length === 0) return previous;
@@ -239,7 +267,12 @@ export class PostgresServers extends pulumi.ComponentResource {
       `${prefix}-restart`,
       {
         create: RESTART_COMMAND,
-        environment: { RESOURCE_GROUP: resourceGroupName, SERVER_NAME: server.name },
+        interpreter: RESTART_INTERPRETER,
+        environment: {
+          SUBSCRIPTION_ID: args.subscriptionId,
+          RESOURCE_GROUP: args.resourceGroupName,
+          SERVER_NAME: server.name,
+        },
         triggers: [restartTrigger(prefix, params)],
       },
       { parent: this, dependsOn: [previous] },
@@ -251,41 +284,43 @@ export class PostgresServers extends pulumi.ComponentResource {
     args: PostgresServersArgs,
     primary: postgres.Server,
     r: ResolvedReplica,
+    authConfig: postgres.ServerArgs["authConfig"],
+    networkArgs: (region: string, live: LiveServer | undefined) => postgres.ServerArgs["network"],
     after: pulumi.Resource,
   ): { server: postgres.Server; done: pulumi.Resource } {
     const { platform: p, resourceGroupName, network } = args;
+    const replicaLive = args.live[r.name];
     const server = new postgres.Server(
       `${name}-replica-${r.name}`,
       {
         resourceGroupName,
         serverName: r.name,
         location: r.region,
-        createMode: "Replica",
+        createMode: createModeFor(replicaLive, "replica"),
         sourceServerResourceId: primary.id,
         sku: { name: r.sku.name, tier: r.sku.tier },
-        storage: storageArgs(r.storage),
+        storage: storageArgs(r.storage, replicaLive),
         ...(r.availabilityZone !== undefined ? { availabilityZone: r.availabilityZone } : {}),
-        network: {
-          delegatedSubnetResourceId: network.databaseSubnetIds[r.region],
-          privateDnsZoneArmResourceId: network.postgresDnsZoneId,
-          publicNetworkAccess: "Disabled",
-        },
-        tags: { ...p.tags, role: "read-replica", ...(r.purpose ? { purpose: r.purpose } : {}) },
+        network: networkArgs(r.region, replicaLive),
+        // Explicit, because a promoted replica keeps its own authentication (Learn, promote: "the replica won't
+        // automatically switch to Microsoft Entra authentication … configure … either before or after the promotion").
+        authConfig,
+        // Azure gives a new replica its primary's tags (Azure/azure-cli#27100); declaring exactly those tags keeps
+        // refresh and preview free of a perpetual tag diff. The role is in the name and the outputs.
+        tags: p.tags,
       },
       {
         parent: this,
         protect: true,
         ignoreChanges: REPLICA_IGNORED_DRIFT,
         dependsOn: [after, ...(network.serverPrerequisites[r.region] ?? [])],
+        customTimeouts: {
+          create: r.crossRegion ? REPLICA_CREATE_TIMEOUT.crossRegion : REPLICA_CREATE_TIMEOUT.sameRegion,
+        },
       },
     );
-    const done = this.writeParameters(
-      `${name}-replica-${r.name}`,
-      resourceGroupName,
-      server,
-      replicaParameters(),
-      server,
-    );
+    const params = parametersFor("azure", parameterSettings(r.sku.tier, r.maxConnections, p.server.pgBouncer.enabled));
+    const done = this.writeParameters(`${name}-replica-${r.name}`, args, server, params, server);
     return { server, done };
   }
 }

@@ -8,7 +8,7 @@
  * signal, which no external catalogue defines (policy-catalogue M1, M2).
  */
 import { durationMinutes } from "../config/azure-facts.js";
-import type { AzurePlatform } from "../config/platform.js";
+import { type AzurePlatform, activeConnectionsThreshold } from "../config/platform.js";
 import type { ServerRole } from "../types.js";
 
 export type AlertsConfig = AzurePlatform["monitoring"]["alerts"];
@@ -193,32 +193,47 @@ export function metricAlertKeysFor(role: ServerRole): MetricAlertKey[] {
   return METRIC_CATALOGUE.filter((s) => s.roles.includes(role)).map((s) => s.key);
 }
 
-function metricThreshold(key: MetricAlertKey, alerts: AlertsConfig, activeConnectionsThreshold: number): number {
+/** What the pack of one server depends on besides the alert config. */
+export interface AlertTarget {
+  readonly role: ServerRole;
+  /** The server's max_connections: the connection alert is a share of its usable slots. */
+  readonly maxConnections: number;
+  /** Query Store captures on this server (off on Burstable). */
+  readonly queryStore: boolean;
+}
+
+function metricThreshold(key: MetricAlertKey, alerts: AlertsConfig, target: AlertTarget): number {
   switch (key) {
     case "serverDown":
       return 1;
     case "activeConnections":
-      return activeConnectionsThreshold;
+      return activeConnectionsThreshold(alerts.activeConnections.percentOfUsable, target.maxConnections);
     default:
       return alerts[key].threshold;
   }
 }
 
 /**
- * The alert pack of one server: its enabled metric alerts, the Query Store response-time log alert and the Resource
- * Health alert. Disabled alerts are left out (not created disabled): config validation checks receivers only for
- * enabled alerts, so a disabled one may name a group that does not exist.
+ * Whether the Query Store response-time alert can fire on a server. Query Store records on primaries only (Learn,
+ * concepts-query-store: "query store doesn't record the queries executed on any read replicas"), and is off where
+ * Microsoft says not to enable it (Burstable); an alert on a server that records nothing would never fire.
  */
-export function alertsFor(
-  role: ServerRole,
-  alerts: AlertsConfig,
-  activeConnectionsThreshold: number,
-): AlertDefinition[] {
+export function queryStoreAlertCanFire(target: Pick<AlertTarget, "role" | "queryStore">): boolean {
+  return target.role === "primary" && target.queryStore;
+}
+
+/**
+ * The alert pack of one server: its enabled metric alerts, the Query Store response-time log alert where it can fire,
+ * and the Resource Health alert. Disabled alerts are left out (not created disabled): config validation checks
+ * receivers only for enabled alerts, so a disabled one may name a group that does not exist.
+ */
+export function alertsFor(target: AlertTarget, alerts: AlertsConfig): AlertDefinition[] {
+  const { role } = target;
   const out: AlertDefinition[] = [];
   for (const spec of METRIC_CATALOGUE) {
     const cfg = alerts[spec.key];
     if (!spec.roles.includes(role) || !cfg.enabled) continue;
-    const threshold = metricThreshold(spec.key, alerts, activeConnectionsThreshold);
+    const threshold = metricThreshold(spec.key, alerts, target);
     out.push({
       kind: "metric",
       key: spec.key,
@@ -237,7 +252,7 @@ export function alertsFor(
     });
   }
   const q = alerts.queryResponseTimeMs;
-  if (q.enabled) {
+  if (q.enabled && queryStoreAlertCanFire(target)) {
     out.push({
       kind: "log",
       key: "queryResponseTimeMs",
@@ -311,7 +326,13 @@ export function queryResponseTimeQuery(
 // ---------------------------------------------------------------------------------------------------------------------
 // Diagnostic settings
 
-/** Every PostgreSQL Flexible Server log category (facts file), sent to resource-specific tables. */
+/**
+ * The category group every diagnostic setting sends: all log categories, including ones Azure adds later (Learn,
+ * concepts-monitoring: every PostgreSQL category is "Included in category group (Diagnostic Settings): audit and allLogs").
+ */
+export const ALL_LOGS = "allLogs";
+
+/** The PostgreSQL Flexible Server log categories allLogs covers today (Learn, concepts-monitoring), for docs and tests. */
 export const POSTGRES_LOG_CATEGORIES = [
   "PostgreSQLLogs",
   "PostgreSQLFlexSessions",

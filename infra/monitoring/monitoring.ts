@@ -6,13 +6,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor/index.js";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights/index.js";
 import {
+  ALL_LOGS,
   ALL_METRICS,
   type ActivityLogAlertDefinition,
-  KEY_VAULT_LOG_CATEGORIES,
   type LogAlertDefinition,
   METRICS_TABLE,
   type MetricAlertDefinition,
-  POSTGRES_LOG_CATEGORIES,
   alertRuleName,
   alertsFor,
   queryResponseTimeQuery,
@@ -24,8 +23,6 @@ export interface MonitoringArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   readonly location: string;
   readonly monitoring: AzurePlatform["monitoring"];
-  /** Derived in config from max_connections minus Azure's reserved slots. */
-  readonly activeConnectionsThreshold: number;
   readonly servers: readonly ServerRef[];
   readonly keyVaultId: pulumi.Input<string>;
   /** Secret; required when an action group has teams: true (config validation guarantees it). */
@@ -124,14 +121,19 @@ export class Monitoring extends pulumi.ComponentResource {
       return id;
     };
 
+    // Category group allLogs plus AllMetrics, as Microsoft's built-in DeployIfNotExists definitions and Azure Verified
+    // Modules deploy them: a log category Azure adds later is collected without a change here.
+    const everything = {
+      logs: [{ categoryGroup: ALL_LOGS, enabled: true }],
+      metrics: [{ category: ALL_METRICS, enabled: true }],
+    };
     new monitor.DiagnosticSetting(
       `${name}-key-vault-diagnostics`,
       {
-        name: `to-${ws.name}`,
+        name: monitoring.diagnosticSettingName,
         resourceUri: args.keyVaultId,
         workspaceId: workspace.id,
-        logs: KEY_VAULT_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
-        metrics: [{ category: ALL_METRICS, enabled: true }],
+        ...everything,
       },
       { parent: this },
     );
@@ -143,17 +145,16 @@ export class Monitoring extends pulumi.ComponentResource {
       const diagnostics = new monitor.DiagnosticSetting(
         `${name}-${server.name}-diagnostics`,
         {
-          name: `to-${ws.name}`,
+          name: monitoring.diagnosticSettingName,
           resourceUri: server.id,
           workspaceId: workspace.id,
           logAnalyticsDestinationType: "Dedicated",
-          logs: POSTGRES_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
-          metrics: [{ category: ALL_METRICS, enabled: true }],
+          ...everything,
         },
         { parent: this },
       );
 
-      const pack = alertsFor(server.role, monitoring.alerts, args.activeConnectionsThreshold);
+      const pack = alertsFor(server, monitoring.alerts);
       for (const alert of pack) {
         const resourceName = `${name}-${server.name}-${alert.suffix}`;
         const ruleName = alertRuleName(server.name, alert);

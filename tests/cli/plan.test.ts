@@ -125,6 +125,20 @@ describe("exit codes", () => {
     assert.match(r.stderr, /Nothing was registered/);
     assert.equal(r.stdout, "");
   });
+  it("exits 2 on a read replica of a Burstable primary (the old dev shape), naming the key", () => {
+    const r = plan(
+      "--stack",
+      "prod",
+      "--config",
+      mutatedProd("burstable.yaml", (p) => {
+        p.server.sku = { name: "Standard_B2ms", tier: "Burstable" };
+        p.server.highAvailability = { mode: "Disabled" };
+      }),
+    );
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /platform\.server\.sku\.tier: Burstable cannot have read replicas/);
+    assert.equal(r.stdout, "");
+  });
   const BROKEN: [string, (p: any) => void, RegExp][] = [
     [
       "HA off",

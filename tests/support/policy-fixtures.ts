@@ -112,20 +112,26 @@ function diagnostics(name: string, resourceUri: string, dependsOn: string, logs:
 
 /** A stack that satisfies every rule of the pack, advisory ones included. */
 export function compliantStack(): CapturedResource[] {
-  const parameters = parametersFor("azure").map((p) =>
-    resource(
-      "azure-native:dbforpostgresql:Configuration",
-      `primary-${p.name}`,
-      {
-        resourceGroupName: RG,
-        serverName: PRIMARY,
-        configurationName: p.name,
-        value: p.value,
-        source: "user-override",
-      },
-      { dependsOn: [SERVER_URN] },
-    ),
-  );
+  // Every server carries the whole declared set (replicas too: Azure copies parameters only at creation).
+  const parametersOf = (role: string, server: string, serverUrn: string) =>
+    parametersFor("azure").map((p) =>
+      resource(
+        "azure-native:dbforpostgresql:Configuration",
+        `${role}-${p.name}`,
+        {
+          resourceGroupName: RG,
+          serverName: server,
+          configurationName: p.name,
+          value: p.value,
+          source: "user-override",
+        },
+        { dependsOn: [serverUrn] },
+      ),
+    );
+  const parameters = [
+    ...parametersOf("primary", PRIMARY, SERVER_URN),
+    ...parametersOf("replica", REPLICA, REPLICA_URN),
+  ];
   const serverCommon = {
     resourceGroupName: RG,
     location: "koreacentral",
@@ -280,30 +286,29 @@ export function compliantStack(): CapturedResource[] {
       { dependsOn: [SERVER_URN] },
     ),
     resource(
-      "azure-native:authorization:ManagementLockAtResourceLevel",
+      "azure-native:authorization:ManagementLockByScope",
       "primary-lock",
-      {
-        apiVersion: "2025-08-01",
-        level: "CanNotDelete",
-        resourceGroupName: RG,
-        resourceName: PRIMARY,
-        resourceProviderNamespace: "Microsoft.DBforPostgreSQL",
-        resourceType: "flexibleServers",
-        parentResourcePath: "",
-      },
+      { scope: PRIMARY_ID, lockName: `${PRIMARY}-cannot-delete`, level: "CanNotDelete" },
       { dependsOn: [SERVER_URN] },
     ),
-    resource(
-      "azure-native:security:AdvancedThreatProtection",
-      "primary-defender",
-      { resourceId: PRIMARY_ID, isEnabled: true, settingName: "current" },
-      { dependsOn: [SERVER_URN] },
-    ),
-    resource(
-      "azure-native:security:AdvancedThreatProtection",
-      "replica-defender",
-      { resourceId: REPLICA_ID, isEnabled: true, settingName: "current" },
-      { dependsOn: [REPLICA_URN] },
+    ...[
+      [PRIMARY, SERVER_URN],
+      [REPLICA, REPLICA_URN],
+    ].map(([server, urn]) =>
+      resource(
+        "azure-native:resources:Resource",
+        `${server}-threat-protection`,
+        {
+          resourceGroupName: RG,
+          resourceProviderNamespace: "Microsoft.DBforPostgreSQL",
+          parentResourcePath: `flexibleServers/${server}`,
+          resourceType: "advancedThreatProtectionSettings",
+          resourceName: "Default",
+          apiVersion: "2025-08-01",
+          properties: { state: "Enabled" },
+        },
+        { dependsOn: [urn] },
+      ),
     ),
     resource("azure-native:monitor:ActionGroup", "critical", {
       actionGroupName: "ag-fixture",
@@ -316,7 +321,7 @@ export function compliantStack(): CapturedResource[] {
     diagnostics("primary-diagnostics", PRIMARY_ID, SERVER_URN, [{ categoryGroup: "allLogs", enabled: true }]),
     diagnostics("replica-diagnostics", REPLICA_ID, REPLICA_URN, [{ categoryGroup: "allLogs", enabled: true }]),
     diagnostics("vault-diagnostics", VAULT_ID, urnOf("azure-native:keyvault:Vault", "vault"), [
-      { categoryGroup: "audit", enabled: true },
+      { categoryGroup: "allLogs", enabled: true },
     ]),
     ...serverAlerts(PRIMARY, PRIMARY_ID, SERVER_URN),
     ...serverAlerts(REPLICA, REPLICA_ID, REPLICA_URN, ["physical_replication_delay_in_seconds"]),

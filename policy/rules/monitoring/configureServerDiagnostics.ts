@@ -1,16 +1,11 @@
 import { PROD_ONLY, T, arr, obj, sameName, serversOf, stackRule, str, targetsServer } from "../../rule.js";
 
-/** Log selections that include the PostgreSQL server log (and with it the pgaudit records). */
-function sendsServerLogs(logs: unknown): boolean {
-  return arr(logs).some((l) => {
-    const e = obj(l);
-    return (
-      e.enabled === true &&
-      (sameName(e.categoryGroup, "allLogs") ||
-        sameName(e.categoryGroup, "audit") ||
-        sameName(e.category, "PostgreSQLLogs"))
-    );
-  });
+/**
+ * The category group allLogs, as Microsoft's DeployIfNotExists definition deploys it (Azure Policy 78ed47da:
+ * `"logs": [{"categoryGroup": "allLogs", …}]`): a list of categories misses every category Azure adds later.
+ */
+function sendsAllLogs(logs: unknown): boolean {
+  return arr(logs).some((l) => obj(l).enabled === true && sameName(obj(l).categoryGroup, "allLogs"));
 }
 
 function sendsAllMetrics(metrics: unknown): boolean {
@@ -20,8 +15,7 @@ function sendsAllMetrics(metrics: unknown): boolean {
 /** L9: the server's logs and metrics leave the server, so they outlive it and can be queried and alerted on. */
 export const configureServerDiagnostics = stackRule({
   name: "monitoring-configure-server-diagnostics",
-  description:
-    "Every PostgreSQL server sends its logs (all logs or the audit group) and AllMetrics to a Log Analytics workspace.",
+  description: "Every PostgreSQL server sends the allLogs category group and AllMetrics to a Log Analytics workspace.",
   severity: "high",
   meta: {
     catalogueId: "L9",
@@ -38,12 +32,11 @@ export const configureServerDiagnostics = stackRule({
         continue;
       }
       const complete = mine.some(
-        (d) =>
-          str(d.props.workspaceId) !== undefined && sendsServerLogs(d.props.logs) && sendsAllMetrics(d.props.metrics),
+        (d) => str(d.props.workspaceId) !== undefined && sendsAllLogs(d.props.logs) && sendsAllMetrics(d.props.metrics),
       );
       if (!complete) {
         report(
-          `server ${server.serverName}'s diagnostic setting must send allLogs (or the audit group) and AllMetrics to a Log Analytics workspace`,
+          `server ${server.serverName}'s diagnostic setting must send the allLogs category group and AllMetrics to a Log Analytics workspace`,
           server.resource.urn,
         );
       }

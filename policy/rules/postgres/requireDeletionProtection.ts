@@ -19,18 +19,13 @@ export const requireDeletionProtection = stackRule({
     for (const r of resources.filter((x) => STATEFUL_TYPES.includes(x.type))) {
       if (!r.opts.protect) report(`${r.type.split(":").pop()} ${r.name} is not protected: set protect: true`, r.urn);
     }
+    // A lock by scope: the scope is the server's ARM id (or, while ids are unknown in a preview, a dependency on it).
     const locks = resources.filter((r) => r.type === T.lock && sameName(r.props.level, "CanNotDelete"));
     for (const server of serversOf(resources).filter((s) => !s.isReplica)) {
-      const locked = locks.some(
-        (l) =>
-          targetsServer(l, server, ["resourceName"]) &&
-          (l.props.resourceType === undefined || sameName(l.props.resourceType, "flexibleServers")) &&
-          (l.props.resourceProviderNamespace === undefined ||
-            sameName(l.props.resourceProviderNamespace, "Microsoft.DBforPostgreSQL")),
-      );
+      const locked = locks.some((l) => targetsServer(l, server, [], ["scope"]));
       if (!locked)
         report(
-          `server ${server.serverName} has no CanNotDelete management lock (ManagementLockAtResourceLevel)`,
+          `server ${server.serverName} has no CanNotDelete management lock (ManagementLockByScope with the server's id as scope)`,
           server.resource.urn,
         );
     }

@@ -90,7 +90,7 @@ const CASES: Readonly<Record<string, Case>> = {
   },
   "postgres-enable-defender-for-databases": {
     broken: "replica without Defender",
-    violate: (s) => without(s, (r) => r.name === "replica-defender"),
+    violate: (s) => without(s, (r) => r.name === `${REPLICA}-threat-protection`),
     expect: new RegExp(`${REPLICA} is not covered by Defender`),
   },
   "secrets-enforce-generated-password-strength": {
@@ -301,6 +301,48 @@ const BROKEN_CONFIGURATIONS: readonly (Case & { readonly policy: string })[] = [
     broken: "replica with its own backup",
     violate: (s) => mutate(s, "replica", (i) => void (i.backup = { backupRetentionDays: 7 })),
     expect: /passes backup/,
+  },
+  {
+    policy: "postgres-enable-log-connections",
+    broken: "a replica without log_connections (parameters reach replicas only at creation)",
+    violate: (s) => without(s, (r) => r.name === "replica-log_connections"),
+    expect: new RegExp(`server ${REPLICA}: log_connections is \\(not set\\)`),
+  },
+  {
+    policy: "postgres-configure-log-retention",
+    broken: "retention 7 days but log capture off",
+    violate: (s) => mutate(s, "primary-logfiles.download_enable", (i) => void (i.value = "off")),
+    expect: /logfiles.download_enable is "off", must be on/,
+  },
+  {
+    policy: "postgres-require-deletion-protection",
+    broken: "a resource-level lock with an empty parent path instead of a lock by scope",
+    violate: (s) =>
+      mutate(s, "primary-lock", (i) => {
+        delete i.scope;
+        Object.assign(i, {
+          apiVersion: "2025-08-01",
+          resourceName: PRIMARY,
+          resourceProviderNamespace: "Microsoft.DBforPostgreSQL",
+          resourceType: "flexibleServers",
+          parentResourcePath: "",
+        });
+        return { type: "azure-native:authorization:ManagementLockAtResourceLevel" };
+      }),
+    expect: /no CanNotDelete management lock \(ManagementLockByScope/,
+  },
+  {
+    policy: "monitoring-configure-server-diagnostics",
+    broken: "a fixed list of log categories instead of the allLogs group",
+    violate: (s) =>
+      mutate(s, "primary-diagnostics", (i) => void (i.logs = [{ category: "PostgreSQLLogs", enabled: true }])),
+    expect: /must send the allLogs category group and AllMetrics/,
+  },
+  {
+    policy: "postgres-enable-defender-for-databases",
+    broken: "the primary's threat protection set to Disabled",
+    violate: (s) => mutate(s, `${PRIMARY}-threat-protection`, (i) => void (i.properties = { state: "Disabled" })),
+    expect: new RegExp(`${PRIMARY} is not covered by Defender`),
   },
   {
     policy: "keyvault-enable-purge-protection",

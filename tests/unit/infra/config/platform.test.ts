@@ -67,7 +67,11 @@ describe("the committed stack files", () => {
         ["koreacentral", "Standard_D4ds_v5", 256, true, false],
       ],
     );
-    assert.equal(p.activeConnectionsThreshold, 59);
+    assert.equal(p.server.maxConnections, 100);
+    assert.deepEqual(
+      p.replicas.map((r) => r.maxConnections),
+      [100, 100],
+    );
   });
 });
 
@@ -158,6 +162,36 @@ describe("replicas", () => {
     ));
   it("rejects a replica in a region without a VNet", () =>
     rejects("prod", (c) => c.network.vnets.splice(1, 1), "platform.replicas[0].region", "koreasouth has no VNet"));
+  it("rejects a read replica of a Burstable primary (Learn: the Burstable tier is not supported)", () =>
+    rejects(
+      "prod",
+      (c) => {
+        c.server.sku = { name: "Standard_B2ms", tier: "Burstable" };
+        c.server.highAvailability = { mode: "Disabled" };
+      },
+      "platform.server.sku.tier",
+      "Burstable cannot have read replicas",
+      "General Purpose and Memory Optimized",
+    ));
+  it("rejects a Burstable replica", () =>
+    rejects(
+      "prod",
+      (c) => (c.replicas[0].sku = { name: "Standard_B8ms", tier: "Burstable" }),
+      "platform.replicas[0].sku.tier",
+      "Burstable",
+    ));
+  it("rejects read replicas of a Premium SSD v2 primary in any region (Learn: not supported)", () =>
+    rejects(
+      "prod",
+      (c) => {
+        c.location = "eastus";
+        c.network.vnets[0].region = "eastus";
+        c.replicas = [{ name: "phonebill-auth-postgresql-prod-use", region: "eastus" }];
+        c.server.storage = { type: "PremiumV2_LRS", sizeGB: 256, autoGrow: false, iops: 3000, throughputMBps: 125 };
+      },
+      "platform.replicas",
+      "Premium SSD v2",
+    ));
   it("rejects a replica name that another server uses", () =>
     rejects("prod", (c) => (c.replicas[1].name = c.server.name), "platform.replicas[1].name", "already used"));
 });
@@ -171,7 +205,7 @@ describe("storage", () => {
       (c) =>
         (c.server.storage = { type: "PremiumV2_LRS", sizeGB: 256, autoGrow: false, iops: 3000, throughputMBps: 125 }),
       "platform.server.storage.type",
-      "high availability, read replicas, geo-redundant backup in koreacentral",
+      "high availability, geo-redundant backup in koreacentral",
     ));
   it("rejects Premium SSD v2 with auto-grow", () =>
     rejects(

@@ -2,10 +2,12 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import type { LiveServers } from "../../../../infra/database/live.js";
 import {
   PRIMARY_IGNORED_DRIFT,
   PostgresServers,
   REPLICA_IGNORED_DRIFT,
+  RESTART_COMMAND,
   restartTrigger,
 } from "../../../../infra/database/servers.js";
 import { DECLARED_PARAMETERS, parametersFor } from "../../../../infra/parameters.js";
@@ -26,7 +28,7 @@ class Prerequisite extends pulumi.CustomResource {
 }
 
 /** Builds only the database component, on stand-in network prerequisites per region. */
-async function run(stack: "prod" | "dev"): Promise<OfflineRun> {
+async function run(stack: "prod" | "dev", live: LiveServers = {}): Promise<OfflineRun> {
   const platform = platformOf(stack);
   return runOffline({
     stack,
@@ -37,6 +39,7 @@ async function run(stack: "prod" | "dev"): Promise<OfflineRun> {
       new PostgresServers("postgres", {
         platform,
         resourceGroupName: platform.resourceGroupName,
+        subscriptionId: "sub-guid",
         tenantId: "tenant-guid",
         administratorPassword: pulumi.secret("MOCK-SECRET-admin"),
         network: {
@@ -44,6 +47,7 @@ async function run(stack: "prod" | "dev"): Promise<OfflineRun> {
           postgresDnsZoneId: pulumi.output("/privateDnsZones/zone"),
           serverPrerequisites: prerequisites,
         },
+        live,
       });
       return {};
     },
@@ -115,16 +119,23 @@ describe("prod database component", () => {
     assert.equal(byName(prod, "postgres-database").protect, true);
   });
 
-  it("locks the prod primary against deletion", () => {
-    const lock = byName(prod, "postgres-primary-lock").inputs as any;
-    assert.equal(lock.level, "CanNotDelete");
-    assert.equal(lock.resourceProviderNamespace, "Microsoft.DBforPostgreSQL");
-    assert.equal(lock.resourceType, "flexibleServers");
-    assert.equal(lock.resourceName, "phonebill-auth-postgresql-prod");
-    assert.ok(byName(prod, "postgres-primary-lock").dependsOn.includes(byName(prod, "postgres-primary").urn));
+  it("locks the prod primary against deletion by scope: the server's id, no API version of another service", () => {
+    const lock = byName(prod, "postgres-primary-lock");
+    assert.equal(lock.type, "azure-native:authorization:ManagementLockByScope");
+    const i = lock.inputs as any;
+    // The scope is the server's ARM id as Azure returns it; the locks API builds the path, so no parentResourcePath
+    // (which produced ".../Microsoft.DBforPostgreSQL//flexibleServers/...") and no Flexible Server apiVersion.
+    assert.deepEqual(i, {
+      level: "CanNotDelete",
+      lockName: "phonebill-auth-postgresql-prod-cannot-delete",
+      notes: "Production database: remove this lock deliberately (see README, 'Replacing or deleting a server').",
+      scope:
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-phonebill-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers/phonebill-auth-postgresql-prod",
+    });
+    assert.ok(lock.dependsOn.includes(byName(prod, "postgres-primary").urn));
   });
 
-  it("writes every declared Azure parameter on the primary, retained on delete, as user overrides", () => {
+  it("writes every declared Azure parameter on the primary as user overrides, in the reference's spelling", () => {
     const written = ofType(prod, CONFIGURATION).filter(
       (c) => (c.inputs as any).serverName === "phonebill-auth-postgresql-prod",
     );
@@ -136,14 +147,16 @@ describe("prod database component", () => {
     );
     for (const c of written) {
       assert.equal((c.inputs as any).source, "user-override");
-      assert.equal(c.retainOnDelete, true, c.name);
+      // Deleting a Configuration resets the parameter to Azure's default (pulumi-azure-native#3476, fixed): no retain.
+      assert.equal(c.retainOnDelete, false, c.name);
     }
     const v = Object.fromEntries(written.map((c) => [(c.inputs as any).configurationName, (c.inputs as any).value]));
-    assert.equal(v.require_secure_transport, "ON");
+    assert.equal(v.require_secure_transport, "on");
     assert.equal(v.ssl_min_protocol_version, "TLSv1.2");
-    assert.match(v.shared_preload_libraries, /pgaudit/);
-    assert.match(v.shared_preload_libraries, /pg_stat_statements/);
-    assert.equal(v["pg_qs.query_capture_mode"], "TOP");
+    assert.equal(v.shared_preload_libraries, "pg_stat_statements,pgaudit");
+    assert.equal(v["pgaudit.log"], "role,ddl,misc");
+    assert.equal(v["pg_qs.query_capture_mode"], "top");
+    assert.equal(v["logfiles.download_enable"], "on");
     assert.ok(Number(v["logfiles.retention_days"]) >= 7);
   });
 
@@ -160,6 +173,18 @@ describe("prod database component", () => {
       1,
       "exactly one restart for the primary",
     );
+  });
+
+  it("restarts with the deployer's az in a POSIX shell, naming the subscription", () => {
+    const i = byName(prod, "postgres-primary-restart").inputs as any;
+    assert.equal(i.create, RESTART_COMMAND);
+    assert.match(i.create, /--subscription "\$SUBSCRIPTION_ID"/);
+    assert.deepEqual(i.interpreter, ["/bin/sh", "-c"]);
+    assert.deepEqual(i.environment, {
+      SUBSCRIPTION_ID: "sub-guid",
+      RESOURCE_GROUP: "rg-phonebill-prod",
+      SERVER_NAME: "phonebill-auth-postgresql-prod",
+    });
   });
 
   it("restarts only when the static parameter set changes", () => {
@@ -210,6 +235,10 @@ describe("prod database component", () => {
       );
       assert.deepEqual(i.sku, (primary.inputs as any).sku);
       assert.deepEqual(i.storage, (primary.inputs as any).storage);
+      // A promoted replica keeps its own authentication: Entra is declared on it, as on the primary.
+      assert.deepEqual(i.authConfig, (primary.inputs as any).authConfig);
+      // Azure copies the primary's tags onto a new replica; declaring the same tags leaves no perpetual diff.
+      assert.deepEqual(i.tags, (primary.inputs as any).tags);
       assert.equal(i.network.delegatedSubnetResourceId, `/subnets/database-${i.location}`);
       assert.equal(i.network.privateDnsZoneArmResourceId, "/privateDnsZones/zone");
       assert.equal(i.network.publicNetworkAccess, "Disabled");
@@ -240,37 +269,81 @@ describe("prod database component", () => {
     }
   });
 
-  it("sets max_connections on every replica too (Azure requires ≥ the primary's), then restarts it", () => {
+  it("declares the whole posture on every replica (parameters reach replicas only at creation), then restarts it", () => {
     for (const s of ofType(prod, SERVER).filter((x) => (x.inputs as any).createMode === "Replica")) {
       const name = (s.inputs as any).serverName;
       const params = ofType(prod, CONFIGURATION).filter((c) => (c.inputs as any).serverName === name);
       assert.deepEqual(
-        params.map((c) => [(c.inputs as any).configurationName, (c.inputs as any).value]),
-        [["max_connections", "100"]],
+        params.map((c) => [(c.inputs as any).configurationName, (c.inputs as any).value]).sort(),
+        parametersFor("azure")
+          .map((p) => [p.name, p.value])
+          .sort(),
       );
+      const last = byName(prod, `postgres-replica-${name}-param-${parametersFor("azure").at(-1)!.name}`);
       assert.ok(
-        ofType(prod, RESTART).some((c) => c.dependsOn.includes(params[0].urn)),
-        `${name} restarts after its write`,
+        ofType(prod, RESTART).some((c) => c.dependsOn.includes(last.urn)),
+        `${name} restarts after its last write`,
       );
     }
   });
 
-  it("dev differs only where its config says: Burstable, no HA, 7-day local backup, one replica, no lock", () => {
+  it("dev differs only where its config says: General Purpose D2ds_v5, no HA, 7-day local backup, one replica, no lock", () => {
     const i = byName(dev, "postgres-primary").inputs as any;
-    assert.deepEqual(i.sku, { name: "Standard_B2ms", tier: "Burstable" });
+    assert.deepEqual(i.sku, { name: "Standard_D2ds_v5", tier: "GeneralPurpose" });
     assert.deepEqual(i.highAvailability, { mode: "Disabled", standbyAvailabilityZone: "" }); // the SDK fills the default
     assert.deepEqual(i.backup, { backupRetentionDays: 7, geoRedundantBackup: "Disabled" });
     assert.equal(ofType(dev, SERVER).length, 2);
-    assert.equal(ofType(dev, "azure-native:authorization:ManagementLockAtResourceLevel").length, 0);
+    assert.equal(ofType(dev, "azure-native:authorization:ManagementLockByScope").length, 0);
     const prodPrimary = byName(prod, "postgres-primary").inputs as any;
     for (const same of ["version", "authConfig", "maintenanceWindow", "administratorLogin", "createMode"]) {
       assert.deepEqual(i[same], prodPrimary[same], `${same} is the same in dev and prod`);
     }
-    assert.equal(ofType(dev, CONFIGURATION).length, parametersFor("azure").length + 1);
+    assert.equal(ofType(dev, CONFIGURATION).length, parametersFor("azure").length * 2);
   });
 
   it("declares every parameter it writes (one source for Azure, the twin and the drills)", () => {
     const declared = new Set(DECLARED_PARAMETERS.map((p) => p.name));
     for (const c of ofType(prod, CONFIGURATION)) assert.ok(declared.has((c.inputs as any).configurationName));
+  });
+});
+
+describe("servers that already exist in Azure", () => {
+  const SERVER_IDS = {
+    primary: "phonebill-auth-postgresql-prod",
+    south: "phonebill-auth-postgresql-prod-krs",
+    central: "phonebill-auth-postgresql-prod-krc",
+  };
+  const live: LiveServers = {
+    [SERVER_IDS.primary]: {
+      skuName: "Standard_D4ds_v5",
+      storageSizeGB: 512, // auto-grow doubled it
+      privateDnsZoneArmResourceId: "/privatednszones/zone", // Azure's casing
+      highAvailabilityMode: "ZoneRedundant",
+      maxConnections: 100,
+    },
+    [SERVER_IDS.south]: { skuName: "Standard_D4ds_v5", storageSizeGB: 512, maxConnections: 100 },
+    [SERVER_IDS.central]: { skuName: "Standard_D4ds_v5", storageSizeGB: 512, maxConnections: 100 },
+  };
+  let existing: OfflineRun;
+  let fresh: OfflineRun;
+  before(async () => {
+    fresh = await run("prod");
+    existing = await run("prod", live);
+  });
+
+  it("sends createMode Update for every server that exists, Create and Replica only when creating", () => {
+    const mode = (r: OfflineRun, name: string) => (byName(r, name).inputs as any).createMode;
+    assert.equal(mode(fresh, "postgres-primary"), "Create");
+    assert.equal(mode(fresh, `postgres-replica-${SERVER_IDS.south}`), "Replica");
+    assert.equal(mode(existing, "postgres-primary"), "Update");
+    assert.equal(mode(existing, `postgres-replica-${SERVER_IDS.south}`), "Update");
+    assert.equal(mode(existing, `postgres-replica-${SERVER_IDS.central}`), "Update");
+  });
+
+  it("never sends a disk smaller than the live one (auto-grow), and sends Azure's spelling of the same DNS zone id", () => {
+    const i = byName(existing, "postgres-primary").inputs as any;
+    assert.equal(i.storage.storageSizeGB, 512);
+    assert.equal(i.network.privateDnsZoneArmResourceId, "/privatednszones/zone");
+    assert.equal((byName(fresh, "postgres-primary").inputs as any).storage.storageSizeGB, 256);
   });
 });

@@ -35,8 +35,13 @@ const metric = (pack: AlertDefinition[], key: string) => {
   return a;
 };
 
-const primaryPack = alertsFor("primary", prod.monitoring.alerts, prod.activeConnectionsThreshold);
-const replicaPack = alertsFor("replica", prod.monitoring.alerts, prod.activeConnectionsThreshold);
+const target = (role: "primary" | "replica", p = prod, queryStore = true) => ({
+  role,
+  maxConnections: p.server.maxConnections,
+  queryStore,
+});
+const primaryPack = alertsFor(target("primary"), prod.monitoring.alerts);
+const replicaPack = alertsFor(target("replica"), prod.monitoring.alerts);
 
 describe("alert pack per role (prod)", () => {
   it("gives the primary down, CPU, memory, connections, storage, failed connections, IOPS, response time and health", () => {
@@ -56,7 +61,7 @@ describe("alert pack per role (prod)", () => {
     );
   });
 
-  it("gives every replica down, CPU, memory, connections, storage, lag, response time and health — and none of the primary-only alerts", () => {
+  it("gives every replica down, CPU, memory, connections, storage, lag and health — and none of the primary-only alerts", () => {
     assert.deepEqual(
       replicaPack.map((a) => a.key),
       [
@@ -66,11 +71,11 @@ describe("alert pack per role (prod)", () => {
         "activeConnections",
         "storagePercent",
         "replicaLagSeconds",
-        "queryResponseTimeMs",
         "resourceHealth",
       ],
     );
-    for (const key of ["failedConnections", "diskIopsPercent"]) {
+    // Query Store records nothing on a replica (Learn, concepts-query-store), so its alert could never fire there.
+    for (const key of ["failedConnections", "diskIopsPercent", "queryResponseTimeMs"]) {
       assert.ok(!replicaPack.some((a) => a.key === key), `${key} is primary-only`);
     }
     assert.ok(!primaryPack.some((a) => a.key === "replicaLagSeconds"), "the primary has no replication-delay metric");
@@ -107,7 +112,6 @@ describe("alert pack per role (prod)", () => {
     assert.equal(metric(replicaPack, "replicaLagSeconds").threshold, 5);
     // 70 % of the slots left after Azure's reserved ones, not the plan's "85 of 100" (facts row 8).
     const derived = Math.floor(((MAX_CONNECTIONS - AZURE_RESERVED_CONNECTIONS) * 70) / 100);
-    assert.equal(prod.activeConnectionsThreshold, derived);
     assert.equal(metric(primaryPack, "activeConnections").threshold, derived);
     assert.ok(derived < MAX_CONNECTIONS - AZURE_RESERVED_CONNECTIONS);
   });
@@ -157,7 +161,6 @@ describe("alert pack per role (prod)", () => {
       activeConnections: "critical",
       storagePercent: "warning",
       replicaLagSeconds: "critical",
-      queryResponseTimeMs: "warning",
       resourceHealth: "critical",
     });
     assert.equal(metric(primaryPack, "serverDown").severity, 0);
@@ -217,10 +220,27 @@ describe("response-time log alert", () => {
   });
 });
 
+describe("alerts that can fire", () => {
+  it("puts the Query Store response-time alert only on primaries that capture (not on replicas, not on Burstable)", () => {
+    const keys = (t: ReturnType<typeof target>) => alertsFor(t, prod.monitoring.alerts).map((a) => a.key);
+    assert.ok(keys(target("primary")).includes("queryResponseTimeMs"));
+    assert.ok(!keys(target("replica")).includes("queryResponseTimeMs"));
+    assert.ok(!keys(target("primary", prod, false)).includes("queryResponseTimeMs"));
+  });
+
+  it("derives each server's connection alert from its own max_connections", () => {
+    const big = alertsFor({ role: "replica", maxConnections: 200, queryStore: true }, prod.monitoring.alerts);
+    assert.equal(
+      metric(big, "activeConnections").threshold,
+      Math.floor(((200 - AZURE_RESERVED_CONNECTIONS) * 70) / 100),
+    );
+  });
+});
+
 describe("config variations", () => {
   it("routes everything to the dev stack's single group, with the dev thresholds", () => {
-    const devPrimary = alertsFor("primary", dev.monitoring.alerts, dev.activeConnectionsThreshold);
-    const devReplica = alertsFor("replica", dev.monitoring.alerts, dev.activeConnectionsThreshold);
+    const devPrimary = alertsFor(target("primary", dev), dev.monitoring.alerts);
+    const devReplica = alertsFor(target("replica", dev), dev.monitoring.alerts);
     assert.deepEqual(new Set([...devPrimary, ...devReplica].map((a) => a.actionGroup)), new Set(["all"]));
     assert.equal(metric(devPrimary, "cpuPercent").threshold, 95);
     assert.equal(metric(devReplica, "replicaLagSeconds").threshold, 30);
@@ -235,8 +255,8 @@ describe("config variations", () => {
       queryResponseTimeMs: { ...prod.monitoring.alerts.queryResponseTimeMs, enabled: false },
       resourceHealth: { ...prod.monitoring.alerts.resourceHealth, enabled: false },
     };
-    const primary = alertsFor("primary", alerts, 59).map((a) => a.key);
-    const replica = alertsFor("replica", alerts, 59).map((a) => a.key);
+    const primary = alertsFor(target("primary"), alerts).map((a) => a.key);
+    const replica = alertsFor(target("replica"), alerts).map((a) => a.key);
     assert.ok(!primary.includes("cpuPercent") && primary.includes("memoryPercent"));
     assert.deepEqual(replica, ["serverDown", "memoryPercent", "activeConnections", "storagePercent"]);
   });
