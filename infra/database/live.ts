@@ -42,6 +42,7 @@ async function readServer(resourceGroupName: string, serverName: string): Promis
     if (isNotFound(error)) return undefined;
     throw new Error(
       `cannot read server ${serverName} in ${resourceGroupName} (needed before any change): ${String(error)}`,
+      { cause: error },
     );
   }
   let maxConnections: number | undefined;
