@@ -11,6 +11,8 @@ export interface OutputSpec {
   readonly type: OutputType;
   readonly secret: boolean;
   readonly description: string;
+  /** Present only when the platform config opts in. */
+  readonly optional?: boolean;
 }
 
 export const OUTPUT_CONTRACT = {
@@ -26,7 +28,17 @@ export const OUTPUT_CONTRACT = {
   primaryFqdn: { type: "string", secret: false, description: "Host name applications connect to for writes." },
   port: { type: "number", secret: false, description: "TCP port (5432 on Azure)." },
   databaseName: { type: "string", secret: false, description: "The application database, phonebill_auth." },
-  sslMode: { type: "string", secret: false, description: 'libpq sslmode clients must use ("require").' },
+  sslMode: {
+    type: "string",
+    secret: false,
+    description:
+      'libpq sslmode clients must use ("verify-full": the server\'s certificate and host name are checked before a password is sent).',
+  },
+  caCertificates: {
+    type: "string",
+    secret: false,
+    description: "PEM bundle of the root CAs the server's certificate chains to (sslrootcert).",
+  },
   replicaServerNames: {
     type: "string-map",
     secret: false,
@@ -45,14 +57,24 @@ export const OUTPUT_CONTRACT = {
   },
   applicationLogin: { type: "string", secret: false, description: "Login of the Auth service, phonebill_auth_user." },
   monitoringLogin: { type: "string", secret: false, description: "Read-only monitoring login, phonebill_monitor." },
-  applicationPassword: { type: "string", secret: true, description: "Password of applicationLogin. Secret." },
+  applicationPassword: {
+    type: "string",
+    secret: true,
+    optional: true,
+    description:
+      "Password of applicationLogin. Secret, and only with platform.outputs.applicationPassword: true (local twin); on Azure consumers read Key Vault.",
+  },
   keyVaultName: { type: "string", secret: false, description: 'Key Vault holding every password ("" on local).' },
   passwordSecretNames: {
     type: "string-map",
     secret: false,
     description: "Key Vault secret name by role (administrator, application, monitoring).",
   },
-  jdbcUrl: { type: "string", secret: false, description: "JDBC URL of the primary with sslmode, without credentials." },
+  jdbcUrl: {
+    type: "string",
+    secret: false,
+    description: "JDBC URL of the primary with sslmode=verify-full, without credentials.",
+  },
 } as const satisfies Record<string, OutputSpec>;
 
 export type OutputName = keyof typeof OUTPUT_CONTRACT;
@@ -66,8 +88,14 @@ type ValueOf<T extends OutputType> = T extends "number"
       : string;
 
 /** What a stack composition must return: every contract output, typed. */
+type OptionalName = {
+  [K in OutputName]: (typeof OUTPUT_CONTRACT)[K] extends { optional: true } ? K : never;
+}[OutputName];
+
 export type ContractOutputs = {
-  readonly [K in OutputName]: pulumi.Input<ValueOf<(typeof OUTPUT_CONTRACT)[K]["type"]>>;
+  readonly [K in Exclude<OutputName, OptionalName>]: pulumi.Input<ValueOf<(typeof OUTPUT_CONTRACT)[K]["type"]>>;
+} & {
+  readonly [K in OptionalName]?: pulumi.Input<ValueOf<(typeof OUTPUT_CONTRACT)[K]["type"]>>;
 };
 
 /** Violations of the contract in a set of resolved outputs (names missing or extra, wrong types, wrong secretness). */
@@ -77,7 +105,7 @@ export function contractViolations(outputs: Record<string, unknown>, secretOutpu
   for (const name of names) {
     const spec: OutputSpec = OUTPUT_CONTRACT[name];
     if (!(name in outputs)) {
-      problems.push(`${name}: missing`);
+      if (!spec.optional) problems.push(`${name}: missing`);
       continue;
     }
     const isSecret = secretOutputs.includes(name);
@@ -106,6 +134,8 @@ export function contractViolations(outputs: Record<string, unknown>, secretOutpu
   return problems;
 }
 
-export function jdbcUrl(host: string, port: number, database: string): string {
-  return `jdbc:postgresql://${host}:${port}/${database}?sslmode=require`;
+/** pgjdbc's URL for a verified TLS connection; `rootCertPath` names the CA bundle when the client has it at a path. */
+export function jdbcUrl(host: string, port: number, database: string, rootCertPath?: string): string {
+  const root = rootCertPath ? `&sslrootcert=${rootCertPath}` : "";
+  return `jdbc:postgresql://${host}:${port}/${database}?sslmode=verify-full${root}`;
 }

@@ -35,3 +35,6 @@ export const MONITORING_LOGIN = "phonebill_monitor";
 /** The roles with a generated password. */
 export type PasswordRole = "administrator" | "application" | "monitoring";
 export const PASSWORD_ROLES: readonly PasswordRole[] = ["administrator", "application", "monitoring"];
+
+/** PostgreSQL's port on every server (Azure: the only one besides PgBouncer's 6432). */
+export const POSTGRES_PORT = 5432;

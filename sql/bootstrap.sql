@@ -1,78 +1,110 @@
--- authdb bootstrap (issue 7 §2): the install plan's two roles and their privileges in phonebill_auth — nothing else.
+-- authdb bootstrap: the install plan's two roles and their privileges in the application database, and the
+-- extensions the audit trail and slow-query analysis rely on — nothing else.
 --
--- Run as the server administrator (on Azure a member of azure_pg_admin, not a superuser), connected to phonebill_auth:
---   psql "host=<fqdn> dbname=phonebill_auth user=<admin> sslmode=require" -v ON_ERROR_STOP=1 \
---        -v app_password="$APP_PASSWORD" -v monitor_password="$MONITOR_PASSWORD" -f sql/bootstrap.sql
--- Idempotent: every run (re)sets both passwords, so running it again with new values is the rotation procedure.
--- No password is stored here; they arrive as psql variables and are quoted with format('%L') before \gexec.
+-- Run as the server administrator (on Azure a member of azure_pg_admin, not a superuser), connected to the application
+-- database, through the driver infra/bootstrap.ts writes (run.psql), which sets these psql variables:
+--   database          the application database (phonebill_auth)
+--   app_login         the application's role        monitor_login     the monitoring role
+--   app_verifier      SCRAM-SHA-256 verifier of the application's password (never the password itself)
+--   monitor_verifier  SCRAM-SHA-256 verifier of the monitoring password
+--   extensions        comma-separated extensions to create (pgaudit,pg_stat_statements)
+-- The verifiers are computed on the client (infra/scram.ts), so no cleartext password ever reaches the server: not its
+-- log (even when a statement fails or waits on a lock), not pg_stat_activity, not pg_stat_statements.
+-- Idempotent: every run (re)sets both verifiers, so running it again with new ones is the rotation procedure.
 -- Default privileges cover tables/sequences later created in public by the role that runs this script (the migrations
 -- must run as that same role).
 
 \set ON_ERROR_STOP on
 
-\if :{?app_password}
+\if :{?database}
 \else
-  \warn 'bootstrap.sql: -v app_password=... is required'
-  SELECT 1 / 0 AS app_password_is_required;
+  \warn 'bootstrap.sql: run it through run.psql (the database variable is missing)'
+  SELECT 1 / 0 AS database_is_required;
 \endif
-\if :{?monitor_password}
+\if :{?app_login}
 \else
-  \warn 'bootstrap.sql: -v monitor_password=... is required'
-  SELECT 1 / 0 AS monitor_password_is_required;
+  \warn 'bootstrap.sql: -v app_login=... is required'
+  SELECT 1 / 0 AS app_login_is_required;
+\endif
+\if :{?monitor_login}
+\else
+  \warn 'bootstrap.sql: -v monitor_login=... is required'
+  SELECT 1 / 0 AS monitor_login_is_required;
+\endif
+\if :{?app_verifier}
+\else
+  \warn 'bootstrap.sql: -v app_verifier=... is required'
+  SELECT 1 / 0 AS app_verifier_is_required;
+\endif
+\if :{?monitor_verifier}
+\else
+  \warn 'bootstrap.sql: -v monitor_verifier=... is required'
+  SELECT 1 / 0 AS monitor_verifier_is_required;
+\endif
+\if :{?extensions}
+\else
+  \set extensions 'pgaudit,pg_stat_statements'
 \endif
 
-DO $$
-BEGIN
-  IF current_database() <> 'phonebill_auth' THEN
-    RAISE EXCEPTION 'bootstrap.sql must run connected to phonebill_auth, not %', current_database();
-  END IF;
-END
-$$;
-
--- The passwords as SQL-quoted literals (never interpolated raw into SQL).
-SELECT format('%L', :'app_password') AS app_password_literal,
-       format('%L', :'monitor_password') AS monitor_password_literal,
-       length(:'app_password') >= 16 AND length(:'monitor_password') >= 16 AS passwords_long_enough
+SELECT current_database() = :'database' AS right_database,
+       :'app_verifier' ~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$'
+         AND :'monitor_verifier' ~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$'
+         AS verifiers_are_scram
 \gset
-\if :passwords_long_enough
+\if :right_database
 \else
-  \warn 'bootstrap.sql: passwords must be at least 16 characters'
-  SELECT 1 / 0 AS passwords_too_short;
+  \warn 'bootstrap.sql must run connected to the application database'
+  SELECT 1 / 0 AS wrong_database;
 \endif
+\if :verifiers_are_scram
+\else
+  -- A cleartext password here would be logged the moment a statement fails or waits; refuse before any statement.
+  \warn 'bootstrap.sql: app_verifier and monitor_verifier must be SCRAM-SHA-256 verifiers, not passwords'
+  SELECT 1 / 0 AS verifiers_must_be_scram;
+\endif
+
+-- Extensions first. Microsoft Learn (security-audit): "you need to allowlist, load, and create the extension in the
+-- database on which you plan to use it"; pgaudit's event triggers are what name the object of each DDL audit line.
+-- Only missing ones are created, so a rerun needs no privilege beyond the first run's.
+SELECT format('CREATE EXTENSION %I', e)
+  FROM unnest(string_to_array(:'extensions', ',')) AS e
+ WHERE NOT EXISTS (SELECT FROM pg_extension WHERE extname = e) \gexec
 
 BEGIN;
 
 -- Roles: create when missing (NOSUPERUSER, NOREPLICATION, NOBYPASSRLS are the defaults, and only a true superuser may
--- even restate them), then always (re)apply attributes and password (rotation-safe).
-SELECT 'CREATE ROLE phonebill_auth_user'
- WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'phonebill_auth_user') \gexec
-SELECT 'CREATE ROLE phonebill_monitor'
- WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'phonebill_monitor') \gexec
+-- even restate them), then always (re)apply attributes and verifier (rotation-safe). A verifier given to PASSWORD is
+-- stored as it is (PostgreSQL docs, CREATE ROLE: a password "already in MD5-encrypted or SCRAM-encrypted format … is
+-- stored as-is").
+SELECT format('CREATE ROLE %I', :'app_login')
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_login') \gexec
+SELECT format('CREATE ROLE %I', :'monitor_login')
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'monitor_login') \gexec
 
-SELECT format('ALTER ROLE phonebill_auth_user WITH LOGIN NOCREATEDB NOCREATEROLE CONNECTION LIMIT 50 PASSWORD %s',
-              :'app_password_literal') \gexec
-SELECT format('ALTER ROLE phonebill_monitor WITH LOGIN NOCREATEDB NOCREATEROLE INHERIT PASSWORD %s',
-              :'monitor_password_literal') \gexec
+SELECT format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE CONNECTION LIMIT 50 PASSWORD %L',
+              :'app_login', :'app_verifier') \gexec
+SELECT format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE INHERIT PASSWORD %L',
+              :'monitor_login', :'monitor_verifier') \gexec
 
 -- Monitoring: pg_monitor (statistics views) and a read-only session default.
-GRANT pg_monitor TO phonebill_monitor;
-ALTER ROLE phonebill_monitor SET default_transaction_read_only = on;
+GRANT pg_monitor TO :"monitor_login";
+ALTER ROLE :"monitor_login" SET default_transaction_read_only = on;
 
 -- Database and schema access. Nobody but the owner creates objects in public (PG15 already revokes it from PUBLIC;
 -- stated explicitly so an older or altered database gets the same result).
-GRANT CONNECT ON DATABASE phonebill_auth TO phonebill_auth_user, phonebill_monitor;
+GRANT CONNECT ON DATABASE :"database" TO :"app_login", :"monitor_login";
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-REVOKE CREATE ON SCHEMA public FROM phonebill_auth_user, phonebill_monitor;
-GRANT USAGE ON SCHEMA public TO phonebill_auth_user, phonebill_monitor;
+REVOKE CREATE ON SCHEMA public FROM :"app_login", :"monitor_login";
+GRANT USAGE ON SCHEMA public TO :"app_login", :"monitor_login";
 
 -- Application: DML only, on what exists now and on what the running role creates later.
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO phonebill_auth_user;
-GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO phonebill_auth_user;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO phonebill_auth_user;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO phonebill_auth_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app_login";
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO :"app_login";
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app_login";
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO :"app_login";
 
 -- Monitoring: read-only on the application's tables.
-GRANT SELECT ON ALL TABLES IN SCHEMA public TO phonebill_monitor;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO phonebill_monitor;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO :"monitor_login";
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO :"monitor_login";
 
 COMMIT;

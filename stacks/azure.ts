@@ -9,15 +9,14 @@ import { readLiveServers } from "../infra/database/live.js";
 import { preflightProblems } from "../infra/database/preflight.js";
 import { PostgresServers } from "../infra/database/servers.js";
 import { Defender } from "../infra/defender/defender.js";
-import { KeyVault } from "../infra/secrets/key-vault.js";
+import { readAzureRootCas } from "../infra/certs.js";
+import { KeyVault, passwordSecretName, vaultReaders } from "../infra/secrets/key-vault.js";
 import { KubernetesPublishing } from "../infra/kubernetes/publishing.js";
 import { Monitoring } from "../infra/monitoring/monitoring.js";
 import { Network } from "../infra/network/network.js";
 import { type ContractOutputs, jdbcUrl } from "../infra/outputs.js";
 import { Passwords } from "../infra/secrets/passwords.js";
-import { APPLICATION_LOGIN, MONITORING_LOGIN, type RoleLogins } from "../infra/types.js";
-
-const POSTGRES_PORT = 5432;
+import { APPLICATION_LOGIN, MONITORING_LOGIN, PASSWORD_ROLES, POSTGRES_PORT, type RoleLogins } from "../infra/types.js";
 
 /** The ARM id the program gives the PostgreSQL private DNS zone (compared with Azure's, which may differ in case). */
 export function postgresDnsZoneId(subscriptionId: string, platform: AzurePlatform): string {
@@ -61,9 +60,15 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
     location: platform.location,
     keyVault: platform.keyVault,
     passwords: platform.passwords,
-    secretValues: passwords.values,
+    secrets: {
+      "administrator-password": passwords.values.administrator,
+      "application-password": passwords.values.application,
+      "monitoring-password": passwords.values.monitoring,
+      "application-scram-verifier": passwords.verifiers.application,
+      "monitoring-scram-verifier": passwords.verifiers.monitoring,
+    },
+    readers: vaultReaders(platform.keyVault),
     tenantId: client.tenantId,
-    deployerPrincipalId: client.objectId,
     privateEndpointSubnetId: network.privateEndpointSubnetId,
     keyVaultDnsZoneId: network.keyVaultDnsZoneId,
     tags,
@@ -110,10 +115,16 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
         replicaHosts: pulumi.all(replicas.map((s) => s.fqdn)),
         port: POSTGRES_PORT,
         databaseName: platform.database.name,
-        sslMode: "require",
+        sslMode: "verify-full",
+        caCertificates: readAzureRootCas(),
       },
       logins,
       keyVault: { name: vault.vaultName, tenantId: client.tenantId, secretNames: vault.secretNames },
+      bootstrapTarget: {
+        database: platform.database.name,
+        applicationLogin: logins.application,
+        monitoringLogin: logins.monitoring,
+      },
       databaseSubnetCidrs: Object.values(network.databaseSubnetCidrs),
       bootstrapSql: readBootstrapSql(),
       // A rotation must re-run the bootstrap, and only after the new secret versions and the database exist.
@@ -131,16 +142,17 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
     primaryFqdn: postgres.primaryFqdn,
     port: POSTGRES_PORT,
     databaseName: platform.database.name,
-    sslMode: "require",
+    sslMode: "verify-full",
+    caCertificates: readAzureRootCas(),
     replicaServerNames: Object.fromEntries(replicas.map((s) => [s.region, s.name])),
     replicaFqdns: byRegion((s) => s.fqdn),
     replicaServerIds: byRegion((s) => s.id),
     administratorLogin: logins.administrator,
     applicationLogin: logins.application,
     monitoringLogin: logins.monitoring,
-    applicationPassword: passwords.values.application,
+    ...(platform.outputs.applicationPassword ? { applicationPassword: passwords.values.application } : {}),
     keyVaultName: vault.vaultName,
-    passwordSecretNames: vault.secretNames,
+    passwordSecretNames: Object.fromEntries(PASSWORD_ROLES.map((r) => [r, passwordSecretName(r)])),
     jdbcUrl: postgres.primaryFqdn.apply((host) => jdbcUrl(host, POSTGRES_PORT, platform.database.name)),
   };
 }

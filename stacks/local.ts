@@ -10,7 +10,13 @@ import { APPLICATION_LOGIN, MONITORING_LOGIN } from "../infra/types.js";
 
 export function localStack(platform: LocalPlatform, _secrets: PlatformSecrets): ContractOutputs {
   const passwords = new Passwords("passwords", { policy: platform.passwords });
-  const twin = new LocalTwin("twin", { platform, passwords: passwords.values, bootstrapSql: readBootstrapSql() });
+  const twin = new LocalTwin("twin", {
+    platform,
+    passwords: passwords.values,
+    verifiers: passwords.verifiers,
+    logins: { application: APPLICATION_LOGIN, monitoring: MONITORING_LOGIN },
+    bootstrapSql: readBootstrapSql(),
+  });
   return {
     platformKind: "local",
     environment: platform.environment,
@@ -20,14 +26,17 @@ export function localStack(platform: LocalPlatform, _secrets: PlatformSecrets): 
     primaryFqdn: twin.primaryHost,
     port: twin.primaryPort,
     databaseName: platform.database.name,
+    // The twin's own CA (so clients can verify-full) comes with the twin's image build; until then TLS is required but
+    // the self-signed server certificate cannot be verified.
     sslMode: "require",
+    caCertificates: "",
     replicaServerNames: { local: twin.replicaContainerName },
     replicaFqdns: { local: pulumi.interpolate`${twin.replicaHost}:${twin.replicaPort}` },
     replicaServerIds: { local: twin.replicaContainerId },
     administratorLogin: platform.local.administratorLogin,
     applicationLogin: APPLICATION_LOGIN,
     monitoringLogin: MONITORING_LOGIN,
-    applicationPassword: passwords.values.application,
+    ...(platform.outputs.applicationPassword ? { applicationPassword: passwords.values.application } : {}),
     keyVaultName: "",
     passwordSecretNames: { administrator: "", application: "", monitoring: "" },
     jdbcUrl: pulumi.all([twin.primaryHost, twin.primaryPort]).apply(([h, p]) => jdbcUrl(h, p, platform.database.name)),

@@ -9,6 +9,7 @@ import type {
   RegisterResourceRequest,
   RegisterResourceResponse,
 } from "@pulumi/pulumi/proto/resource_pb.js";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { RegisteredResource } from "../policy/evaluate.js";
 import { parse as parseYaml } from "yaml";
@@ -124,6 +125,14 @@ function mockState(type: string, name: string, inputs: MockInputs): Record<strin
     name: type.startsWith("azure-native:") ? azureName(type, name, inputs) : (inputs.name ?? name),
   };
   switch (type) {
+    case "random:index/randomBytes:RandomBytes": {
+      // Deterministic stand-in bytes (the plan must be byte-identical between runs); never shown, they are secret.
+      const bytes = createHash("sha256")
+        .update(name)
+        .digest()
+        .subarray(0, Number(inputs.length ?? 16));
+      return { ...inputs, base64: bytes.toString("base64"), hex: bytes.toString("hex") };
+    }
     case "random:index/randomPassword:RandomPassword":
       return { ...inputs, result: `${MOCK_SECRET_MARKER}${name}`, bcryptHash: `${MOCK_SECRET_MARKER}${name}-bcrypt` };
     case "azure-native:dbforpostgresql:Server":

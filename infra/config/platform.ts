@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import { AZURE_RESERVED_CONNECTIONS, MAX_CONNECTIONS } from "../parameters.js";
 import { SKUS, baselineTierFor } from "./azure-facts.js";
+import { rotationExpiry } from "./rotation.js";
 import { AZURE_RULES, LOCAL_RULES, type ConfigIssue, plainTextSecrets, show } from "./rules.js";
 import {
   type AzurePlatformInput,
@@ -62,7 +63,11 @@ export interface UtcMaintenanceWindow {
   readonly startMinute: number;
 }
 
-export type AzurePlatform = Omit<AzurePlatformInput, "replicas" | "server"> & {
+/** The password policy with its expiry resolved (Unix seconds: rotation start + rotation period). */
+export type ResolvedPasswords = AzurePlatformInput["passwords"] & { readonly expires: number };
+
+export type AzurePlatform = Omit<AzurePlatformInput, "replicas" | "server" | "passwords"> & {
+  readonly passwords: ResolvedPasswords;
   readonly server: AzurePlatformInput["server"] & {
     readonly storage: ResolvedStorage;
     readonly maintenanceWindowUtc: UtcMaintenanceWindow;
@@ -137,6 +142,13 @@ function secretKeyIssues(raw: AzurePlatformInput | LocalPlatformInput, presence:
   if (raw.kubernetes?.enabled && presence.kubeconfig === "absent") {
     out.push({ path: "authdb:kubeconfig", message: "(unset) is required because platform.kubernetes.enabled is true" });
   }
+  if (raw.kind === "azure" && raw.kubernetes?.enabled && !raw.kubernetes.bootstrapIdentityClientId) {
+    out.push({
+      path: "platform.kubernetes.bootstrapIdentityClientId",
+      message:
+        "(unset) is required on Azure: the bootstrap Job reads the administrator password with its own workload identity, not the application's",
+    });
+  }
   if (raw.kind === "azure" && raw.kubernetes?.enabled && !raw.kubernetes.workloadIdentityClientId) {
     out.push({
       path: "platform.kubernetes.workloadIdentityClientId",
@@ -155,6 +167,7 @@ function resolveAzure(c: AzurePlatformInput, secretKeys: SecretKeyPresence): Azu
   const mw = c.server.maintenanceWindow;
   return {
     ...c,
+    passwords: { ...c.passwords, expires: rotationExpiry(c.passwords.rotation, c.passwords.rotationPeriodDays) },
     server: { ...c.server, storage, maintenanceWindowUtc: toUtcWindow(mw.dayOfWeek, mw.startTime, mw.utcOffsetHours) },
     replicas: c.replicas.map((r) => ({
       name: r.name,

@@ -125,8 +125,12 @@ function buildSchemas(strict: boolean) {
     softDeleteRetentionDays: z.number().int(),
     purgeProtection: z.boolean(),
     publicNetworkAccess: z.enum(["Disabled", "Enabled"]),
-    /** Object id of the application's (workload) identity: gets only "Key Vault Secrets User". */
+    /** Object id of the application's (workload) identity: reads its own password, nothing else. */
     applicationPrincipalId: uuid,
+    /** Object id of the bootstrap Job's identity: reads the administrator password and the two SCRAM verifiers. */
+    bootstrapPrincipalId: uuid,
+    /** Object id of a monitoring agent's identity, when one reads the monitoring password from the vault. */
+    monitoringPrincipalId: uuid.optional(),
   });
 
   const passwordsSchema = obj({
@@ -207,6 +211,10 @@ function buildSchemas(strict: boolean) {
     serviceAccountName: z.string(),
     /** Client id of the user-assigned identity federated with the service account (workload identity). */
     workloadIdentityClientId: uuid.optional(),
+    /** The bootstrap Job's own service account, federated with the bootstrap identity (not the application's). */
+    bootstrapServiceAccountName: z.string().default("authdb-bootstrap"),
+    /** Client id of the bootstrap's user-assigned identity (keyVault.bootstrapPrincipalId is its object id). */
+    bootstrapIdentityClientId: uuid.optional(),
     bootstrapImage: z.string(),
   });
 
@@ -217,6 +225,11 @@ function buildSchemas(strict: boolean) {
     database: databaseSchema,
     passwords: passwordsSchema,
     kubernetes: kubernetesSchema.optional(),
+    /**
+     * Opt-ins that weaken the default. applicationPassword: also publish the application password as a (secret) stack
+     * output — for the local twin; on Azure consumers read Key Vault with their own identity.
+     */
+    outputs: obj({ applicationPassword: z.boolean() }).default({ applicationPassword: false }),
   };
 
   const azurePlatformSchema = obj({

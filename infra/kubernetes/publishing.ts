@@ -1,10 +1,11 @@
 /**
- * Publishes connection info to the AKS cluster: a namespace, a ConfigMap without any password, a SecretProviderClass
- * (Secrets Store CSI driver, Azure Key Vault provider, workload identity) that mounts the passwords from Key Vault, a Job
- * that runs the bootstrap SQL, and a NetworkPolicy that limits egress to the database subnets on 5432 and DNS.
+ * Publishes connection info to the AKS cluster: a namespace, a ConfigMap without any password, the Azure root CA bundle
+ * clients verify the server with, SecretProviderClasses (Secrets Store CSI driver, Azure Key Vault provider, workload
+ * identity) that mount what each identity may read, a Job that runs the bootstrap SQL under its own identity, and a
+ * NetworkPolicy that limits the database clients' egress to the database subnets and DNS.
  *
- * No password ever passes through Kubernetes objects: the CSI driver fetches them from Key Vault into the pod's tmpfs, and
- * the bootstrap Job reads them from there. Nothing here creates a Kubernetes Secret.
+ * No password ever passes through Kubernetes objects: the CSI driver fetches them from Key Vault into the pod's tmpfs,
+ * and the bootstrap Job reads them from there. Nothing here creates a Kubernetes Secret.
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,16 +17,28 @@ import { Provider } from "@pulumi/kubernetes/provider.js";
 import type * as k8sInputs from "@pulumi/kubernetes/types/input.js";
 import { stringify as toYaml } from "yaml";
 import type { KubernetesInput } from "../config/schema.js";
-import { bootstrapDriver, passwordFileName } from "../bootstrap.js";
-import type { PasswordRole } from "../types.js";
-import type { RoleLogins } from "../types.js";
+import { type BootstrapTarget, bootstrapDriver, passwordFileName } from "../bootstrap.js";
+import { CA_FILE_NAME, CA_MOUNT_DIR } from "../certs.js";
+import { jdbcUrl } from "../outputs.js";
+import { POSTGRES_PORT, type RoleLogins } from "../types.js";
 
 export interface ConnectionInfo {
   readonly primaryHost: pulumi.Input<string>;
   readonly replicaHosts: pulumi.Input<readonly string[]>;
   readonly port: number;
   readonly databaseName: string;
-  readonly sslMode: "require" | "verify-full";
+  /** verify-full: the client checks the server's certificate and host name before it sends a password. */
+  readonly sslMode: "verify-full";
+  /** PEM bundle of the root CAs the server's certificate chains to. */
+  readonly caCertificates: string;
+}
+
+/** What the vault stores under which name, as far as the cluster reads it. */
+export interface VaultSecretNames {
+  readonly "administrator-password": string;
+  readonly "application-password": string;
+  readonly "application-scram-verifier": string;
+  readonly "monitoring-scram-verifier": string;
 }
 
 export interface KubernetesPublishingArgs {
@@ -37,8 +50,10 @@ export interface KubernetesPublishingArgs {
   readonly keyVault: {
     readonly name: pulumi.Input<string>;
     readonly tenantId: pulumi.Input<string>;
-    readonly secretNames: Readonly<Record<PasswordRole, string>>;
+    readonly secretNames: VaultSecretNames;
   };
+  /** The database and role names the bootstrap sets up. */
+  readonly bootstrapTarget: BootstrapTarget;
   /** CIDRs the namespace may reach on 5432 (the delegated database subnets). */
   readonly databaseSubnetCidrs: readonly string[];
   /** Contents of sql/bootstrap.sql. */
@@ -58,9 +73,19 @@ export interface KubernetesPublishingArgs {
 /** Where pods mount the CSI volume, and the file name of each role's password in it (stable whatever the vault calls it). */
 export const SECRETS_MOUNT_PATH = "/mnt/secrets/authdb";
 
-/** Roles whose passwords application pods may mount; the administrator's is mounted only into the bootstrap Job. */
-export const WORKLOAD_PASSWORD_ROLES: readonly PasswordRole[] = ["application", "monitoring"];
-export const BOOTSTRAP_PASSWORD_ROLES: readonly PasswordRole[] = ["administrator", "application", "monitoring"];
+/**
+ * What each identity mounts — the same split the vault's per-secret role assignments enforce: the application its own
+ * password; the bootstrap the administrator password and the two verifiers it sets (never a cleartext role password).
+ */
+export const WORKLOAD_SECRETS: readonly (keyof VaultSecretNames)[] = ["application-password"];
+export const BOOTSTRAP_SECRETS: readonly (keyof VaultSecretNames)[] = [
+  "administrator-password",
+  "application-scram-verifier",
+  "monitoring-scram-verifier",
+];
+
+/** Pods carrying this label are the database's clients: the egress policy selects them, and only them. */
+export const DATABASE_CLIENT_LABEL = { "authdb.io/database-client": "true" } as const;
 
 const SECRETS_STORE_DRIVER = "secrets-store.csi.k8s.io";
 const POSTGRES_UID = 999; // the postgres user of the official Debian-based postgres images
@@ -68,12 +93,14 @@ const BOOTSTRAP_SQL_DIR = "/bootstrap";
 const DNS_PORT = 53;
 
 export const CONNECTION_CONFIG_MAP_NAME = "authdb-connection";
+export const CA_CONFIG_MAP_NAME = "authdb-ca";
 export const WORKLOAD_SECRET_PROVIDER_CLASS_NAME = "authdb-passwords";
 export const BOOTSTRAP_SECRET_PROVIDER_CLASS_NAME = "authdb-bootstrap-passwords";
 
 /**
- * libpq's own environment variables, so `envFrom` this ConfigMap is enough for psql and libpq-based drivers; JDBC
- * clients take JDBC_URL. Deliberately no PGPASSWORD: the password is a file from the CSI volume.
+ * libpq's own environment variables, so `envFrom` this ConfigMap (and the CA ConfigMap mounted at CA_MOUNT_DIR) is
+ * enough for psql and libpq-based drivers; JDBC clients take JDBC_URL. Deliberately no PGPASSWORD: the password is a
+ * file from the CSI volume.
  */
 export function connectionConfigData(
   c: { primaryHost: string; replicaHosts: readonly string[]; port: number; databaseName: string; sslMode: string },
@@ -84,20 +111,19 @@ export function connectionConfigData(
     PGPORT: String(c.port),
     PGDATABASE: c.databaseName,
     PGSSLMODE: c.sslMode,
+    PGSSLROOTCERT: `${CA_MOUNT_DIR}/${CA_FILE_NAME}`,
     PGUSER: applicationLogin,
     PGHOST_READONLY: c.replicaHosts.join(","),
-    JDBC_URL: `jdbc:postgresql://${c.primaryHost}:${c.port}/${c.databaseName}?sslmode=${c.sslMode}`,
+    JDBC_URL: jdbcUrl(c.primaryHost, c.port, c.databaseName, `${CA_MOUNT_DIR}/${CA_FILE_NAME}`),
   };
 }
 
-/** The `objects` parameter of an Azure Key Vault SecretProviderClass: the vault's secrets, each aliased to its role's file name. */
-export function keyVaultObjects(
-  secretNames: Readonly<Record<PasswordRole, string>>,
-  roles: readonly PasswordRole[],
-): string {
-  const array = roles.map((role) =>
-    toYaml({ objectName: secretNames[role], objectType: "secret", objectAlias: passwordFileName(role) }),
-  );
+/**
+ * The `objects` parameter of an Azure Key Vault SecretProviderClass: the vault's secrets, each aliased to its key
+ * (`application-password`, `monitoring-scram-verifier`, …), the file name the driver and the apps read.
+ */
+export function keyVaultObjects(secretNames: VaultSecretNames, keys: readonly (keyof VaultSecretNames)[]): string {
+  const array = keys.map((key) => toYaml({ objectName: secretNames[key], objectType: "secret", objectAlias: key }));
   return toYaml({ array });
 }
 
@@ -113,7 +139,7 @@ export function bootstrapRunId(parts: {
   image: string;
   adminLogin: string;
   serviceAccountName: string;
-  secretNames: Readonly<Record<PasswordRole, string>>;
+  secretNames: VaultSecretNames;
   rotation: string;
 }): string {
   const canonical = JSON.stringify([
@@ -122,7 +148,7 @@ export function bootstrapRunId(parts: {
     parts.image,
     parts.adminLogin,
     parts.serviceAccountName,
-    BOOTSTRAP_PASSWORD_ROLES.map((r) => parts.secretNames[r]),
+    BOOTSTRAP_SECRETS.map((key) => parts.secretNames[key]),
     parts.rotation,
   ]);
   return createHash("sha256").update(canonical).digest("hex").slice(0, 10);
@@ -135,7 +161,7 @@ export function egressRules(databaseSubnetCidrs: readonly string[]): k8sInputs.n
   return [
     {
       to: databaseSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })),
-      ports: [{ protocol: "TCP", port: 5432 }],
+      ports: [{ protocol: "TCP", port: POSTGRES_PORT }],
     },
     {
       to: [
@@ -155,8 +181,9 @@ export function egressRules(databaseSubnetCidrs: readonly string[]): k8sInputs.n
 export class KubernetesPublishing extends pulumi.ComponentResource {
   readonly namespace!: pulumi.Output<string>;
   readonly configMapName!: pulumi.Output<string>;
+  readonly caConfigMapName: pulumi.Output<string>;
   readonly secretProviderClassName!: pulumi.Output<string>;
-  /** SecretProviderClass that also mounts the administrator password; only the bootstrap Job uses it. */
+  /** SecretProviderClass of the bootstrap identity (administrator password, SCRAM verifiers); only the Job uses it. */
   readonly bootstrapSecretProviderClassName: pulumi.Output<string>;
   readonly bootstrapJobName: pulumi.Output<string>;
 
@@ -164,9 +191,10 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
     super("authdb:kubernetes:Publishing", name, {}, opts);
     const k = args.kubernetes;
     const clientId = k.workloadIdentityClientId;
-    if (!clientId)
+    const bootstrapClientId = k.bootstrapIdentityClientId;
+    if (!clientId || !bootstrapClientId)
       throw new Error(
-        "kubernetes.workloadIdentityClientId is required: the CSI driver reads Key Vault with workload identity",
+        "kubernetes.workloadIdentityClientId and kubernetes.bootstrapIdentityClientId are required: the CSI driver reads Key Vault with workload identity",
       );
 
     const provider = new Provider(
@@ -198,18 +226,27 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
     );
     const ns = namespace.metadata.name;
 
-    const serviceAccount = new core.ServiceAccount(
-      `${name}-service-account`,
-      {
-        metadata: {
-          name: k.serviceAccountName,
-          namespace: ns,
-          labels,
-          // The user-assigned identity federated with this service account; the CSI driver exchanges the pod's token for it.
-          annotations: { "azure.workload.identity/client-id": clientId },
+    // One service account per identity: the application's and the bootstrap's, each federated with its own
+    // user-assigned identity, so a pod of the application can never mount what the bootstrap reads.
+    const serviceAccount = (resourceName: string, accountName: string, identityClientId: string) =>
+      new core.ServiceAccount(
+        resourceName,
+        {
+          metadata: {
+            name: accountName,
+            namespace: ns,
+            labels,
+            // The CSI driver exchanges the pod's token for this identity's Entra token.
+            annotations: { "azure.workload.identity/client-id": identityClientId },
+          },
         },
-      },
-      child(),
+        child(),
+      );
+    serviceAccount(`${name}-service-account`, k.serviceAccountName, clientId);
+    const bootstrapAccount = serviceAccount(
+      `${name}-bootstrap-service-account`,
+      k.bootstrapServiceAccountName,
+      bootstrapClientId,
     );
 
     const connectionData = pulumi
@@ -222,8 +259,22 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
       { metadata: { name: CONNECTION_CONFIG_MAP_NAME, namespace: ns, labels }, data: connectionData },
       child(),
     );
+    // Public certificates, not secrets: a ConfigMap is where they belong.
+    const ca = new core.ConfigMap(
+      `${name}-ca`,
+      {
+        metadata: { name: CA_CONFIG_MAP_NAME, namespace: ns, labels },
+        data: { [CA_FILE_NAME]: args.connection.caCertificates },
+      },
+      child(),
+    );
 
-    const secretProviderClass = (resourceName: string, className: string, roles: readonly PasswordRole[]) =>
+    const secretProviderClass = (
+      resourceName: string,
+      className: string,
+      identityClientId: string,
+      keys: readonly (keyof VaultSecretNames)[],
+    ) =>
       new CustomResource(
         resourceName,
         {
@@ -236,11 +287,11 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
             parameters: {
               usePodIdentity: "false",
               useVMManagedIdentity: "false",
-              clientID: clientId,
+              clientID: identityClientId,
               keyvaultName: args.keyVault.name,
               tenantId: args.keyVault.tenantId,
               cloudName: "",
-              objects: keyVaultObjects(args.keyVault.secretNames, roles),
+              objects: keyVaultObjects(args.keyVault.secretNames, keys),
             },
           },
         },
@@ -249,32 +300,39 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
     const workloadSpc = secretProviderClass(
       `${name}-passwords`,
       WORKLOAD_SECRET_PROVIDER_CLASS_NAME,
-      WORKLOAD_PASSWORD_ROLES,
+      clientId,
+      WORKLOAD_SECRETS,
     );
     const bootstrapSpc = secretProviderClass(
       `${name}-bootstrap-passwords`,
       BOOTSTRAP_SECRET_PROVIDER_CLASS_NAME,
-      BOOTSTRAP_PASSWORD_ROLES,
+      bootstrapClientId,
+      BOOTSTRAP_SECRETS,
     );
 
     new networking.NetworkPolicy(
       `${name}-egress`,
       {
         metadata: { name: "authdb-egress", namespace: ns, labels },
-        spec: { podSelector: {}, policyTypes: ["Egress"], egress: egressRules(args.databaseSubnetCidrs) },
+        spec: {
+          // The database's clients, not the whole namespace: pods opt in with the label (docs/outputs.md).
+          podSelector: { matchLabels: { ...DATABASE_CLIENT_LABEL } },
+          policyTypes: ["Egress"],
+          egress: egressRules(args.databaseSubnetCidrs),
+        },
       },
       child(),
     );
 
     // The bootstrap run: SQL and its driver in an immutable ConfigMap, both named after the run id, so a change yields
     // a new ConfigMap and a new Job (the old ones are deleted once the new Job has succeeded).
-    const driver = bootstrapDriver(SECRETS_MOUNT_PATH, `${BOOTSTRAP_SQL_DIR}/bootstrap.sql`);
+    const driver = bootstrapDriver(SECRETS_MOUNT_PATH, `${BOOTSTRAP_SQL_DIR}/bootstrap.sql`, args.bootstrapTarget);
     const runId = bootstrapRunId({
       sql: args.bootstrapSql,
       driver,
       image: k.bootstrapImage,
       adminLogin: args.logins.administrator,
-      serviceAccountName: k.serviceAccountName,
+      serviceAccountName: k.bootstrapServiceAccountName,
       secretNames: args.keyVault.secretNames,
       rotation: args.passwordsRotation ?? "",
     });
@@ -289,23 +347,20 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
     );
 
     const adminPasswordFile = `${SECRETS_MOUNT_PATH}/${passwordFileName("administrator")}`;
+    const componentLabels = { ...labels, "app.kubernetes.io/component": "bootstrap" };
     const job = new batch.Job(
       `${name}-bootstrap`,
       {
-        metadata: {
-          name: `authdb-bootstrap-${runId}`,
-          namespace: ns,
-          labels: { ...labels, "app.kubernetes.io/component": "bootstrap" },
-        },
+        metadata: { name: `authdb-bootstrap-${runId}`, namespace: ns, labels: componentLabels },
         spec: {
           // No ttlSecondsAfterFinished: a Job the TTL controller deletes looks like drift on the next refresh and would be
           // re-created (re-run). Pulumi deletes the old Job itself when the run id changes.
           backoffLimit: 3,
           activeDeadlineSeconds: 900,
           template: {
-            metadata: { labels: { ...labels, "app.kubernetes.io/component": "bootstrap" } },
+            metadata: { labels: { ...componentLabels, ...DATABASE_CLIENT_LABEL } },
             spec: {
-              serviceAccountName: serviceAccount.metadata.name,
+              serviceAccountName: bootstrapAccount.metadata.name,
               restartPolicy: "Never",
               automountServiceAccountToken: false,
               securityContext: {
@@ -323,13 +378,15 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
                     { name: "PGUSER", value: args.logins.administrator },
                     { name: "PGAPPNAME", value: "authdb-bootstrap" },
                     { name: "PGCONNECT_TIMEOUT", value: "15" },
+                    { name: "PGPASSFILE", value: "/tmp/pgpass" },
                     { name: "HOME", value: "/tmp" },
                   ],
-                  // The administrator password goes from the CSI file into this process's environment only.
+                  // The administrator password goes from the CSI file into a 0600 passfile on the pod's tmpfs, which
+                  // libpq reads: never argv, never an environment variable, never the pod spec.
                   command: [
                     "/bin/sh",
                     "-ec",
-                    `PGPASSWORD="$(cat ${adminPasswordFile})"; export PGPASSWORD; exec psql --no-psqlrc -f ${BOOTSTRAP_SQL_DIR}/run.psql`,
+                    `umask 077; printf '*:*:*:*:%s\\n' "$(cat ${adminPasswordFile})" > "$PGPASSFILE"; exec psql --no-psqlrc -f ${BOOTSTRAP_SQL_DIR}/run.psql`,
                   ],
                   securityContext: {
                     allowPrivilegeEscalation: false,
@@ -340,6 +397,7 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
                   volumeMounts: [
                     { name: "passwords", mountPath: SECRETS_MOUNT_PATH, readOnly: true },
                     { name: "sql", mountPath: BOOTSTRAP_SQL_DIR, readOnly: true },
+                    { name: "ca", mountPath: CA_MOUNT_DIR, readOnly: true },
                     { name: "tmp", mountPath: "/tmp" },
                   ],
                 },
@@ -354,6 +412,7 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
                   },
                 },
                 { name: "sql", configMap: { name: sqlConfigMap.metadata.name } },
+                { name: "ca", configMap: { name: ca.metadata.name } },
                 { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
               ],
             },
@@ -368,12 +427,14 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
 
     this.namespace = ns;
     this.configMapName = connection.metadata.name;
+    this.caConfigMapName = ca.metadata.name;
     this.secretProviderClassName = workloadSpc.metadata.name;
     this.bootstrapSecretProviderClassName = bootstrapSpc.metadata.name;
     this.bootstrapJobName = job.metadata.name;
     this.registerOutputs({
       namespace: this.namespace,
       configMapName: this.configMapName,
+      caConfigMapName: this.caConfigMapName,
       secretProviderClassName: this.secretProviderClassName,
       bootstrapSecretProviderClassName: this.bootstrapSecretProviderClassName,
       bootstrapJobName: this.bootstrapJobName,

@@ -13,13 +13,23 @@ import { RemoteImage } from "@pulumi/docker/remoteImage.js";
 import { Volume } from "@pulumi/docker/volume.js";
 import type * as dockerInputs from "@pulumi/docker/types/input.js";
 import type { LocalPlatform } from "../config/platform.js";
-import { bootstrapDriver, passwordFileName } from "../bootstrap.js";
+import {
+  VERIFIER_ROLES,
+  type VerifierRole,
+  bootstrapDriver,
+  passwordFileName,
+  verifierFileName,
+} from "../bootstrap.js";
 import { parametersFor, selfManagedValue } from "../parameters.js";
-import { PASSWORD_ROLES, type PasswordRole } from "../types.js";
+import { POSTGRES_PORT, type PasswordRole } from "../types.js";
 
 export interface LocalTwinArgs {
   readonly platform: LocalPlatform;
   readonly passwords: Readonly<Record<PasswordRole, pulumi.Output<string>>>;
+  /** SCRAM verifiers of the database roles, which the bootstrap sets instead of the passwords. */
+  readonly verifiers: Readonly<Record<VerifierRole, pulumi.Output<string>>>;
+  /** Role names the bootstrap creates. */
+  readonly logins: { readonly application: string; readonly monitoring: string };
   /** Contents of sql/bootstrap.sql. */
   readonly bootstrapSql: string;
 }
@@ -34,7 +44,6 @@ export const TWIN_PATHS = {
   initHook: "/docker-entrypoint-initdb.d/50-authdb-bootstrap.sh",
 } as const;
 
-const POSTGRES_PORT = 5432;
 /** uid/gid of the postgres user in the official Debian-based images; uploads are owned by it so psql can read them. */
 const POSTGRES_UID = "999";
 export const REPLICATION_SLOT = "replica1";
@@ -242,11 +251,14 @@ export class LocalTwin extends pulumi.ComponentResource {
       textFile(TWIN_PATHS.entrypoint, ENTRYPOINT_SCRIPT, "0555"),
       textFile(`${TWIN_PATHS.config}/pg_hba.conf`, pgHbaConf()),
       textFile(`${TWIN_PATHS.config}/pg_ident.conf`, pgIdentConf(local.administratorLogin)),
-      // Password files readable by the postgres user only; the upload content is a Pulumi secret, encrypted in state.
-      ...PASSWORD_ROLES.map((role) =>
-        textFile(`${TWIN_PATHS.secrets}/${passwordFileName(role)}`, args.passwords[role], "0400"),
-      ),
+      // Readable by the postgres user only; the upload content is a Pulumi secret, encrypted in state. Both containers
+      // need the administrator's password (initdb, replication); no container needs the role passwords themselves.
+      textFile(`${TWIN_PATHS.secrets}/${passwordFileName("administrator")}`, args.passwords.administrator, "0400"),
     ];
+    // Only the primary runs the bootstrap, so only it gets the verifiers.
+    const verifierFiles = VERIFIER_ROLES.map((role) =>
+      textFile(`${TWIN_PATHS.secrets}/${verifierFileName(role)}`, args.verifiers[role], "0400"),
+    );
     const env = (role: "primary" | "replica"): string[] => [
       `AUTHDB_ROLE=${role}`,
       `AUTHDB_PRIMARY_HOST=${primaryName}`,
@@ -321,9 +333,14 @@ export class LocalTwin extends pulumi.ComponentResource {
         textFile(`${TWIN_PATHS.config}/bootstrap.sql`, args.bootstrapSql),
         textFile(
           `${TWIN_PATHS.config}/run.psql`,
-          bootstrapDriver(TWIN_PATHS.secrets, `${TWIN_PATHS.config}/bootstrap.sql`),
+          bootstrapDriver(TWIN_PATHS.secrets, `${TWIN_PATHS.config}/bootstrap.sql`, {
+            database: db.name,
+            applicationLogin: args.logins.application,
+            monitoringLogin: args.logins.monitoring,
+          }),
         ),
         textFile(TWIN_PATHS.initHook, INIT_HOOK_SCRIPT, "0555"),
+        ...verifierFiles,
       ],
       envs: [
         `POSTGRES_PASSWORD_FILE=${TWIN_PATHS.secrets}/${passwordFileName("administrator")}`,

@@ -8,8 +8,8 @@
  * filter traffic" (priority order, default rules, service tags).
  */
 import { addressInCidr } from "../config/cidr.js";
+import { POSTGRES_PORT } from "../types.js";
 
-export const POSTGRES_PORT = 5432;
 const HTTPS_PORT = 443;
 
 export type RuleAccess = "Allow" | "Deny";

@@ -1,27 +1,46 @@
 /**
- * Key Vault holding the generated passwords: RBAC authorization, purge protection, soft delete, no public access, a
- * private endpoint, secrets with a content type and an expiry at the rotation horizon, least-privilege role assignments.
+ * Key Vault holding the generated passwords and the SCRAM verifiers the bootstrap sets: RBAC authorization, purge
+ * protection, soft delete, no public access, a private endpoint, secrets with a content type and an expiry at the
+ * rotation horizon, and readers who each get exactly the secrets they use.
  */
 import { createHash } from "node:crypto";
 import * as authorization from "@pulumi/azure-native/authorization/index.js";
 import * as keyvault from "@pulumi/azure-native/keyvault/index.js";
 import * as network from "@pulumi/azure-native/network/index.js";
 import * as pulumi from "@pulumi/pulumi";
+import type { VerifierRole } from "../bootstrap.js";
 import type { AzurePlatform } from "../config/platform.js";
-import { ROTATION_PATTERN } from "../config/rules.js";
-import { PASSWORD_ROLES, type PasswordRole } from "../types.js";
-import type { Tags } from "../types.js";
+import type { PasswordRole, Tags } from "../types.js";
+
+/** What the vault stores: each role's password, and the verifiers of the database roles. */
+export type StoredSecretKey = `${PasswordRole}-password` | `${VerifierRole}-scram-verifier`;
+
+/** Every key the vault stores, in the order they are written. */
+export const STORED_SECRET_KEYS: readonly StoredSecretKey[] = [
+  "administrator-password",
+  "application-password",
+  "monitoring-password",
+  "application-scram-verifier",
+  "monitoring-scram-verifier",
+];
+
+/** An identity that reads secrets, and exactly which. */
+export interface VaultReader {
+  /** Short name, part of the role assignments' Pulumi names (application, bootstrap, monitoring). */
+  readonly name: string;
+  readonly principalId: pulumi.Input<string>;
+  readonly secrets: readonly StoredSecretKey[];
+}
 
 export interface KeyVaultArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   readonly location: string;
   readonly keyVault: AzurePlatform["keyVault"];
   readonly passwords: AzurePlatform["passwords"];
-  /** Secret values to store, by role (Pulumi secrets). */
-  readonly secretValues: Readonly<Record<PasswordRole, pulumi.Output<string>>>;
+  /** The value of every stored secret (Pulumi secrets). */
+  readonly secrets: Readonly<Record<StoredSecretKey, pulumi.Output<string>>>;
+  readonly readers: readonly VaultReader[];
   readonly tenantId: pulumi.Input<string>;
-  /** Object id of whoever runs `pulumi up` (needs to write secrets). */
-  readonly deployerPrincipalId: pulumi.Input<string>;
   readonly privateEndpointSubnetId: pulumi.Input<string>;
   readonly keyVaultDnsZoneId: pulumi.Input<string>;
   readonly tags: Tags;
@@ -29,41 +48,59 @@ export interface KeyVaultArgs {
 
 /** Built-in role definition GUIDs (the same in every tenant). */
 export const BUILT_IN_ROLES = {
-  /** Read secret contents: all the application needs. */
+  /** Read secret contents: all any reader needs. */
   keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
-  /** Read, write, list versions, back up and restore secrets: what rotation and rollback need. */
+  /** Read, write, list versions, back up and restore secrets: only ever granted just in time for a rollback. */
   keyVaultSecretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
 } as const;
 
+/** Key Vault secret name of a stored secret, e.g. postgres-administrator-password. */
+export function storedSecretName(key: StoredSecretKey): string {
+  return `postgres-${key}`;
+}
+
 /** Key Vault secret name of a role's password. */
 export function passwordSecretName(role: PasswordRole): string {
-  return `postgres-${role}-password`;
+  return storedSecretName(`${role}-password`);
 }
 
 /**
  * The content type stored with each secret version. It names what the value is and which rotation produced it, so
  * `az keyvault secret list-versions` shows which version to roll back to; it never holds anything secret.
  */
+export function storedContentType(key: StoredSecretKey, rotation: string): string {
+  const verifier = key.endsWith("-scram-verifier");
+  const role = key.replace(/-(password|scram-verifier)$/, "");
+  return `text/plain; purpose=${verifier ? "postgres-scram-verifier" : "postgres-password"}; role=${role}; rotation=${rotation}`;
+}
+
 export function passwordContentType(role: PasswordRole, rotation: string): string {
-  return `text/plain; purpose=postgres-password; role=${role}; rotation=${rotation}`;
+  return storedContentType(`${role}-password`, rotation);
 }
 
 /**
- * Start of a rotation period as a UTC instant: "2026-11" is 2026-11-01T00:00:00Z, "2026-11-15" that day. Derived from the
- * config stamp rather than the clock, so the plan is the same on every run.
+ * Who reads what, from the platform config: the application its own password; the bootstrap the administrator
+ * password and the two verifiers it sets; a monitoring agent, when configured, the monitoring password. Nobody else —
+ * the deployer writes secrets through Resource Manager and needs no data-plane role (docs/secrets.md).
  */
-export function rotationStart(rotation: string): Date {
-  if (!ROTATION_PATTERN.test(rotation)) throw new Error(`rotation ${rotation} is not in YYYY-MM or YYYY-MM-DD form`);
-  const [year, month, day = 1] = rotation.split("-").map(Number);
-  const start = new Date(Date.UTC(year, month - 1, day));
-  if (start.getUTCMonth() !== month - 1 || start.getUTCDate() !== day)
-    throw new Error(`rotation ${rotation} is not a calendar date`);
-  return start;
-}
-
-/** Secret expiry (`attributes.expires`, Unix seconds): the rotation start plus the rotation period. */
-export function rotationExpiry(rotation: string, rotationPeriodDays: number): number {
-  return rotationStart(rotation).getTime() / 1000 + rotationPeriodDays * 86_400;
+export function vaultReaders(kv: AzurePlatform["keyVault"]): VaultReader[] {
+  return [
+    { name: "application", principalId: kv.applicationPrincipalId, secrets: ["application-password"] },
+    {
+      name: "bootstrap",
+      principalId: kv.bootstrapPrincipalId,
+      secrets: ["administrator-password", "application-scram-verifier", "monitoring-scram-verifier"],
+    },
+    ...(kv.monitoringPrincipalId
+      ? [
+          {
+            name: "monitoring",
+            principalId: kv.monitoringPrincipalId,
+            secrets: ["monitoring-password"] as StoredSecretKey[],
+          },
+        ]
+      : []),
+  ];
 }
 
 /** RFC 4122 name-based (version 5, SHA-1) UUID: the same names always give the same GUID. */
@@ -100,7 +137,7 @@ export class KeyVault extends pulumi.ComponentResource {
   readonly vaultName: pulumi.Output<string>;
   readonly vaultUri: pulumi.Output<string>;
   /** Key Vault secret name by role, e.g. administrator → "postgres-administrator-password". */
-  readonly secretNames: Readonly<Record<PasswordRole, string>>;
+  readonly secretNames: Readonly<Record<StoredSecretKey, string>>;
   /**
    * The secret resources, for `dependsOn` only (e.g. the bootstrap Job waits for the rotated values). Typed as plain
    * resources so that nobody reads the provider's outputs, which are not secret under mocks.
@@ -161,63 +198,61 @@ export class KeyVault extends pulumi.ComponentResource {
       { parent: this, dependsOn: [endpoint] },
     );
 
-    const assign = (
-      what: string,
-      principalId: pulumi.Input<string>,
-      roleGuid: string,
-      principalType?: "ServicePrincipal",
-    ) =>
-      new authorization.RoleAssignment(
-        `${name}-${what}`,
-        {
-          scope: vault.id,
-          principalId,
-          ...(principalType ? { principalType } : {}),
-          roleDefinitionId: vault.id.apply((id) => roleDefinitionId(id, roleGuid)),
-          roleAssignmentName: pulumi
-            .all([vault.id, principalId])
-            .apply(([scope, p]) => roleAssignmentName(scope, p, roleGuid)),
-        },
-        { parent: this },
-      );
-    // The workload identity reads secrets and nothing else (policy K8). principalType is given because a freshly
-    // created managed identity may not have replicated to Entra yet when the assignment is made.
-    assign(
-      "application-secrets-user",
-      kv.applicationPrincipalId,
-      BUILT_IN_ROLES.keyVaultSecretsUser,
-      "ServicePrincipal",
-    );
-    // The deployer may be a person or a pipeline, so Azure resolves the principal type itself.
-    const deployerOfficer = assign(
-      "deployer-secrets-officer",
-      args.deployerPrincipalId,
-      BUILT_IN_ROLES.keyVaultSecretsOfficer,
-    );
-
-    const expires = rotationExpiry(args.passwords.rotation, args.passwords.rotationPeriodDays);
-    const secretNames = {} as Record<PasswordRole, string>;
+    // Each reader gets "Key Vault Secrets User" on exactly the secrets it needs — Key Vault RBAC takes a single secret
+    // as scope — never on the whole vault: the application cannot read the administrator password.
+    const secretNames = {} as Record<StoredSecretKey, string>;
     const secretResources: pulumi.Resource[] = [];
-    for (const role of PASSWORD_ROLES) {
-      secretNames[role] = passwordSecretName(role);
+    const secretsByKey = {} as Record<StoredSecretKey, keyvault.Secret>;
+    const expires = args.passwords.expires;
+    for (const key of STORED_SECRET_KEYS) {
+      secretNames[key] = storedSecretName(key);
       const secret = new keyvault.Secret(
-        `${name}-${role}-password`,
+        `${name}-${key}`,
         {
           resourceGroupName,
           vaultName: vault.name,
-          secretName: secretNames[role],
+          secretName: secretNames[key],
           properties: {
             // Re-wrapped so the value stays secret even if a caller hands in a plain Output.
-            value: pulumi.secret(args.secretValues[role]),
-            contentType: passwordContentType(role, args.passwords.rotation),
+            value: pulumi.secret(args.secrets[key]),
+            contentType: storedContentType(key, args.passwords.rotation),
             attributes: { enabled: true, expires },
           },
           tags,
         },
         // A new value is a new version of the same secret (the old ones stay for rollback), never a replacement.
-        { parent: this, dependsOn: [deployerOfficer], additionalSecretOutputs: ["properties"] },
+        // Written through Resource Manager (no data-plane role needed); retained on delete, because azure-native deletes
+        // secrets through the vault's data plane, which the vault's firewall closes to a hosted runner
+        // (docs/runbook.md, "Destroying a stack or renaming a secret").
+        { parent: this, additionalSecretOutputs: ["properties"], retainOnDelete: true },
       );
+      secretsByKey[key] = secret;
       secretResources.push(secret);
+    }
+
+    const readerAssignments: authorization.RoleAssignment[] = [];
+    for (const reader of args.readers) {
+      for (const key of reader.secrets) {
+        const secret = secretsByKey[key];
+        if (!secret) throw new Error(`reader ${reader.name} needs secret ${key}, which the vault does not store`);
+        const scope = pulumi.interpolate`${vault.id}/secrets/${secretNames[key]}`;
+        readerAssignments.push(
+          new authorization.RoleAssignment(
+            `${name}-${reader.name}-reads-${key}`,
+            {
+              scope,
+              principalId: reader.principalId,
+              // Given because a freshly created managed identity may not have replicated to Entra yet.
+              principalType: "ServicePrincipal",
+              roleDefinitionId: vault.id.apply((id) => roleDefinitionId(id, BUILT_IN_ROLES.keyVaultSecretsUser)),
+              roleAssignmentName: pulumi
+                .all([scope, reader.principalId])
+                .apply(([sc, pr]) => roleAssignmentName(sc, pr, BUILT_IN_ROLES.keyVaultSecretsUser)),
+            },
+            { parent: this, dependsOn: [secret] },
+          ),
+        );
+      }
     }
 
     this.vaultId = vault.id;
@@ -227,7 +262,7 @@ export class KeyVault extends pulumi.ComponentResource {
       return p.vaultUri;
     });
     this.secretNames = secretNames;
-    this.secretResources = secretResources;
+    this.secretResources = [...secretResources, ...readerAssignments];
 
     this.registerOutputs({
       vaultId: this.vaultId,

@@ -4,10 +4,7 @@
  */
 import { parametersFor } from "../../infra/parameters.js";
 import { SECRET_PLACEHOLDER, type CapturedResource } from "../../tools/offline.js";
-import {
-  KEY_VAULT_SECRETS_OFFICER,
-  KEY_VAULT_SECRETS_USER,
-} from "../../policy/rules/keyvault/restrictVaultRoleAssignments.js";
+import { KEY_VAULT_SECRETS_USER } from "../../policy/rules/keyvault/restrictVaultRoleAssignments.js";
 
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";
 const RG = "rg-fixture";
@@ -375,12 +372,13 @@ export function compliantStack(): CapturedResource[] {
       principalId: "6f1c2b1e-0000-4000-8000-00000000a002",
       principalType: "ServicePrincipal",
       roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER}`,
-      scope: VAULT_ID,
+      scope: `${VAULT_ID}/secrets/postgres-application-password`,
     }),
-    resource("azure-native:authorization:RoleAssignment", "vault-deployer-writer", {
-      principalId: "22222222-2222-2222-2222-222222222222",
-      roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_OFFICER}`,
-      scope: VAULT_ID,
+    resource("azure-native:authorization:RoleAssignment", "vault-bootstrap-reader", {
+      principalId: "6f1c2b1e-0000-4000-8000-00000000a004",
+      principalType: "ServicePrincipal",
+      roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER}`,
+      scope: `${VAULT_ID}/secrets/postgres-administrator-password`,
     }),
     resource("random:index/randomPassword:RandomPassword", "passwords-administrator", {
       length: 32,

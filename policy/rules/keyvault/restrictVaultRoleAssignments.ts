@@ -8,20 +8,26 @@ function roleGuid(roleDefinitionId: unknown): string {
   return (str(roleDefinitionId) ?? "").split("/").pop()?.toLowerCase() ?? "";
 }
 
+/** The secret an assignment's scope names (…/vaults/<vault>/secrets/<secret>), or undefined for the whole vault. */
+function secretOfScope(scope: unknown): string | undefined {
+  return /\/vaults\/[^/]+\/secrets\/([^/]+)$/i.exec(str(scope) ?? "")?.[1];
+}
+
 /**
- * K8: on the vault, readers get "Key Vault Secrets User" and only the one writer (the deployer that stores the
- * generated passwords) gets "Key Vault Secrets Officer"; no other role, and no principal holds both.
+ * K8: on a vault, every role assignment grants "Key Vault Secrets User" on one secret. Nothing on the whole vault (a
+ * reader of everything reads the administrator password), no standing "Secrets Officer" (the deployer writes secrets
+ * through Resource Manager; a rollback takes a just-in-time assignment), no other role.
  */
 export const restrictVaultRoleAssignments = stackRule({
   name: "keyvault-restrict-role-assignments",
   description:
-    "Role assignments on a key vault grant Key Vault Secrets User, plus Secrets Officer to at most one writer; nothing broader.",
+    "Role assignments on a key vault grant Key Vault Secrets User on individual secrets only: none on the whole vault, no standing Secrets Officer, nothing broader.",
   severity: "high",
   meta: {
     catalogueId: "K8",
-    sources: ["seed 003 (least privilege)", "seed 004 §4.1"],
+    sources: ["seed 003 (least privilege)", "seed 004 §4.1", "Learn key-vault rbac-guide (secret-level scope)"],
     enforcement: EVERYWHERE,
-    why: "The application only needs to read its passwords; Owner, Contributor or Administrator on the vault could read, change or delete all of them.",
+    why: "The application only needs to read its own password; a vault-wide reader or a standing writer can read or change all of them.",
   },
   check: (resources, _args, report) => {
     for (const vault of resources.filter((r) => r.type === T.vault)) {
@@ -31,30 +37,24 @@ export const restrictVaultRoleAssignments = stackRule({
           r.type === T.roleAssignment &&
           (armIdNames(r.props.scope, "vaults", name) || (typeof r.props.scope !== "string" && dependsOn(r, vault))),
       );
-      const officers = new Set<string>();
-      const users = new Set<string>();
       for (const a of assignments) {
         const role = roleGuid(a.props.roleDefinitionId);
-        const principal = str(a.props.principalId) ?? "?";
-        if (role === KEY_VAULT_SECRETS_USER) users.add(principal);
-        else if (role === KEY_VAULT_SECRETS_OFFICER) officers.add(principal);
-        else
+        if (role === KEY_VAULT_SECRETS_OFFICER) {
           report(
-            `role assignment ${a.name} grants role ${role || "?"} on vault ${name}: only Key Vault Secrets User (readers) and Secrets Officer (the writer) are allowed`,
+            `role assignment ${a.name} grants Key Vault Secrets Officer on vault ${name}: no standing writer (the deployer writes through Resource Manager; take a just-in-time assignment for a rollback)`,
             a.urn,
           );
-      }
-      if (officers.size > 1)
-        report(
-          `vault ${name} has ${officers.size} Secrets Officer principals: only the deployer that writes the passwords needs it`,
-          vault.urn,
-        );
-      for (const p of users) {
-        if (officers.has(p))
+        } else if (role !== KEY_VAULT_SECRETS_USER) {
           report(
-            `principal ${p} holds both Secrets User and Secrets Officer on vault ${name}: a reader must not write`,
-            vault.urn,
+            `role assignment ${a.name} grants role ${role || "?"} on vault ${name}: only Key Vault Secrets User on a single secret is allowed`,
+            a.urn,
           );
+        } else if (typeof a.props.scope === "string" && secretOfScope(a.props.scope) === undefined) {
+          report(
+            `role assignment ${a.name} grants Secrets User on the whole vault ${name}: scope it to the one secret the principal needs`,
+            a.urn,
+          );
+        }
       }
     }
   },

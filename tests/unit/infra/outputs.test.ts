@@ -10,20 +10,23 @@ describe("output contract", () => {
     for (const stack of ["prod", "dev", "local"]) runs[stack] = await runStackFile(stack);
   });
 
+  const required = Object.keys(OUTPUT_CONTRACT).filter((k) => k !== "applicationPassword");
   for (const stack of ["prod", "dev", "local"]) {
     it(`${stack} exports exactly the contract`, () => {
       assert.deepEqual(contractViolations(runs[stack].outputs, runs[stack].secretOutputs), []);
-      assert.deepEqual(Object.keys(runs[stack].outputs).sort(), Object.keys(OUTPUT_CONTRACT).sort());
+      // The password is an output only where the stack opts in (the local twin); on Azure consumers read Key Vault.
+      const expected = stack === "local" ? Object.keys(OUTPUT_CONTRACT) : required;
+      assert.deepEqual(Object.keys(runs[stack].outputs).sort(), expected.sort());
     });
   }
 
   it("detects a broken contract: a missing name, a wrong type, a leaked secret, an extra name", () => {
-    const { applicationPassword: _dropped, ...rest } = runs.prod.outputs;
-    assert.deepEqual(contractViolations(rest, []), ["applicationPassword: missing"]);
+    const { jdbcUrl: _dropped, ...rest } = runs.prod.outputs;
+    assert.deepEqual(contractViolations(rest, runs.prod.secretOutputs), ["jdbcUrl: missing"]);
     assert.deepEqual(contractViolations({ ...runs.prod.outputs, port: "5432" }, runs.prod.secretOutputs), [
       'port: "5432" is not a number',
     ]);
-    assert.deepEqual(contractViolations(runs.prod.outputs, []), [
+    assert.deepEqual(contractViolations(runs.local.outputs, []), [
       "applicationPassword: not secret, contract says secret",
     ]);
     assert.deepEqual(contractViolations({ ...runs.prod.outputs, extra: "x" }, runs.prod.secretOutputs), [
@@ -35,12 +38,14 @@ describe("output contract", () => {
     const prod = runs.prod.outputs as Record<string, any>;
     assert.equal(prod.primaryFqdn, "phonebill-auth-postgresql-prod.postgres.database.azure.com");
     assert.deepEqual(Object.keys(prod.replicaFqdns).sort(), ["koreacentral", "koreasouth"]);
-    assert.equal(prod.sslMode, "require");
+    assert.equal(prod.sslMode, "verify-full");
+    assert.match(prod.caCertificates, /^# Root CAs[\s\S]*-----BEGIN CERTIFICATE-----/);
     assert.equal(
       prod.jdbcUrl,
-      "jdbc:postgresql://phonebill-auth-postgresql-prod.postgres.database.azure.com:5432/phonebill_auth?sslmode=require",
+      "jdbc:postgresql://phonebill-auth-postgresql-prod.postgres.database.azure.com:5432/phonebill_auth?sslmode=verify-full",
     );
-    assert.equal(prod.applicationPassword, "[secret]");
+    assert.equal(prod.applicationPassword, undefined, "no password is a stack output on Azure");
+    assert.equal((runs.local.outputs).applicationPassword, "[secret]");
     const local = runs.local.outputs as Record<string, any>;
     assert.equal(local.databaseName, prod.databaseName);
     assert.equal(local.applicationLogin, prod.applicationLogin);

@@ -345,6 +345,23 @@ const BROKEN_CONFIGURATIONS: readonly (Case & { readonly policy: string })[] = [
     expect: new RegExp(`${PRIMARY} is not covered by Defender`),
   },
   {
+    policy: "keyvault-restrict-role-assignments",
+    broken: "the application reading every secret (Secrets User on the whole vault)",
+    violate: (s) => mutate(s, "vault-app-reader", (i) => void (i.scope = i.scope.replace(/\/secrets\/[^/]+$/, ""))),
+    expect: /Secrets User on the whole vault .*: scope it to the one secret/,
+  },
+  {
+    policy: "keyvault-restrict-role-assignments",
+    broken: "a standing Secrets Officer for the deployer",
+    violate: (s) =>
+      mutate(
+        s,
+        "vault-bootstrap-reader",
+        (i) => void (i.roleDefinitionId = i.roleDefinitionId.replace(/[^/]+$/, "b86a8fe4-44ce-4948-aee5-eccb2c155cd7")),
+      ),
+    expect: /grants Key Vault Secrets Officer .*: no standing writer/,
+  },
+  {
     policy: "keyvault-enable-purge-protection",
     broken: "soft delete 120 days",
     violate: (s) => mutate(s, "vault", (i) => void (i.properties.softDeleteRetentionInDays = 120)),

@@ -10,20 +10,24 @@ import {
   KubernetesPublishing,
   SECRETS_MOUNT_PATH,
   WORKLOAD_SECRET_PROVIDER_CLASS_NAME,
+  type VaultSecretNames,
   bootstrapRunId,
   egressRules,
 } from "../../../../infra/kubernetes/publishing.js";
 import { bootstrapDriver } from "../../../../infra/bootstrap.js";
-import type { PasswordRole } from "../../../../infra/types.js";
+
 import { APPLICATION_LOGIN, MONITORING_LOGIN } from "../../../../infra/types.js";
 import { type CapturedResource, MOCK_SECRET_MARKER, type OfflineRun, runOffline } from "../../../../tools/offline.js";
 import { azurePlatform } from "../../../support/stack-platforms.js";
 
-const SECRET_NAMES: Record<PasswordRole, string> = {
-  administrator: "postgres-administrator-password",
-  application: "postgres-application-password",
-  monitoring: "postgres-monitoring-password",
+const SECRET_NAMES: VaultSecretNames = {
+  "administrator-password": "postgres-administrator-password",
+  "application-password": "postgres-application-password",
+  "application-scram-verifier": "postgres-application-scram-verifier",
+  "monitoring-scram-verifier": "postgres-monitoring-scram-verifier",
 };
+const TARGET = { database: "phonebill_auth", applicationLogin: APPLICATION_LOGIN, monitoringLogin: MONITORING_LOGIN };
+const CA = "-----BEGIN CERTIFICATE-----\nMIIfixture\n-----END CERTIFICATE-----\n";
 const SQL = "-- bootstrap fixture\nSELECT 1;\n";
 const PRIMARY = "phonebill-auth-postgresql-prod.postgres.database.azure.com";
 const REPLICAS = [
@@ -69,7 +73,8 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
             replicaHosts: pulumi.output(REPLICAS),
             port: 5432,
             databaseName: platform.database.name,
-            sslMode: "require",
+            sslMode: "verify-full",
+            caCertificates: CA,
           },
           logins: {
             administrator: platform.server.administratorLogin,
@@ -81,6 +86,7 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
             tenantId: pulumi.output("11111111-1111-1111-1111-111111111111"),
             secretNames: SECRET_NAMES,
           },
+          bootstrapTarget: TARGET,
           databaseSubnetCidrs: databaseCidrs,
           bootstrapSql: SQL,
           passwordsRotation: platform.passwords.rotation,
@@ -100,15 +106,20 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
       assert.ok(r.provider?.startsWith(provider.urn), `${r.name} does not use the component's provider`);
   });
 
-  it("creates the namespace and the workload-identity service account", () => {
+  it("creates the namespace and one workload-identity service account per identity: the application's and the bootstrap's", () => {
     assert.equal((one("kubernetes:core/v1:Namespace").inputs.metadata as any).name, "phonebill-auth");
-    const sa = one("kubernetes:core/v1:ServiceAccount").inputs.metadata as any;
-    assert.equal(sa.name, "auth-service");
-    assert.equal(sa.namespace, "phonebill-auth");
-    assert.equal(sa.annotations["azure.workload.identity/client-id"], platform.kubernetes!.workloadIdentityClientId);
+    const accounts = ofType("kubernetes:core/v1:ServiceAccount").map((r) => r.inputs.metadata as any);
+    assert.deepEqual(
+      accounts.map((a) => [a.name, a.namespace, a.annotations["azure.workload.identity/client-id"]]).sort(),
+      [
+        ["auth-service", "phonebill-auth", platform.kubernetes!.workloadIdentityClientId],
+        ["authdb-bootstrap", "phonebill-auth", platform.kubernetes!.bootstrapIdentityClientId],
+      ].sort(),
+    );
+    assert.notEqual(platform.kubernetes!.workloadIdentityClientId, platform.kubernetes!.bootstrapIdentityClientId);
   });
 
-  it("publishes host, port, database, sslmode=require and the replica hosts in the connection ConfigMap", () => {
+  it("publishes host, port, database, sslmode=verify-full with the CA bundle, and the replica hosts", () => {
     const cm = ofType("kubernetes:core/v1:ConfigMap").find(
       (r) => (r.inputs.metadata as any).name === "authdb-connection",
     )!;
@@ -116,16 +127,19 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
     assert.equal(data.PGHOST, PRIMARY);
     assert.equal(data.PGPORT, "5432");
     assert.equal(data.PGDATABASE, "phonebill_auth");
-    assert.equal(data.PGSSLMODE, "require");
+    assert.equal(data.PGSSLMODE, "verify-full");
+    assert.equal(data.PGSSLROOTCERT, "/etc/authdb/ca/root.crt");
     assert.equal(data.PGUSER, APPLICATION_LOGIN);
     assert.deepEqual(data.PGHOST_READONLY.split(","), REPLICAS);
-    assert.match(data.JDBC_URL, /sslmode=require$/);
+    assert.match(data.JDBC_URL, /sslmode=verify-full&sslrootcert=\/etc\/authdb\/ca\/root\.crt$/);
+    const ca = ofType("kubernetes:core/v1:ConfigMap").find((r) => (r.inputs.metadata as any).name === "authdb-ca")!;
+    assert.deepEqual(ca.inputs.data, { "root.crt": CA });
   });
 
   it("puts no password in any ConfigMap and creates no Kubernetes Secret", () => {
     assert.deepEqual(ofType("kubernetes:core/v1:Secret"), []);
     const configMaps = ofType("kubernetes:core/v1:ConfigMap");
-    assert.equal(configMaps.length, 2);
+    assert.equal(configMaps.length, 3);
     for (const cm of configMaps) {
       assert.deepEqual(cm.secretInputs, [], `${cm.name} holds a secret`);
       assert.ok(!JSON.stringify(cm.rawInputs).includes(MOCK_SECRET_MARKER), `${cm.name} holds a mocked secret`);
@@ -141,13 +155,12 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
     }
   });
 
-  it("SecretProviderClasses use the Azure provider with workload identity and reference exactly the vault's secrets", () => {
+  it("SecretProviderClasses mount, per identity, exactly what that identity may read", () => {
     assert.equal(spcs().length, 2);
     for (const spc of spcs()) {
       const params = (spc.inputs.spec as any).parameters;
       assert.equal((spc.inputs.spec as any).provider, "azure");
       assert.equal(params.usePodIdentity, "false");
-      assert.equal(params.clientID, platform.kubernetes!.workloadIdentityClientId);
       assert.equal(params.keyvaultName, platform.keyVault.name);
       assert.equal(params.tenantId, "11111111-1111-1111-1111-111111111111");
       assert.equal(
@@ -157,18 +170,22 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
       );
       for (const o of objectsOf(spc)) assert.equal(o.objectType, "secret");
     }
-    const workload = objectsOf(spcNamed(WORKLOAD_SECRET_PROVIDER_CLASS_NAME));
+    // The application: its own password under its own identity — never the administrator's.
+    const workloadSpc = spcNamed(WORKLOAD_SECRET_PROVIDER_CLASS_NAME);
+    assert.equal((workloadSpc.inputs.spec as any).parameters.clientID, platform.kubernetes!.workloadIdentityClientId);
     assert.deepEqual(
-      workload.map((o) => o.objectName).sort(),
-      [SECRET_NAMES.application, SECRET_NAMES.monitoring].sort(),
+      objectsOf(workloadSpc).map((o) => [o.objectName, o.objectAlias]),
+      [[SECRET_NAMES["application-password"], "application-password"]],
     );
-    const bootstrap = objectsOf(spcNamed(BOOTSTRAP_SECRET_PROVIDER_CLASS_NAME));
-    assert.deepEqual(bootstrap.map((o) => o.objectName).sort(), Object.values(SECRET_NAMES).sort());
-    assert.deepEqual(bootstrap.map((o) => o.objectAlias).sort(), [
-      "administrator-password",
-      "application-password",
-      "monitoring-password",
-    ]);
+    // The bootstrap: the administrator password and the verifiers, under the bootstrap identity; no role password.
+    const bootstrapSpc = spcNamed(BOOTSTRAP_SECRET_PROVIDER_CLASS_NAME);
+    assert.equal((bootstrapSpc.inputs.spec as any).parameters.clientID, platform.kubernetes!.bootstrapIdentityClientId);
+    assert.deepEqual(
+      objectsOf(bootstrapSpc)
+        .map((o) => o.objectAlias)
+        .sort(),
+      ["administrator-password", "application-scram-verifier", "monitoring-scram-verifier"],
+    );
   });
 
   it("the bootstrap Job mounts the bootstrap SecretProviderClass read-only and holds no literal password", () => {
@@ -182,12 +199,13 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
     const mount = container.volumeMounts.find((m: any) => m.name === csi.name);
     assert.equal(mount.mountPath, SECRETS_MOUNT_PATH);
     assert.equal(mount.readOnly, true);
-    assert.equal(pod.serviceAccountName, "auth-service");
-    // The password reaches psql only from the mounted file.
+    assert.equal(pod.serviceAccountName, "authdb-bootstrap", "the bootstrap runs under its own identity");
+    // The password reaches libpq only through a 0600 passfile written from the mounted file: no argv, no env.
     assert.match(
       container.command.join(" "),
-      new RegExp(`PGPASSWORD="\\$\\(cat ${SECRETS_MOUNT_PATH}/administrator-password\\)"`),
+      new RegExp(`umask 077; printf .* "\\$\\(cat ${SECRETS_MOUNT_PATH}/administrator-password\\)" > "\\$PGPASSFILE"`),
     );
+    assert.equal(container.env.find((e: any) => e.name === "PGPASSFILE").value, "/tmp/pgpass");
     for (const e of container.env) assert.notEqual(e.name, "PGPASSWORD");
     assert.deepEqual(container.envFrom, [{ configMapRef: { name: "authdb-connection" } }]);
     assert.equal(container.env.find((e: any) => e.name === "PGUSER").value, platform.server.administratorLogin);
@@ -215,9 +233,12 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
     assert.equal(sc.allowPrivilegeEscalation, false);
   });
 
-  it("NetworkPolicy limits all pods' egress to the database subnets on TCP 5432 and DNS", () => {
+  it("NetworkPolicy limits the database clients' egress to the database subnets on TCP 5432 and DNS", () => {
     const spec = one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs.spec as any;
-    assert.deepEqual(spec.podSelector, {});
+    // The pods that need the database, not the whole namespace; the bootstrap Job carries the label too.
+    assert.deepEqual(spec.podSelector, { matchLabels: { "authdb.io/database-client": "true" } });
+    const job = one("kubernetes:batch/v1:Job");
+    assert.equal((job.inputs.spec as any).template.metadata.labels["authdb.io/database-client"], "true");
     assert.deepEqual(spec.policyTypes, ["Egress"]);
     assert.equal(spec.egress.length, 2);
     const [db, dns] = spec.egress;
@@ -234,7 +255,7 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
 describe("Kubernetes publishing: pure parts", () => {
   const base = {
     sql: SQL,
-    driver: bootstrapDriver("/s", "/b.sql"),
+    driver: bootstrapDriver("/s", "/b.sql", TARGET),
     image: "postgres:15",
     adminLogin: "admin",
     serviceAccountName: "sa",
@@ -247,16 +268,19 @@ describe("Kubernetes publishing: pure parts", () => {
     assert.notEqual(bootstrapRunId({ ...base, sql: SQL + "\n" }), bootstrapRunId(base));
     assert.notEqual(bootstrapRunId({ ...base, rotation: "2027-02" }), bootstrapRunId(base));
     assert.notEqual(
-      bootstrapRunId({ ...base, secretNames: { ...SECRET_NAMES, administrator: "other" } }),
+      bootstrapRunId({ ...base, secretNames: { ...SECRET_NAMES, "administrator-password": "other" } }),
       bootstrapRunId(base),
     );
     assert.match(bootstrapRunId(base), /^[0-9a-f]{10}$/);
   });
 
-  it("the psql driver sets the variables the bootstrap SQL expects from files and then includes it", () => {
-    const driver = bootstrapDriver("/s", "/b.sql");
-    assert.match(driver, /^\\set app_password `cat \/s\/application-password`$/m);
-    assert.match(driver, /^\\set monitor_password `cat \/s\/monitoring-password`$/m);
+  it("the psql driver sets the variables the bootstrap SQL expects — verifiers from files, names from config — then includes it", () => {
+    const driver = bootstrapDriver("/s", "/b.sql", TARGET);
+    assert.match(driver, /^\\set app_verifier `sed -n '.*' \/s\/application-scram-verifier`$/m);
+    assert.match(driver, /^\\set monitor_verifier `sed -n '.*' \/s\/monitoring-scram-verifier`$/m);
+    assert.match(driver, /^\\set app_login phonebill_auth_user$/m);
+    assert.match(driver, /^\\set database phonebill_auth$/m);
+    assert.doesNotMatch(driver, /password/, "the driver reads no cleartext role password");
     assert.match(driver, /^\\i \/b\.sql$/m);
     assert.ok(driver.indexOf("ON_ERROR_STOP") < driver.indexOf("\\i "));
   });

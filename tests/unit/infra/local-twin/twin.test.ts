@@ -46,7 +46,17 @@ describe("local twin (local config, mocks)", () => {
         const passwords = Object.fromEntries(
           PASSWORD_ROLES.map((r) => [r, pulumi.secret(`${MOCK_SECRET_MARKER}${r}`)]),
         ) as Record<PasswordRole, pulumi.Output<string>>;
-        const twin = new LocalTwin("twin", { platform, passwords, bootstrapSql: SQL });
+        const verifiers = {
+          application: pulumi.secret(`${MOCK_SECRET_MARKER}verifier-application`),
+          monitoring: pulumi.secret(`${MOCK_SECRET_MARKER}verifier-monitoring`),
+        };
+        const twin = new LocalTwin("twin", {
+          platform,
+          passwords,
+          verifiers,
+          logins: { application: "phonebill_auth_user", monitoring: "phonebill_monitor" },
+          bootstrapSql: SQL,
+        });
         return {
           primaryContainerName: twin.primaryContainerName,
           primaryContainerId: twin.primaryContainerId,
@@ -168,20 +178,31 @@ describe("local twin (local config, mocks)", () => {
     }
   });
 
-  it("applies the bootstrap SQL with the generated passwords read from files", () => {
+  it("applies the bootstrap SQL with the SCRAM verifiers read from files; only the administrator password is a file", () => {
     const primary = container("primary");
     const files = new Map(uploadsOf(primary).map((u) => [u.file, u]));
     assert.equal(files.get(`${TWIN_PATHS.config}/bootstrap.sql`)!.content, SQL);
     const driver = files.get(`${TWIN_PATHS.config}/run.psql`)!.content;
-    assert.match(driver, new RegExp(`\\\\set app_password \`cat ${TWIN_PATHS.secrets}/application-password\``));
-    assert.match(driver, new RegExp(`\\\\set monitor_password \`cat ${TWIN_PATHS.secrets}/monitoring-password\``));
+    assert.ok(driver.includes(`${TWIN_PATHS.secrets}/application-scram-verifier\``), driver);
+    assert.ok(driver.includes(`${TWIN_PATHS.secrets}/monitoring-scram-verifier\``), driver);
     assert.match(files.get(TWIN_PATHS.initHook)!.content, /-f "\$AUTHDB_CONFIG_DIR\/run\.psql"/);
     assert.equal(INIT_HOOK_SCRIPT, files.get(TWIN_PATHS.initHook)!.content);
-    for (const role of PASSWORD_ROLES) {
-      const f = files.get(`${TWIN_PATHS.secrets}/${role}-password`)!;
-      assert.equal(f.content, `${MOCK_SECRET_MARKER}${role}`);
+    assert.equal(
+      files.get(`${TWIN_PATHS.secrets}/administrator-password`)!.content,
+      `${MOCK_SECRET_MARKER}administrator`,
+    );
+    for (const role of ["application", "monitoring"]) {
+      assert.equal(
+        files.get(`${TWIN_PATHS.secrets}/${role}-password`),
+        undefined,
+        `no container needs ${role}'s password`,
+      );
+      const f = files.get(`${TWIN_PATHS.secrets}/${role}-scram-verifier`)!;
+      assert.equal(f.content, `${MOCK_SECRET_MARKER}verifier-${role}`);
       assert.equal(f.permissions, "0400");
     }
+    const replicaFiles = uploadsOf(container("replica")).map((u) => u.file);
+    assert.ok(!replicaFiles.some((f) => f.includes("scram-verifier")), "the replica gets only the files it uses");
     assert.equal(envOf(primary).get("POSTGRES_PASSWORD_FILE"), `${TWIN_PATHS.secrets}/administrator-password`);
     assert.equal(envOf(primary).get("POSTGRES_DB"), platform.database.name);
     assert.equal(envOf(primary).get("POSTGRES_USER"), platform.local.administratorLogin);

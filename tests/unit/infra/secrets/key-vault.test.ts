@@ -12,10 +12,11 @@ import {
   passwordContentType,
   roleAssignmentName,
   roleDefinitionId,
-  rotationExpiry,
-  rotationStart,
   uuidV5,
+  vaultReaders,
 } from "../../../../infra/secrets/key-vault.js";
+import { rotationExpiry, rotationStart } from "../../../../infra/config/rotation.js";
+import { isScramVerifier, verifierMatches } from "../../../../infra/scram.js";
 import { Passwords } from "../../../../infra/secrets/passwords.js";
 import {
   MOCK_DEPLOYER,
@@ -56,9 +57,15 @@ before(async () => {
         location: platform.location,
         keyVault: platform.keyVault,
         passwords: platform.passwords,
-        secretValues: passwords.values,
+        secrets: {
+          "administrator-password": passwords.values.administrator,
+          "application-password": passwords.values.application,
+          "monitoring-password": passwords.values.monitoring,
+          "application-scram-verifier": passwords.verifiers.application,
+          "monitoring-scram-verifier": passwords.verifiers.monitoring,
+        },
+        readers: vaultReaders(platform.keyVault),
         tenantId: pulumi.output(MOCK_TENANT),
-        deployerPrincipalId: pulumi.output(MOCK_DEPLOYER),
         privateEndpointSubnetId: pulumi.output(PE_SUBNET_ID),
         keyVaultDnsZoneId: pulumi.output(VAULT_ZONE_ID),
         tags: platform.tags,
@@ -106,27 +113,37 @@ describe("KeyVault (prod config, under mocks)", () => {
     );
   });
 
-  it("stores one secret per role, its value a Pulumi secret, with a content type and the rotation expiry", () => {
+  it("stores each role's password and the SCRAM verifiers, values secret, with a content type and the rotation expiry", () => {
     const secrets = ofType("keyvault:Secret");
     assert.deepEqual(secrets.map((s) => s.inputs.secretName).sort(), [
       "postgres-administrator-password",
       "postgres-application-password",
+      "postgres-application-scram-verifier",
       "postgres-monitoring-password",
+      "postgres-monitoring-scram-verifier",
     ]);
     const expires = Date.parse("2027-01-30T00:00:00Z") / 1000; // 2026-11-01 + 90 days
     for (const s of secrets) {
-      const role = /^postgres-(\w+)-password$/.exec(s.inputs.secretName as string)![1];
+      const [, role, what] = /^postgres-(\w+)-(password|scram-verifier)$/.exec(s.inputs.secretName as string)!;
       assert.ok(s.secretInputs.includes("properties"), `${s.name}: properties must be secret`);
       const raw = s.rawInputs.properties as {
         value: string;
         contentType: string;
         attributes: { enabled: boolean; expires: number };
       };
-      assert.equal(raw.value, `${MOCK_SECRET_MARKER}passwords-${role}`, "the generated password of the same role");
-      assert.equal(raw.contentType, `text/plain; purpose=postgres-password; role=${role}; rotation=2026-11`);
+      const password = `${MOCK_SECRET_MARKER}passwords-${role}`;
+      if (what === "password") {
+        assert.equal(raw.value, password, "the generated password of the same role");
+        assert.equal(raw.contentType, `text/plain; purpose=postgres-password; role=${role}; rotation=2026-11`);
+      } else {
+        assert.ok(isScramVerifier(raw.value) && verifierMatches(raw.value, password), "the verifier of that password");
+        assert.equal(raw.contentType, `text/plain; purpose=postgres-scram-verifier; role=${role}; rotation=2026-11`);
+      }
       assert.deepEqual(raw.attributes, { enabled: true, expires });
       assert.equal(s.inputs.vaultName, platform.keyVault.name);
       assert.deepEqual(s.inputs.tags, platform.tags);
+      // azure-native deletes secrets through the vault's data plane, which the firewall closes to a hosted runner.
+      assert.equal(s.retainOnDelete, true, `${s.name} is retained on delete`);
     }
   });
 
@@ -137,27 +154,33 @@ describe("KeyVault (prod config, under mocks)", () => {
     assert.ok(rawView.includes(MOCK_SECRET_MARKER), "the raw view should hold them (else this test proves nothing)");
   });
 
-  it("gives the application identity only Key Vault Secrets User, on the vault", () => {
-    const assignments = ofType("authorization:RoleAssignment");
-    const app = assignments.filter((a) => a.inputs.principalId === platform.keyVault.applicationPrincipalId);
-    assert.equal(app.length, 1);
-    assert.equal(app[0].inputs.scope, VAULT_ID);
-    assert.equal(app[0].inputs.principalType, "ServicePrincipal");
-    assert.equal(
-      app[0].inputs.roleDefinitionId,
-      `/subscriptions/${MOCK_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
-    );
+  it("gives each reader Secrets User on exactly its own secrets, never on the whole vault", () => {
+    const reads = (principal: string) =>
+      ofType("authorization:RoleAssignment")
+        .filter((a) => a.inputs.principalId === principal)
+        .map((a) => {
+          assert.match(a.inputs.roleDefinitionId as string, /\/roleDefinitions\/4633458b-17de-408a-b874-0445c86b69e6$/);
+          assert.equal(a.inputs.principalType, "ServicePrincipal");
+          return String(a.inputs.scope).replace(`${VAULT_ID}/secrets/`, "");
+        })
+        .sort();
+    // The application reads its own password; it cannot read the administrator's.
+    assert.deepEqual(reads(platform.keyVault.applicationPrincipalId), ["postgres-application-password"]);
+    assert.deepEqual(reads(platform.keyVault.bootstrapPrincipalId), [
+      "postgres-administrator-password",
+      "postgres-application-scram-verifier",
+      "postgres-monitoring-scram-verifier",
+    ]);
+    for (const a of ofType("authorization:RoleAssignment")) assert.notEqual(a.inputs.scope, VAULT_ID, a.name);
   });
 
-  it("gives the deployer Key Vault Secrets Officer on the vault, and writes secrets only after that", () => {
-    const deployer = ofType("authorization:RoleAssignment").filter((a) => a.inputs.principalId === MOCK_DEPLOYER);
-    assert.equal(deployer.length, 1);
-    assert.equal(deployer[0].inputs.scope, VAULT_ID);
-    assert.match(
-      deployer[0].inputs.roleDefinitionId as string,
-      /\/roleDefinitions\/b86a8fe4-44ce-4948-aee5-eccb2c155cd7$/,
+  it("gives the deployer no standing data-plane role (secrets are written through Resource Manager)", () => {
+    assert.deepEqual(
+      ofType("authorization:RoleAssignment").filter((a) => a.inputs.principalId === MOCK_DEPLOYER),
+      [],
     );
-    for (const s of ofType("keyvault:Secret")) assert.ok(s.dependsOn.includes(deployer[0].urn), s.name);
+    for (const a of ofType("authorization:RoleAssignment"))
+      assert.doesNotMatch(a.inputs.roleDefinitionId as string, /b86a8fe4-44ce-4948-aee5-eccb2c155cd7$/);
   });
 
   it("names role assignments with GUIDs derived from scope, principal and role", () => {
@@ -170,28 +193,32 @@ describe("KeyVault (prod config, under mocks)", () => {
     )!;
     assert.equal(
       app.inputs.roleAssignmentName,
-      roleAssignmentName(VAULT_ID, platform.keyVault.applicationPrincipalId, BUILT_IN_ROLES.keyVaultSecretsUser),
+      roleAssignmentName(
+        `${VAULT_ID}/secrets/postgres-application-password`,
+        platform.keyVault.applicationPrincipalId,
+        BUILT_IN_ROLES.keyVaultSecretsUser,
+      ),
     );
   });
 
   it("exposes the vault URI and the secret names", () => {
     assert.equal(vaultUri, "https://kv-phonebill-auth-prod.vault.azure.net/");
     assert.deepEqual(vault.secretNames, {
-      administrator: "postgres-administrator-password",
-      application: "postgres-application-password",
-      monitoring: "postgres-monitoring-password",
+      "administrator-password": "postgres-administrator-password",
+      "application-password": "postgres-application-password",
+      "monitoring-password": "postgres-monitoring-password",
+      "application-scram-verifier": "postgres-application-scram-verifier",
+      "monitoring-scram-verifier": "postgres-monitoring-scram-verifier",
     });
   });
 
-  it("hands out the secret resources for dependsOn", async () => {
+  it("hands out the secrets and their readers' assignments for dependsOn", async () => {
     const urns = await Promise.all(
       vault.secretResources.map((r) => new Promise<string>((resolve) => r.urn.apply(resolve))),
     );
     assert.deepEqual(
       urns.sort(),
-      ofType("keyvault:Secret")
-        .map((s) => s.urn)
-        .sort(),
+      [...ofType("keyvault:Secret"), ...ofType("authorization:RoleAssignment")].map((s) => s.urn).sort(),
     );
   });
 });
