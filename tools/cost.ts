@@ -66,10 +66,10 @@ export function estimateCost(
     const usage = resourceUsage(r, ctx);
     if (usage.kind === "noMeter") return { ...base, monthly: 0, lines: [], noMeter: usage.reason };
     if (usage.kind === "unknown") return { ...base, monthly: null, lines: [], unpriced: usage.reason };
-    const reasons: string[] = [];
+    const missing: string[] = [];
     const lines: CostLine[] = usage.lines.map((l) => {
       const p = priceMeter(table, l.meter, l.region, l.quantity);
-      if (!p.priced) reasons.push(p.reason);
+      if (!p.priced && !missing.includes(`${l.meter}@${l.region}`)) missing.push(`${l.meter}@${l.region}`);
       return {
         meter: l.meter,
         region: l.region,
@@ -81,8 +81,9 @@ export function estimateCost(
       };
     });
     // Bills are in cents; rounding per resource keeps the total the sum of what is printed.
-    const monthly = reasons.length ? null : round(lines.reduce((s, l) => s + (l.cost ?? 0), 0));
-    return { ...base, monthly, lines, ...(reasons.length ? { unpriced: reasons.join("; ") } : {}) };
+    const monthly = missing.length ? null : round(lines.reduce((s, l) => s + (l.cost ?? 0), 0));
+    const reason = `no price in the table for ${missing.join(", ")}`;
+    return { ...base, monthly, lines, ...(missing.length ? { unpriced: reason } : {}) };
   });
   const total = costs.reduce((s, c) => s + (c.monthly ?? 0), 0);
   return {

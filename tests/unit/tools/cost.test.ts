@@ -115,7 +115,10 @@ describe("estimateCost on a fixed price table", () => {
     });
     const r = estimateCost(RESOURCES, noReplicaPrice);
     assert.equal(r.resources.find((x) => x.name === "krs")!.monthly, null);
-    assert.match(r.unpriced[0].reason, /postgres-compute:GeneralPurpose:Ddsv5 in koreasouth is not in the price table/);
+    assert.match(
+      r.unpriced[0].reason,
+      /no price in the table for postgres-compute:GeneralPurpose:Ddsv5@koreasouth, postgres-storage@koreasouth, postgres-storage-tier:P30@koreasouth/,
+    );
     assert.equal(r.total, Math.round((report.total - 449.4) * 100) / 100);
     const text = costText(r).join("\n");
     assert.match(text, /krs {2}\[azure-native:dbforpostgresql:Server\] {2}unpriced/);
