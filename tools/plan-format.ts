@@ -1,5 +1,6 @@
 /** Turns an offline run into the readable tree and the JSON document of `npm run plan`. */
 import type { Violation as PolicyViolation } from "../policy/evaluate.js";
+import { type CostReport, costText } from "./cost.js";
 import type { CapturedResource, OfflineRun } from "./offline.js";
 
 /** A policy verdict as the plan reports it: the evaluator's violation, in the documented JSON shape. */
@@ -20,9 +21,11 @@ export interface PlanDocument {
   }[];
   readonly outputs: Record<string, unknown>;
   readonly violations: Violation[];
+  /** The monthly cost estimate (tools/cost.ts); added after the original fields so older readers still parse. */
+  readonly cost?: CostReport;
 }
 
-export function planDocument(run: OfflineRun, violations: readonly Violation[]): PlanDocument {
+export function planDocument(run: OfflineRun, violations: readonly Violation[], cost?: CostReport): PlanDocument {
   return {
     project: run.project,
     stack: run.stack,
@@ -38,6 +41,7 @@ export function planDocument(run: OfflineRun, violations: readonly Violation[]):
     })),
     outputs: run.outputs,
     violations: [...violations],
+    ...(cost ? { cost } : {}),
   };
 }
 
@@ -199,7 +203,12 @@ function flags(r: CapturedResource): string {
 }
 
 /** The readable plan: resources as a tree under their components, a count by type and the policy verdicts. */
-export function planText(run: OfflineRun, violations: readonly Violation[], notes: readonly string[] = []): string {
+export function planText(
+  run: OfflineRun,
+  violations: readonly Violation[],
+  notes: readonly string[] = [],
+  cost?: CostReport,
+): string {
   const byParent = new Map<string | null, CapturedResource[]>();
   for (const r of run.resources) {
     const list = byParent.get(r.parent) ?? [];
@@ -234,6 +243,8 @@ export function planText(run: OfflineRun, violations: readonly Violation[], note
   lines.push("", "Outputs:");
   for (const [k, v] of Object.entries(run.outputs))
     lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+
+  if (cost) lines.push("", ...costText(cost));
 
   const mandatory = violations.filter((v) => v.enforcement === "mandatory");
   lines.push(

@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../infra/config/platform.js";
 import { evaluatePolicies } from "../policy/evaluate.js";
+import { planCost } from "./cost-plan.js";
 import { runStackFile } from "./offline.js";
 import { type Violation, planDocument, planJson, planText } from "./plan-format.js";
 
@@ -64,9 +65,10 @@ async function main(argv: string[]): Promise<number> {
     urn: v.urn,
     message: v.message,
   }));
-  const doc = planDocument(run, violations);
+  const cost = planCost(run);
+  const doc = planDocument(run, violations, cost);
   if (values.json) writeFileSync(values.json, planJson(doc));
-  if (!values.quiet) process.stdout.write(planText(run, violations));
+  if (!values.quiet) process.stdout.write(planText(run, violations, [], cost));
   return violations.some((v) => v.enforcement === "mandatory") ? EXIT.mandatoryViolation : EXIT.ok;
 }
 

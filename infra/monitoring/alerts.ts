@@ -80,7 +80,7 @@ export interface ActivityLogAlertDefinition extends Routed {
 
 export type AlertDefinition = MetricAlertDefinition | LogAlertDefinition | ActivityLogAlertDefinition;
 
-interface MetricSpec {
+export interface MetricSpec {
   readonly key: MetricAlertKey;
   readonly roles: readonly ServerRole[];
   readonly suffix: string;
@@ -104,8 +104,9 @@ const REPLICA: readonly ServerRole[] = ["replica"];
  * - CPU, memory, connections: every server (policy M1 asks them of every prod server). A read replica serves the read
  *   traffic of plan §3.2; its saturation hurts readers before it shows up as lag, and max_connections is the same there.
  * - failed connections, IOPS: the primary. On a replica IOPS saturation shows up as replication lag, which it alerts on.
+ * Exported for the workbook (workbook.ts), which draws the same signals so the two cannot drift.
  */
-const METRIC_CATALOGUE: readonly MetricSpec[] = [
+export const METRIC_CATALOGUE: readonly MetricSpec[] = [
   {
     key: "serverDown",
     roles: BOTH,

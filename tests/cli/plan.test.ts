@@ -67,7 +67,8 @@ describe("npm run plan -- --stack prod", () => {
 
   it("writes exactly the documented JSON shape", () => {
     const doc = JSON.parse(jsonA);
-    assert.deepEqual(Object.keys(doc), ["project", "stack", "resources", "outputs", "violations"]);
+    // The original fields in their original order; `cost` was added after them (readers of the old shape still work).
+    assert.deepEqual(Object.keys(doc), ["project", "stack", "resources", "outputs", "violations", "cost"]);
     assert.equal(doc.project, "authdb");
     assert.equal(doc.stack, "prod");
     for (const r of doc.resources) {
@@ -100,6 +101,44 @@ describe("npm run plan -- --stack prod", () => {
   });
 
   it("is byte-identical for the same input", () => assert.equal(jsonA, jsonB));
+
+  it("prints the estimated monthly cost per resource, the unpriced meters and the assumptions", () => {
+    const section = first.stdout.slice(
+      first.stdout.indexOf("Estimated monthly cost (USD):"),
+      first.stdout.indexOf("\nPolicy:"),
+    );
+    assert.match(
+      section,
+      /\n {2}postgres-primary {2}\[azure-native:dbforpostgresql:Server\] {2}(unpriced|\$\d)/,
+      "the primary has its own entry",
+    );
+    assert.match(section, /HA standby compute Standard_D4ds_v5: 4 vCores × 730 h: 2,920 vCore-hour/);
+    assert.match(
+      section,
+      /postgres-compute:GeneralPurpose:Ddsv5, koreasouth/,
+      "the DR replica is priced in its region",
+    );
+    assert.match(section, /\n {2}Total: \$\d+\.\d{2} for \d+ of \d+ resources/);
+    assert.match(section, /Assumptions \(inputs to the estimate, not measurements\):/);
+    const doc = JSON.parse(jsonA);
+    assert.deepEqual(Object.keys(doc.cost), [
+      "currency",
+      "total",
+      "priced",
+      "unpriced",
+      "assumptions",
+      "prices",
+      "resources",
+    ]);
+    assert.equal(doc.cost.currency, "USD");
+    // The committed table holds no prices until `npm run prices:refresh` runs against the API: every metered
+    // resource is then unpriced rather than guessed.
+    const committed = JSON.parse(readFileSync("infra/prices.json", "utf8"));
+    if (committed.retrievedAt === null) {
+      assert.match(section, /Unpriced \(run npm run prices:refresh\):/);
+      assert.equal(doc.cost.resources.find((r: any) => r.name === "postgres-primary").monthly, null);
+    }
+  });
 
   it("never shows a secret value, in the tree or the JSON", () => {
     for (const text of [first.stdout, first.stderr, jsonA])
@@ -185,8 +224,16 @@ describe("exit codes", () => {
     assert.equal(plan("--stack", "prod", "--frobnicate").status, 3);
     assert.equal(plan().status, 3);
   });
-  it("plans dev and local too", () => {
-    assert.equal(plan("--stack", "dev", "--quiet").status, 0);
-    assert.equal(plan("--stack", "local", "--quiet").status, 0);
+  it("plans dev and local too, with a cost section; local costs $0 and says why", () => {
+    const dev = plan("--stack", "dev");
+    assert.equal(dev.status, 0);
+    assert.match(dev.stdout, /postgres-compute:Burstable:B2ms, koreacentral/);
+    const local = plan("--stack", "local", "--json", join(dir, "local.json"));
+    assert.equal(local.status, 0);
+    assert.match(local.stdout, /Estimated monthly cost \(USD\):\n {2}the local stack runs on the developer's machine/);
+    assert.match(local.stdout, /Total: \$0\.00/);
+    const cost = JSON.parse(readFileSync(join(dir, "local.json"), "utf8")).cost;
+    assert.equal(cost.total, 0);
+    assert.deepEqual(cost.unpriced, []);
   });
 });
