@@ -28,7 +28,7 @@ export function previewInput(stack: string): WorkbookInput {
       ...platform.replicas.map((r) => ({ name: r.name, role: "replica" as const, id: id(r.name) })),
     ],
     workspaceId: `${rg}/providers/Microsoft.OperationalInsights/workspaces/${platform.monitoring.workspace.name}`,
-    thresholds: alertThresholds(platform.monitoring.alerts, platform.activeConnectionsThreshold),
+    thresholds: alertThresholds(platform.monitoring.alerts, platform.server.maxConnections),
   };
 }
 

@@ -71,11 +71,11 @@ export interface WorkbookLayout {
   readonly sections: readonly ServerSection[];
 }
 
-/** The thresholds the pack alerts at, by alert key (a disabled alert draws no line). */
-export function alertThresholds(alerts: AlertsConfig, activeConnectionsThreshold: number): WorkbookThresholds {
+/** The thresholds the pack alerts at, by alert key (a disabled alert draws no line), for the primary's max_connections. */
+export function alertThresholds(alerts: AlertsConfig, maxConnections: number): WorkbookThresholds {
   const out: Record<string, number> = {};
   for (const role of ["primary", "replica"] as const) {
-    for (const a of alertsFor(role, alerts, activeConnectionsThreshold)) {
+    for (const a of alertsFor({ role, maxConnections, queryStore: true }, alerts)) {
       if (a.kind === "metric" || a.kind === "log") out[a.key] = a.threshold;
     }
   }

@@ -45,7 +45,7 @@ describe("output contract", () => {
       "jdbc:postgresql://phonebill-auth-postgresql-prod.postgres.database.azure.com:5432/phonebill_auth?sslmode=verify-full",
     );
     assert.equal(prod.applicationPassword, undefined, "no password is a stack output on Azure");
-    assert.equal((runs.local.outputs).applicationPassword, "[secret]");
+    assert.equal(runs.local.outputs.applicationPassword, "[secret]");
     const local = runs.local.outputs as Record<string, any>;
     assert.equal(local.databaseName, prod.databaseName);
     assert.equal(local.applicationLogin, prod.applicationLogin);

@@ -23,7 +23,7 @@ function inputFor(stack: "prod" | "dev"): WorkbookInput {
       ...p.replicas.map((r) => ({ name: r.name, role: "replica" as const, id: id(r.name) })),
     ],
     workspaceId: `${SUB}/resourceGroups/${p.resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/${p.monitoring.workspace.name}`,
-    thresholds: alertThresholds(p.monitoring.alerts, p.activeConnectionsThreshold),
+    thresholds: alertThresholds(p.monitoring.alerts, p.server.maxConnections),
   };
 }
 const prod = inputFor("prod");
