@@ -227,7 +227,7 @@ describe("exit codes", () => {
   it("plans dev and local too, with a cost section; local costs $0 and says why", () => {
     const dev = plan("--stack", "dev");
     assert.equal(dev.status, 0);
-    assert.match(dev.stdout, /postgres-compute:Burstable:B2ms, koreacentral/);
+    assert.match(dev.stdout, /postgres-compute:GeneralPurpose:Ddsv5, koreacentral/);
     const local = plan("--stack", "local", "--json", join(dir, "local.json"));
     assert.equal(local.status, 0);
     assert.match(local.stdout, /Estimated monthly cost \(USD\):\n {2}the local stack runs on the developer's machine/);

@@ -24,7 +24,6 @@ describe("npm run prices:refresh -- --offline", () => {
     for (const want of [
       "postgres-compute:GeneralPurpose:Ddsv5@koreacentral",
       "postgres-compute:GeneralPurpose:Ddsv5@koreasouth",
-      "postgres-compute:Burstable:B2ms@koreacentral",
       "postgres-backup:GRS@koreacentral",
       "vnet-peering:global:Egress@koreasouth",
       "log-analytics-ingestion@koreacentral",
