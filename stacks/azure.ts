@@ -50,6 +50,7 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
     resourceGroupName: resourceGroup.name,
     primaryRegion: platform.location,
     network: platform.network,
+    pgBouncer: platform.server.pgBouncer.enabled,
     tags,
   });
 

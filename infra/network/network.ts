@@ -6,7 +6,7 @@ import * as network from "@pulumi/azure-native/network/index.js";
 import * as privatedns from "@pulumi/azure-native/privatedns/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzurePlatform } from "../config/platform.js";
-import { databaseSubnetRules } from "./nsg.js";
+import { databaseSubnetRules, privateEndpointSubnetRules } from "./nsg.js";
 import type { Tags } from "../types.js";
 
 export const POSTGRES_DELEGATION = "Microsoft.DBforPostgreSQL/flexibleServers";
@@ -19,6 +19,8 @@ export interface NetworkArgs {
   /** The primary region (holds the app, database and private-endpoint subnets). */
   readonly primaryRegion: string;
   readonly network: AzurePlatform["network"];
+  /** Built-in PgBouncer is on: the database subnets admit 6432 from the application subnets too. */
+  readonly pgBouncer: boolean;
   readonly tags: Tags;
 }
 
@@ -50,7 +52,8 @@ export class Network extends pulumi.ComponentResource {
     }
 
     const allDatabaseCidrs = vnets.map((v) => v.subnets.database.cidr);
-    const applicationCidrs = vnets.flatMap((v) => (v.subnets.app ? [v.subnets.app.cidr] : []));
+    // The database's clients: AKS nodes, and the pod subnet when pods have addresses of their own (Azure CNI pod subnet).
+    const applicationCidrs = vnets.flatMap((v) => [v.subnets.app, v.subnets.pods].flatMap((s) => (s ? [s.cidr] : [])));
 
     const vnetResources: Record<string, network.VirtualNetwork> = {};
     const databaseSubnets: Record<string, network.Subnet> = {};
@@ -85,6 +88,7 @@ export class Network extends pulumi.ComponentResource {
             databaseSubnetCidr: v.subnets.database.cidr,
             databaseSubnetCidrs: allDatabaseCidrs,
             applicationSubnetCidrs: applicationCidrs,
+            pgBouncer: args.pgBouncer,
           }),
           tags,
         },
@@ -113,9 +117,26 @@ export class Network extends pulumi.ComponentResource {
         serviceEndpoints: [{ service: "Microsoft.Storage" }],
       });
       if (v.subnets.app) appSubnets[v.region] = subnet("app", v.subnets.app, {});
+      if (v.subnets.pods) subnet("pods", v.subnets.pods, {});
       if (v.subnets.privateEndpoints) {
+        const endpointNsg = new network.NetworkSecurityGroup(
+          `${prefix}-private-endpoints-nsg`,
+          {
+            resourceGroupName,
+            networkSecurityGroupName: `nsg-${v.name}-${v.subnets.privateEndpoints.name}`,
+            location: v.region,
+            securityRules: privateEndpointSubnetRules({
+              privateEndpointSubnetCidr: v.subnets.privateEndpoints.cidr,
+              clientSubnetCidrs: applicationCidrs,
+            }),
+            tags,
+          },
+          { parent: this },
+        );
         endpointSubnets[v.region] = subnet("private-endpoints", v.subnets.privateEndpoints, {
-          privateEndpointNetworkPolicies: "Disabled",
+          networkSecurityGroup: { id: endpointNsg.id },
+          // NSGs filter traffic to private endpoints only with this policy enabled (it is off by default).
+          privateEndpointNetworkPolicies: "NetworkSecurityGroupEnabled",
         });
       }
     }

@@ -8,9 +8,11 @@
  * filter traffic" (priority order, default rules, service tags).
  */
 import { addressInCidr } from "../config/cidr.js";
+import { PGBOUNCER_PORT } from "../config/azure-facts.js";
 import { POSTGRES_PORT } from "../types.js";
 
 const HTTPS_PORT = 443;
+const DNS_PORT = 53;
 
 export type RuleAccess = "Allow" | "Deny";
 export type RuleDirection = "Inbound" | "Outbound";
@@ -73,23 +75,27 @@ export interface DatabaseSubnetRuleInput {
   readonly databaseSubnetCidr: string;
   /** Every delegated database subnet of the platform (all regions), this one included: HA and replication peers. */
   readonly databaseSubnetCidrs: readonly string[];
-  /** The subnets the application runs in (AKS). */
+  /** The subnets the database's clients run in (the AKS node subnet, and its pod subnet when pods have their own). */
   readonly applicationSubnetCidrs: readonly string[];
+  /** Built-in PgBouncer listens on 6432 (Learn, concepts-pgbouncer: "PgBouncer runs on port 6432"). */
+  readonly pgBouncer?: boolean;
 }
 
 /**
  * The NSG rules for one delegated database subnet.
  *
- * Inbound: 5432/TCP from the application subnets and from every database subnet (zone-redundant HA inside the subnet,
- * read replicas across regions), the platform's health probe source, then an explicit deny of everything else — the
- * explicit deny matters because Azure's default AllowVnetInBound would otherwise let every subnet of every peered VNet in.
+ * Inbound: 5432/TCP (and 6432 when PgBouncer is on) from the application subnets, 5432 from every database subnet
+ * (zone-redundant HA inside the subnet, read replicas across regions), the platform's health probe source, then an
+ * explicit deny of everything else — the explicit deny matters because Azure's default AllowVnetInBound would
+ * otherwise let every subnet of every peered VNet in.
  *
- * Outbound: what Microsoft lists as required for VNet-integrated servers — 5432 to the database subnets (HA and
- * replication), HTTPS to Azure Storage (WAL archival, backups; the global tag because cross-region replicas and geo-backup
- * reach storage in both Korean regions) and HTTPS to Microsoft Entra ID (token validation for Entra logins). Outbound is
- * not closed with a deny: Microsoft documents no complete dependency list, and an unknown platform dependency blocked in
- * production would surface as a failed failover. The allows are explicit so that a later deny (here or in an Azure
- * Firewall/route table) keeps them.
+ * Outbound: exactly what Microsoft's networking page lists for VNet-integrated servers (Learn,
+ * concepts-networking-private: "allow traffic to destination port 5432 within the subnet, and also to Storage, by
+ * using the service tag Storage as a destination"; "if you elect to use Microsoft Entra authentication … allow
+ * outbound traffic to Microsoft Entra ID by using a Microsoft Entra service tag") — 5432 to the database subnets, HTTPS
+ * to Storage (WAL archival, backups; the global tag, as cross-region replicas and geo-backup reach storage in both
+ * Korean regions) and to AzureActiveDirectory — plus DNS to Azure's resolver, then a deny of everything else: no
+ * general Internet from the database subnet.
  */
 export function databaseSubnetRules(input: DatabaseSubnetRuleInput): NsgRule[] {
   const unique = (xs: readonly string[]) => [...new Set(xs)];
@@ -97,7 +103,7 @@ export function databaseSubnetRules(input: DatabaseSubnetRuleInput): NsgRule[] {
   return [
     {
       name: "AllowPostgresFromApplication",
-      description: "Application subnets (AKS) reach PostgreSQL",
+      description: "Application subnets (AKS nodes and pods) reach PostgreSQL",
       priority: 100,
       direction: "Inbound",
       access: "Allow",
@@ -117,6 +123,21 @@ export function databaseSubnetRules(input: DatabaseSubnetRuleInput): NsgRule[] {
       destinationAddressPrefix: input.databaseSubnetCidr,
       destinationPortRange: String(POSTGRES_PORT),
     },
+    ...(input.pgBouncer
+      ? [
+          {
+            name: "AllowPgBouncerFromApplication",
+            description: "Application subnets reach the built-in PgBouncer",
+            priority: 120,
+            direction: "Inbound" as const,
+            access: "Allow" as const,
+            ...tcp,
+            sourceAddressPrefixes: unique(input.applicationSubnetCidrs),
+            destinationAddressPrefix: input.databaseSubnetCidr,
+            destinationPortRange: String(PGBOUNCER_PORT),
+          },
+        ]
+      : []),
     {
       name: "AllowAzureLoadBalancerProbe",
       description: "Azure platform health probes (168.63.129.16), which the explicit deny below would otherwise block",
@@ -129,18 +150,7 @@ export function databaseSubnetRules(input: DatabaseSubnetRuleInput): NsgRule[] {
       destinationAddressPrefix: input.databaseSubnetCidr,
       destinationPortRange: "*",
     },
-    {
-      name: "DenyAllOtherInbound",
-      description: "Nothing else reaches the database subnet, including the rest of the VNet and peered VNets",
-      priority: 4096,
-      direction: "Inbound",
-      access: "Deny",
-      protocol: "*",
-      sourceAddressPrefix: "*",
-      sourcePortRange: "*",
-      destinationAddressPrefix: "*",
-      destinationPortRange: "*",
-    },
+    denyAll("Inbound", "Nothing else reaches the database subnet, including the rest of the VNet and peered VNets"),
     {
       name: "AllowPostgresToDatabaseSubnets",
       description: "HA and replication traffic to the database subnets of every region",
@@ -174,6 +184,63 @@ export function databaseSubnetRules(input: DatabaseSubnetRuleInput): NsgRule[] {
       destinationAddressPrefix: "AzureActiveDirectory",
       destinationPortRange: String(HTTPS_PORT),
     },
+    {
+      name: "AllowAzurePlatformDns",
+      description: "Name resolution through Azure's resolver (168.63.129.16), e.g. of login.microsoftonline.com",
+      priority: 130,
+      direction: "Outbound",
+      access: "Allow",
+      protocol: "*",
+      sourceAddressPrefix: input.databaseSubnetCidr,
+      sourcePortRange: "*",
+      destinationAddressPrefix: "AzurePlatformDNS",
+      destinationPortRange: String(DNS_PORT),
+    },
+    denyAll("Outbound", "No general Internet or other destinations from the database subnet"),
+  ];
+}
+
+function denyAll(direction: RuleDirection, description: string): NsgRule {
+  return {
+    name: direction === "Inbound" ? "DenyAllOtherInbound" : "DenyAllOtherOutbound",
+    description,
+    priority: 4096,
+    direction,
+    access: "Deny",
+    protocol: "*",
+    sourceAddressPrefix: "*",
+    sourcePortRange: "*",
+    destinationAddressPrefix: "*",
+    destinationPortRange: "*",
+  };
+}
+
+export interface PrivateEndpointSubnetRuleInput {
+  readonly privateEndpointSubnetCidr: string;
+  /** The subnets whose workloads read the vault (the application's). */
+  readonly clientSubnetCidrs: readonly string[];
+}
+
+/**
+ * The private-endpoint subnet (the Key Vault's endpoint): HTTPS from the clients' subnets, nothing else. NSGs apply to
+ * private endpoints only when the subnet's privateEndpointNetworkPolicies enables them (network.ts sets
+ * NetworkSecurityGroupEnabled).
+ */
+export function privateEndpointSubnetRules(input: PrivateEndpointSubnetRuleInput): NsgRule[] {
+  return [
+    {
+      name: "AllowHttpsFromClients",
+      description: "The application reads its password from the vault's private endpoint",
+      priority: 100,
+      direction: "Inbound",
+      access: "Allow",
+      protocol: "Tcp",
+      sourceAddressPrefixes: [...new Set(input.clientSubnetCidrs)],
+      sourcePortRange: "*",
+      destinationAddressPrefix: input.privateEndpointSubnetCidr,
+      destinationPortRange: String(HTTPS_PORT),
+    },
+    denyAll("Inbound", "Nothing else reaches the private endpoints, including the database subnets and peered VNets"),
   ];
 }
 

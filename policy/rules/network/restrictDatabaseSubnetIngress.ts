@@ -1,9 +1,12 @@
 import type { PolicyResource } from "@pulumi/policy";
+import { PGBOUNCER_PORT } from "../../../infra/config/azure-facts.js";
 import { cidrContains, cidrProblem } from "../../../infra/config/cidr.js";
+import { POSTGRES_PORT } from "../../../infra/types.js";
 import { EVERYWHERE, T, arr, armIdNames, dependsOn, obj, sameName, stackRule, str, type Props } from "../../rule.js";
 
 const POSTGRES_DELEGATION = "Microsoft.DBforPostgreSQL/flexibleServers";
-const POSTGRES_PORT = "5432";
+/** The database subnet's own ports: PostgreSQL and the built-in PgBouncer. */
+const DATABASE_PORTS = [String(POSTGRES_PORT), String(PGBOUNCER_PORT)];
 
 interface SubnetView {
   readonly name: string;
@@ -127,10 +130,10 @@ export const restrictDatabaseSubnetIngress = stackRule({
             nsg.urn,
           );
         }
-        const otherPorts = rule.ports.filter((p) => p !== POSTGRES_PORT);
+        const otherPorts = rule.ports.filter((p) => !DATABASE_PORTS.includes(p));
         if (otherPorts.length > 0) {
           report(
-            `NSG ${nsg.name} rule ${rule.name} allows inbound port ${otherPorts.join(", ")}: the database subnet needs ${POSTGRES_PORT} only`,
+            `NSG ${nsg.name} rule ${rule.name} allows inbound port ${otherPorts.join(", ")}: the database subnet needs ${DATABASE_PORTS.join(" and ")} only`,
             nsg.urn,
           );
         }

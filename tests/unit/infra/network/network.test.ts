@@ -41,6 +41,7 @@ before(async () => {
         resourceGroupName: platform.resourceGroupName,
         primaryRegion: platform.location,
         network: platform.network,
+        pgBouncer: false,
         tags: platform.tags,
       });
       return {};
@@ -110,12 +111,14 @@ describe("Network (prod config, under mocks)", () => {
   });
 
   it("guards each database subnet with an NSG carrying exactly the builder's rules", () => {
-    const nsgs = ofType("network:NetworkSecurityGroup");
+    const nsgs = ofType("network:NetworkSecurityGroup").filter((r) =>
+      String(r.inputs.networkSecurityGroupName).endsWith("-database-subnet"),
+    );
     assert.equal(nsgs.length, 2);
     const allDb = platform.network.vnets.map((v) => v.subnets.database.cidr);
     for (const region of ["koreacentral", "koreasouth"]) {
       const v = platform.network.vnets.find((x) => x.region === region)!;
-      const nsg = one("network:NetworkSecurityGroup", (r) => r.inputs.location === region);
+      const nsg = nsgs.find((r) => r.inputs.location === region)!;
       const expected = databaseSubnetRules({
         databaseSubnetCidr: v.subnets.database.cidr,
         databaseSubnetCidrs: allDb,
@@ -129,7 +132,23 @@ describe("Network (prod config, under mocks)", () => {
       );
     }
     const nsgAssociated = ofType("network:Subnet").filter((s) => s.inputs.networkSecurityGroup !== undefined);
-    assert.equal(nsgAssociated.length, 2, "the NSGs sit on the delegated subnets");
+    assert.deepEqual(
+      nsgAssociated.map((s) => s.inputs.subnetName).sort(),
+      ["database-subnet", "database-subnet", "private-endpoint-subnet"],
+      "the NSGs sit on the delegated subnets and the private-endpoint subnet",
+    );
+  });
+
+  it("guards the private-endpoint subnet with its own NSG, enabled for private endpoints", () => {
+    const subnet = one("network:Subnet", (r) => r.inputs.subnetName === "private-endpoint-subnet");
+    assert.equal(subnet.inputs.privateEndpointNetworkPolicies, "NetworkSecurityGroupEnabled");
+    const nsg = one("network:NetworkSecurityGroup", (r) =>
+      String(r.inputs.networkSecurityGroupName).endsWith("-private-endpoint-subnet"),
+    );
+    assert.deepEqual(
+      (nsg.inputs.securityRules as { name: string }[]).map((r) => r.name),
+      ["AllowHttpsFromClients", "DenyAllOtherInbound"],
+    );
   });
 
   it("peers the two VNets in both directions", () => {

@@ -12,6 +12,7 @@ import {
   evaluate,
   evaluateInbound,
   nsgRuleProblems,
+  privateEndpointSubnetRules,
 } from "../../../../infra/network/nsg.js";
 import { azurePlatform } from "../../../support/stack-platforms.js";
 
@@ -211,5 +212,63 @@ describe("nsgRuleProblems", () => {
     assert.deepEqual(nsgRuleProblems([{ ...first, priority: 65000 }]), [
       "AllowPostgresFromApplication: priority 65000 is outside 100–4096",
     ]);
+  });
+});
+
+describe("database subnet outbound: only what Learn's networking page requires", () => {
+  const rules = rulesFor(primary);
+  const out = (destinationAddress: string, destinationPort: number, protocol: "Tcp" | "Udp" = "Tcp") =>
+    evaluate(
+      rules,
+      { direction: "Outbound", sourceAddress: primaryDb, destinationAddress, destinationPort, protocol },
+      ctx,
+    ).access;
+
+  it("denies general Internet and other VNet addresses", () => {
+    assert.equal(out("203.0.113.10", 443), "Deny");
+    assert.equal(out("Internet", 80), "Deny");
+    assert.equal(out(host(primary.subnets.app!.cidr), 22), "Deny");
+  });
+
+  it("keeps DNS to Azure's resolver", () => {
+    assert.equal(out("AzurePlatformDNS", 53, "Udp"), "Allow");
+  });
+});
+
+describe("PgBouncer and pod subnets", () => {
+  const pods = "10.0.16.0/20";
+  const pooled = databaseSubnetRules({
+    databaseSubnetCidr: primary.subnets.database.cidr,
+    databaseSubnetCidrs: databaseCidrs,
+    applicationSubnetCidrs: [...appCidrs, pods],
+    pgBouncer: true,
+  });
+
+  it("admits 6432 from the application subnets only when PgBouncer is on", () => {
+    assert.equal(inbound(pooled, host(primary.subnets.app!.cidr), primaryDb, 6432), "Allow");
+    assert.equal(inbound(rulesFor(primary), host(primary.subnets.app!.cidr), primaryDb, 6432), "Deny");
+    assert.equal(inbound(pooled, "203.0.113.10", primaryDb, 6432), "Deny");
+  });
+
+  it("admits the pod subnet when pods have their own", () => {
+    assert.equal(inbound(pooled, host(pods), primaryDb, 5432), "Allow");
+    assert.equal(inbound(rulesFor(primary), host(pods), primaryDb, 5432), "Deny");
+    assert.deepEqual(nsgRuleProblems(pooled), []);
+  });
+});
+
+describe("private-endpoint subnet NSG", () => {
+  const rules = privateEndpointSubnetRules({
+    privateEndpointSubnetCidr: primary.subnets.privateEndpoints!.cidr,
+    clientSubnetCidrs: appCidrs,
+  });
+  const pe = host(primary.subnets.privateEndpoints!.cidr);
+
+  it("lets the application subnets reach the vault's endpoint on 443, nothing else", () => {
+    assert.equal(inbound(rules, host(primary.subnets.app!.cidr), pe, 443), "Allow");
+    assert.equal(inbound(rules, host(primary.subnets.app!.cidr), pe, 80), "Deny");
+    assert.equal(inbound(rules, primaryDb, pe, 443), "Deny");
+    assert.equal(inbound(rules, host(dr.subnets.database.cidr), pe, 443), "Deny");
+    assert.deepEqual(nsgRuleProblems(rules), []);
   });
 });
