@@ -92,6 +92,8 @@ export function baselineTierFor(sizeGB: number): PremiumSsdTier {
 export interface RegionInfo {
   readonly displayName: string;
   readonly availabilityZones: boolean;
+  /** New zone-redundant HA deployments are possible (East US: "temporarily blocked" in the region table). */
+  readonly zoneRedundantHa: boolean;
   /** Premium SSD v2 exists in the region at all. */
   readonly premiumV2: boolean;
   /** Premium SSD v2 can be combined with HA, read replicas and geo-redundant backup there. */
@@ -104,6 +106,7 @@ export const REGIONS: Readonly<Record<string, RegionInfo>> = {
   koreacentral: {
     displayName: "Korea Central",
     availabilityZones: true,
+    zoneRedundantHa: true,
     premiumV2: true,
     premiumV2WithHaReplicasGeoBackup: false,
     pairedRegion: "koreasouth",
@@ -111,6 +114,7 @@ export const REGIONS: Readonly<Record<string, RegionInfo>> = {
   koreasouth: {
     displayName: "Korea South",
     availabilityZones: false,
+    zoneRedundantHa: false,
     premiumV2: false,
     premiumV2WithHaReplicasGeoBackup: false,
     pairedRegion: "koreacentral",
@@ -118,6 +122,7 @@ export const REGIONS: Readonly<Record<string, RegionInfo>> = {
   japaneast: {
     displayName: "Japan East",
     availabilityZones: true,
+    zoneRedundantHa: true,
     premiumV2: true,
     premiumV2WithHaReplicasGeoBackup: false,
     pairedRegion: "japanwest",
@@ -125,6 +130,7 @@ export const REGIONS: Readonly<Record<string, RegionInfo>> = {
   eastus: {
     displayName: "East US",
     availabilityZones: true,
+    zoneRedundantHa: false,
     premiumV2: true,
     premiumV2WithHaReplicasGeoBackup: true,
     pairedRegion: "westus",
@@ -132,7 +138,7 @@ export const REGIONS: Readonly<Record<string, RegionInfo>> = {
 };
 
 /** Metric alert `windowSize` values Azure accepts. */
-export const METRIC_ALERT_WINDOWS = ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D"] as const;
+export const METRIC_ALERT_WINDOWS = ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "PT24H"] as const;
 /** Metric alert `evaluationFrequency` values Azure accepts. */
 export const METRIC_ALERT_FREQUENCIES = ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H"] as const;
 /** Log (scheduled query) alert windows and frequencies Azure accepts. */
@@ -186,3 +192,88 @@ export const PGBOUNCER_COMPUTE_TIERS: readonly SkuTier[] = ["GeneralPurpose", "M
 
 /** Port of the built-in PgBouncer on every server (the PostgreSQL port itself is 5432). */
 export const PGBOUNCER_PORT = 6432;
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Where each fact comes from (a test fails for an exported fact without an entry here).
+
+const DB_DOCS = "MicrosoftDocs/azure-databases-docs";
+
+export const FACT_SOURCES: Readonly<Record<string, Source>> = {
+  SKUS: {
+    kind: "learn",
+    ref: `${DB_DOCS} articles/postgresql/compute-storage/concepts-compute.md (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-compute)`,
+    quote:
+      "| B1ms | 1 | 2 GiB | … | D2ds_v5 / D2ads_v5 | 2 | 8 GiB | … | D4ds_v5 / D4ads_v5 | 4 | 16 GiB | … | E2ds_v5 / E2ads_v5 | 2 | 16 GiB | …",
+  },
+  PREMIUM_SSD_SIZES_GB: {
+    kind: "learn",
+    ref: `${DB_DOCS} articles/postgresql/compute-storage/concepts-storage.md`,
+    quote:
+      "| 32 GiB | Provisioned 120; up to 3,500 | … | 256 GiB | Provisioned 1,100; up to 3,500 | … | 32 TiB | 20,000 | … | **Max disk size** | 65,536 GiB | 32,767 GiB |",
+  },
+  PREMIUM_SSD_TIERS: {
+    kind: "learn",
+    ref: "MicrosoftDocs/azure-docs includes/disk-storage-premium-ssd-sizes.md (https://learn.microsoft.com/azure/virtual-machines/disks-types#premium-ssd-size)",
+    quote:
+      "| Premium SSD sizes | … | P4 | P6 | P10 | P15 | P20 | P30 | P40 | P50 | P60 | P70 | P80 | | Base provisioned IOPS per disk | … | 120 | 240 | 500 | 1,100 | 2,300 | 5,000 | 7,500 | 7,500 | 16,000 | 18,000 | 20,000 |",
+  },
+  REGIONS: {
+    kind: "learn",
+    ref: `${DB_DOCS} articles/postgresql/includes/regions-table.md (https://learn.microsoft.com/azure/postgresql/flexible-server/overview#azure-regions); pairs: MicrosoftDocs/azure-docs articles/reliability/cross-region-replication-azure.md`,
+    quote:
+      "| East US | … | :white_check_mark: $ | … | Korea Central | … | :white_check_mark: ** | :white_check_mark: | :white_check_mark: | | Korea South | … | :x: | :white_check_mark: | :white_check_mark: | — `$` indicates new zone-redundant HA deployments are temporarily blocked; pairs: | Korea |Korea Central |Korea South\\* |",
+  },
+  METRIC_ALERT_WINDOWS: {
+    kind: "learn",
+    ref: "MicrosoftDocs/azure-docs articles/azure-monitor/alerts/alerts-metric-create-templates.md (the REST spec 2018-03-01 metricAlert_API.json gives no list, only 'ISO 8601 duration')",
+    quote: '"windowSize": { … "allowedValues": [ "PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "PT24H" ]',
+  },
+  METRIC_ALERT_FREQUENCIES: {
+    kind: "learn",
+    ref: "MicrosoftDocs/azure-docs articles/azure-monitor/alerts/alerts-metric-create-templates.md",
+    quote: '"evaluationFrequency": { … "allowedValues": [ "PT1M", "PT5M", "PT15M", "PT30M", "PT1H" ]',
+  },
+  LOG_ALERT_WINDOWS: {
+    kind: "rest-spec",
+    ref: "Azure/azure-rest-api-specs specification/monitor/resource-manager/Microsoft.Insights/stable/2023-12-01/examples (scheduledQueryRule create) — no documented list; this set is what the portal offers (docs/first-deploy.md checks one)",
+    quote: '"evaluationFrequency": "PT5M", … "windowSize": "PT10M",',
+  },
+  LOG_ALERT_FREQUENCIES: {
+    kind: "learn",
+    ref: "MicrosoftDocs/azure-docs articles/azure-monitor/alerts/alerts-create-log-alert-rule.md",
+    quote:
+      "|Frequency of evaluation|How often the query is run. Can be set anywhere from one minute to one day (24 hours).|",
+  },
+  MAX_REPLICAS: learn("concepts-read-replicas", "You can replicate from the primary server to up to five replicas."),
+  BACKUP_RETENTION_RANGE: learn(
+    "concepts-backup-restore",
+    "The default backup retention period is 7 days, but you can extend the period to a maximum of 35 days.",
+  ),
+  SOFT_DELETE_RANGE: {
+    kind: "rest-spec",
+    ref: "Azure/azure-rest-api-specs specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keyvault.json (VaultProperties.softDeleteRetentionInDays)",
+    quote: "softDeleteRetentionInDays … It accepts >=7 and <=90.",
+  },
+  COLLATION_PATTERN: {
+    kind: "observed",
+    ref: "REST spec 2025-08-01 Databases.json example collation 'en_US.utf8' and pattern ^[a-zA-Z\\-]+([. ]|\\w)*$ (accepts ko_KR.utf8, rejects ko_KR.UTF-8); no Learn page lists collations — docs/first-deploy.md checks it",
+    quote: '"properties": { "charset": "utf8", "collation": "en_US.utf8" }',
+  },
+  POSTGRES_PRIVATE_DNS_SUFFIX: learn(
+    "concepts-networking-private#use-a-private-dns-zone",
+    "If you use an Azure API, an ARM template, Bicep or Terraform, create Private DNS zones that end with `.postgres.database.azure.com`.",
+  ),
+  REPLICA_COMPUTE_TIERS: learn(
+    "concepts-read-replicas",
+    "Read Replicas are currently supported for the General Purpose and Memory Optimized server compute tiers. The Burstable server compute tier is not supported.",
+  ),
+  REPLICA_STORAGE_TYPES: learn(
+    "concepts-read-replicas",
+    "**Premium SSD v2**: As of the current release, if the primary server uses Premium SSD v2 for storage, the creation of read replicas isn't supported.",
+  ),
+  PGBOUNCER_COMPUTE_TIERS: learn(
+    "concepts-pgbouncer",
+    "The PgBouncer feature is currently not supported with the Burstable server compute tier.",
+  ),
+  PGBOUNCER_PORT: learn("concepts-pgbouncer", "PgBouncer runs on port 6432 on your database server."),
+};

@@ -137,6 +137,13 @@ export const zonesOnlyWhereTheRegionHasThem: Rule<AzurePlatformInput> = (c) => {
         ),
       );
     }
+  } else if (primary && !primary.zoneRedundantHa && c.server.highAvailability.mode === "ZoneRedundant") {
+    out.push(
+      issue(
+        `${P}.server.highAvailability.mode`,
+        `ZoneRedundant is not open for new deployments in ${c.location} (Learn's region table: "new zone-redundant HA deployments are temporarily blocked"; use SameZone)`,
+      ),
+    );
   }
   c.replicas.forEach((r, i) => {
     const region = REGIONS[r.region];
