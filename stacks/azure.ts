@@ -107,10 +107,9 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
   const byRegion = (pick: (s: (typeof replicas)[number]) => pulumi.Input<string>) =>
     pulumi.all(Object.fromEntries(replicas.map((s) => [s.region, pick(s)])));
 
-  if (platform.kubernetes?.enabled && secrets.kubeconfig) {
+  if (platform.kubernetes?.enabled) {
     new KubernetesPublishing("kubernetes", {
       kubernetes: platform.kubernetes,
-      kubeconfig: secrets.kubeconfig,
       connection: {
         primaryHost: postgres.primaryFqdn,
         replicaHosts: pulumi.all(replicas.map((s) => s.fqdn)),

@@ -11,6 +11,7 @@ import type {
 } from "@pulumi/pulumi/proto/resource_pb.js";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { SECRET_CONFIG_KEYS } from "../infra/config/load.js";
 import type { RegisteredResource } from "../policy/evaluate.js";
 import { parse as parseYaml } from "yaml";
 
@@ -41,6 +42,8 @@ export interface CapturedResource extends RegisteredResource {
   readonly retainOnDelete: boolean;
   readonly deleteBeforeReplace: boolean;
   readonly replaceOnChanges: string[];
+  /** Output names the registration asked the engine to keep secret (additionalSecretOutputs). */
+  readonly additionalSecretOutputs: string[];
   readonly provider: string | null;
   /** Inputs as registered, secrets replaced by "[secret]". */
   readonly inputs: Record<string, unknown>;
@@ -293,6 +296,7 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
           retainOnDelete: Boolean(req.getRetainondelete()),
           deleteBeforeReplace: Boolean(req.getDeletebeforereplace()),
           replaceOnChanges: [...req.getReplaceonchangesList()].sort(),
+          additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()].sort(),
           provider: req.getProvider() || null,
           inputs: decode(raw, false) as Record<string, unknown>,
           rawInputs: decode(raw, true) as Record<string, unknown>,
@@ -348,7 +352,7 @@ export async function runStackFile(
   const { config, secretKeys } = readStackFile(configPath);
   // Secret keys the deployer sets with `pulumi config set --secret` are not in the committed file; the plan stands in a
   // placeholder so it can show what the stack would create once they are set.
-  for (const key of ["authdb:teamsWebhookUrl", "authdb:kubeconfig"]) {
+  for (const key of SECRET_CONFIG_KEYS.map((k) => `authdb:${k}`)) {
     if (!(key in config)) {
       config[key] = `${MOCK_SECRET_MARKER}${key}`;
       secretKeys.push(key);

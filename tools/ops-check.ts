@@ -95,7 +95,6 @@ function main(argv: string[]): number {
   try {
     platform = parsePlatform(readStackFile(`Pulumi.${values.stack}.yaml`).config["authdb:platform"], {
       teamsWebhookUrl: "secret",
-      kubeconfig: "secret",
     });
     if (values.outputs) outputs = JSON.parse(readFileSync(values.outputs, "utf8")) as StackOutputs;
   } catch (e) {

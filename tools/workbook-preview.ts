@@ -17,7 +17,6 @@ const USAGE = "usage: npm run workbook:preview -- --out <file.html> [--stack pro
 export function previewInput(stack: string): WorkbookInput {
   const platform = parsePlatform(readStackFile(`Pulumi.${stack}.yaml`).config["authdb:platform"], {
     teamsWebhookUrl: "secret",
-    kubeconfig: "secret",
   });
   if (platform.kind !== "azure") throw new Error(`stack ${stack} is not on Azure: it has no workbook`);
   const rg = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${platform.resourceGroupName}`;

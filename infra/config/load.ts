@@ -2,14 +2,22 @@
  * The only place that reads Pulumi config. Everything else receives the typed `Platform` and the secret inputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type Platform, type SecretKeyPresence, type SecretPresence, parsePlatform } from "./platform.js";
+import {
+  type ConfigEntry,
+  type Platform,
+  type SecretKeyPresence,
+  type SecretPresence,
+  parsePlatform,
+} from "./platform.js";
 
 export const PROJECT = "authdb";
+
+/** The secret config keys the platform reads (set with `pulumi config set --secret authdb:<key>`). */
+export const SECRET_CONFIG_KEYS = ["teamsWebhookUrl"] as const;
 
 /** Secret config values, as Pulumi secrets; only the ones the platform uses are read. */
 export interface PlatformSecrets {
   readonly teamsWebhookUrl?: pulumi.Output<string>;
-  readonly kubeconfig?: pulumi.Output<string>;
 }
 
 export interface LoadedPlatform {
@@ -30,14 +38,13 @@ function presence(key: string): SecretPresence {
 export function loadPlatform(): LoadedPlatform {
   const config = new pulumi.Config(PROJECT);
   const raw = config.getObject<unknown>("platform");
-  const secretKeys: SecretKeyPresence = {
-    teamsWebhookUrl: presence("teamsWebhookUrl"),
-    kubeconfig: presence("kubeconfig"),
-  };
-  const platform = parsePlatform(raw ?? {}, secretKeys);
+  const secretKeys: SecretKeyPresence = { teamsWebhookUrl: presence("teamsWebhookUrl") };
+  const others: ConfigEntry[] = Object.keys(pulumi.runtime.allConfig())
+    .filter((key) => key !== `${PROJECT}:platform` && !SECRET_CONFIG_KEYS.some((k) => key === `${PROJECT}:${k}`))
+    .map((key) => ({ key, secret: runtimeConfig.isConfigSecret(key) }));
+  const platform = parsePlatform(raw ?? {}, secretKeys, others);
   const secrets: PlatformSecrets = {
     ...(secretKeys.teamsWebhookUrl === "secret" ? { teamsWebhookUrl: config.requireSecret("teamsWebhookUrl") } : {}),
-    ...(secretKeys.kubeconfig === "secret" ? { kubeconfig: config.requireSecret("kubeconfig") } : {}),
   };
   return { platform, secrets };
 }

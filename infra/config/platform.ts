@@ -31,7 +31,41 @@ export type SecretPresence = "secret" | "plain" | "absent";
 
 export interface SecretKeyPresence {
   readonly teamsWebhookUrl: SecretPresence;
-  readonly kubeconfig: SecretPresence;
+}
+
+/** Every other config key of the stack (any namespace), and whether it is stored as a secret. */
+export interface ConfigEntry {
+  readonly key: string;
+  readonly secret: boolean;
+}
+
+/** Keys the platform no longer reads, with what replaced them. */
+export const RETIRED_CONFIG_KEYS: Readonly<Record<string, string>> = {
+  "authdb:kubeconfig":
+    "a long-lived kubeconfig in stack config is not used: the deploy builds short-lived cluster credentials at run time (az aks get-credentials, then kubelogin convert-kubeconfig -l azurecli) and the Kubernetes provider reads them from KUBECONFIG — remove it with `pulumi config rm authdb:kubeconfig` (README, Deploying)",
+};
+
+/** A provider or program setting whose name says it holds a credential. */
+const CREDENTIAL_KEY = /(password|passwd|secret|token|key)$/i;
+
+/** Credentials stored in plain text anywhere in the stack's config, and retired keys; values are never shown. */
+export function configEntryIssues(entries: readonly ConfigEntry[]): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const e of entries) {
+    const retired = RETIRED_CONFIG_KEYS[e.key];
+    if (retired) {
+      out.push({ path: e.key, message: `[redacted]: ${retired}` });
+      continue;
+    }
+    const name = e.key.split(":").pop() ?? e.key;
+    if (!e.secret && CREDENTIAL_KEY.test(name)) {
+      out.push({
+        path: e.key,
+        message: `[redacted] looks like a credential stored in plain text: set it with \`pulumi config set --secret ${e.key}\` (or use OIDC and no secret at all)`,
+      });
+    }
+  }
+  return out;
 }
 
 export interface ResolvedStorage {
@@ -122,7 +156,7 @@ function zodIssues(error: z.ZodError): ConfigIssue[] {
 
 function secretKeyIssues(raw: AzurePlatformInput | LocalPlatformInput, presence: SecretKeyPresence): ConfigIssue[] {
   const out: ConfigIssue[] = [];
-  for (const key of ["teamsWebhookUrl", "kubeconfig"] as const) {
+  for (const key of ["teamsWebhookUrl"] as const) {
     if (presence[key] === "plain") {
       out.push({
         path: `authdb:${key}`,
@@ -138,9 +172,6 @@ function secretKeyIssues(raw: AzurePlatformInput | LocalPlatformInput, presence:
         message: "(unset) is required because an action group has teams: true",
       });
     }
-  }
-  if (raw.kubernetes?.enabled && presence.kubeconfig === "absent") {
-    out.push({ path: "authdb:kubeconfig", message: "(unset) is required because platform.kubernetes.enabled is true" });
   }
   if (raw.kind === "azure" && raw.kubernetes?.enabled && !raw.kubernetes.bootstrapIdentityClientId) {
     out.push({
@@ -187,8 +218,12 @@ function resolveAzure(c: AzurePlatformInput, secretKeys: SecretKeyPresence): Azu
  * Validates `raw` (the value of `authdb:platform`) and returns the resolved platform, or throws a ConfigError listing
  * every problem found.
  */
-export function parsePlatform(raw: unknown, secretKeys: SecretKeyPresence): Platform {
-  const leaks = plainTextSecrets(raw);
+export function parsePlatform(
+  raw: unknown,
+  secretKeys: SecretKeyPresence,
+  otherConfig: readonly ConfigEntry[] = [],
+): Platform {
+  const leaks = [...plainTextSecrets(raw), ...configEntryIssues(otherConfig)];
   const strict = platformSchema.safeParse(raw, { reportInput: true });
   const shapeIssues = strict.success ? [] : zodIssues(strict.error);
   // With only unknown keys wrong, the lenient parse still yields a config the cross-field rules can judge.

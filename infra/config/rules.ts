@@ -34,9 +34,25 @@ export interface ConfigIssue {
 
 export type Rule<T> = (cfg: T) => ConfigIssue[];
 
-/** Values in messages: strings bare (as the user typed them), everything else as JSON. */
+/**
+ * Whether a string looks like a credential: a JWT, a PEM block, a connection string or SAS with a key or signature,
+ * a URL carrying a token, or a long token-shaped random string. Used to never echo such a value and to refuse it in tags.
+ */
+export function looksLikeSecret(value: string): boolean {
+  if (/^eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\./.test(value)) return true; // JWT
+  if (/-----BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)-----/.test(value)) return true;
+  if (/(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)=|[?&](sig|sv|se|code|token)=/i.test(value))
+    return true;
+  // A long unbroken token mixing letters and digits, as generated keys and passwords are (not words, ids or paths).
+  const token =
+    /^[A-Za-z0-9+/=_\-.~!*^]{32,}$/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value);
+  return token && !/^[0-9a-f]{8}-[0-9a-f]{4}-/.test(value);
+}
+
+/** Values in messages: strings bare (as the user typed them), everything else as JSON — a secret-looking one masked. */
 export function show(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return typeof text === "string" && looksLikeSecret(text) ? "[redacted]" : text;
 }
 
 const issue = (path: string, message: string): ConfigIssue => ({ path, message });
@@ -731,10 +747,28 @@ export const workspaceRetentionInRange: Rule<AzurePlatformInput> = (c) => {
 
 export const REQUIRED_TAGS = ["environment", "service", "owner", "cost-center"] as const;
 
+/** Tags are visible to everyone with Reader and copied into cost exports: no credential belongs in one. */
+export const tagsHoldNoSecrets: Rule<PlatformInput> = (c) =>
+  Object.entries(c.tags).flatMap(([key, value]) =>
+    SECRET_KEY.test(key) || looksLikeSecret(value) || looksLikeSecret(key)
+      ? [
+          issue(
+            `${P}.tags.${looksLikeSecret(key) ? "[redacted]" : key}`,
+            `[redacted] looks like a credential: tags are readable by anyone with Reader on the resource and land in cost exports`,
+          ),
+        ]
+      : [],
+  );
+
 export const requiredTagsPresent: Rule<PlatformInput> = (c) => {
   const missing = REQUIRED_TAGS.filter((t) => !c.tags[t]);
   return missing.length
-    ? [issue(`${P}.tags`, `${show(c.tags)} lacks ${missing.join(", ")} (policy M4: every resource carries them)`)]
+    ? [
+        issue(
+          `${P}.tags`,
+          `{${Object.keys(c.tags).join(", ")}} lacks ${missing.join(", ")} (policy M4: every resource carries them)`,
+        ),
+      ]
     : [];
 };
 
@@ -802,12 +836,14 @@ export const AZURE_RULES: readonly Rule<AzurePlatformInput>[] = [
   alertsHaveReceivers,
   workspaceRetentionInRange,
   requiredTagsPresent,
+  tagsHoldNoSecrets,
 ];
 
 export const LOCAL_RULES: readonly Rule<LocalPlatformInput>[] = [
   collationIsAFlexibleServerName,
   passwordsPolicy,
   requiredTagsPresent,
+  tagsHoldNoSecrets,
   localPortsDistinct,
   localAdministratorLoginIsAllowed,
 ];

@@ -43,8 +43,6 @@ export interface VaultSecretNames {
 
 export interface KubernetesPublishingArgs {
   readonly kubernetes: KubernetesInput;
-  /** Secret kubeconfig of the target cluster. */
-  readonly kubeconfig: pulumi.Output<string>;
   readonly connection: ConnectionInfo;
   readonly logins: RoleLogins;
   readonly keyVault: {
@@ -197,11 +195,10 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
         "kubernetes.workloadIdentityClientId and kubernetes.bootstrapIdentityClientId are required: the CSI driver reads Key Vault with workload identity",
       );
 
-    const provider = new Provider(
-      `${name}-provider`,
-      { kubeconfig: args.kubeconfig, enableServerSideApply: true },
-      { parent: this },
-    );
+    // Credentials come from the environment (KUBECONFIG), built by the deploy for this run only — `az aks
+    // get-credentials` then `kubelogin convert-kubeconfig -l azurecli` — so no long-lived cluster credential is stored
+    // in stack config or state.
+    const provider = new Provider(`${name}-provider`, { enableServerSideApply: true }, { parent: this });
     const child = (extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions => ({
       parent: this,
       provider,

@@ -165,6 +165,15 @@ describe("exit codes", () => {
     assert.match(r.stderr, /Nothing was registered/);
     assert.equal(r.stdout, "");
   });
+  it("exits 2 on a provider credential stored in plain text, naming the key and never the value", () => {
+    const { config } = readStackFile("Pulumi.prod.yaml");
+    const path = join(dir, "plain-secret.yaml");
+    writeFileSync(path, stringify({ config: { ...config, "azure-native:clientSecret": "Pl41n-Cl1ent-S3cret-Value" } }));
+    const r = plan("--stack", "prod", "--config", path);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /azure-native:clientSecret: \[redacted\] looks like a credential stored in plain text/);
+    assert.ok(!r.stderr.includes("Pl41n-Cl1ent-S3cret-Value"));
+  });
   it("exits 2 on a read replica of a Burstable primary (the old dev shape), naming the key", () => {
     const r = plan(
       "--stack",

@@ -56,6 +56,7 @@ export function resource(
     retainOnDelete: false,
     deleteBeforeReplace: false,
     replaceOnChanges: [],
+    additionalSecretOutputs: [],
     provider: null,
     inputs,
     rawInputs,

@@ -8,7 +8,7 @@ import {
 import { readStackFile } from "../../tools/offline.js";
 
 /** As if the deployer had set every secret key with `pulumi config set --secret`. */
-const SECRETS_SET: SecretKeyPresence = { teamsWebhookUrl: "secret", kubeconfig: "secret" };
+const SECRETS_SET: SecretKeyPresence = { teamsWebhookUrl: "secret" };
 
 export function azurePlatform(stack: "prod" | "dev"): AzurePlatform {
   const platform = parsePlatform(readStackFile(`Pulumi.${stack}.yaml`).config["authdb:platform"], SECRETS_SET);
@@ -19,7 +19,6 @@ export function azurePlatform(stack: "prod" | "dev"): AzurePlatform {
 export function localPlatform(): LocalPlatform {
   const platform = parsePlatform(readStackFile("Pulumi.local.yaml").config["authdb:platform"], {
     teamsWebhookUrl: "absent",
-    kubeconfig: "absent",
   });
   if (platform.kind !== "local") throw new Error("Pulumi.local.yaml is not a local platform");
   return platform;

@@ -10,7 +10,7 @@ import {
 } from "../../../../infra/config/platform.js";
 import { readStackFile } from "../../../../tools/offline.js";
 
-const ALL_SECRETS: SecretKeyPresence = { teamsWebhookUrl: "secret", kubeconfig: "secret" };
+const ALL_SECRETS: SecretKeyPresence = { teamsWebhookUrl: "secret" };
 
 function raw(stack: "prod" | "dev" | "local"): any {
   return structuredClone(readStackFile(`Pulumi.${stack}.yaml`).config["authdb:platform"]);
@@ -343,11 +343,48 @@ describe("Key Vault and passwords", () => {
     assert.ok(found.every((m) => !m.includes("Auth$ervice2025!Prod")));
   });
   it("rejects a secret config key stored in plain text, and a missing one that is needed", () => {
-    const plain = problems("prod", () => {}, { teamsWebhookUrl: "plain", kubeconfig: "secret" });
+    const plain = problems("prod", () => {}, { teamsWebhookUrl: "plain" });
     assert.ok(plain.some((m) => m.startsWith("authdb:teamsWebhookUrl: [redacted] is stored in plain text")));
-    const missing = problems("prod", () => {}, { teamsWebhookUrl: "absent", kubeconfig: "absent" });
+    const missing = problems("prod", () => {}, { teamsWebhookUrl: "absent" });
     assert.ok(missing.some((m) => m.startsWith("authdb:teamsWebhookUrl: (unset) is required")));
-    assert.ok(missing.some((m) => m.startsWith("authdb:kubeconfig: (unset) is required")));
+  });
+  it("refuses the retired long-lived kubeconfig, and credentials of any provider stored in plain text, never echoing them", () => {
+    const entries = [
+      { key: "authdb:kubeconfig", secret: true },
+      { key: "azure-native:clientSecret", secret: false },
+      { key: "kubernetes:token", secret: false },
+      { key: "azure-native:location", secret: false },
+      { key: "azure-native:clientCertificatePassword", secret: true },
+    ];
+    let found: string[] = [];
+    try {
+      parsePlatform(raw("prod"), ALL_SECRETS, entries);
+    } catch (e) {
+      found = (e as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+    }
+    assert.ok(found.some((m) => m.startsWith("authdb:kubeconfig: [redacted]: a long-lived kubeconfig")));
+    assert.ok(found.some((m) => m.startsWith("azure-native:clientSecret: [redacted] looks like a credential")));
+    assert.ok(found.some((m) => m.startsWith("kubernetes:token: [redacted] looks like a credential")));
+    assert.ok(!found.some((m) => m.startsWith("azure-native:location") || m.includes("clientCertificatePassword")));
+  });
+  it("refuses secret-looking tag keys and values, and masks them", () => {
+    const token = "sv=2024-01-01&sig=AbCdEf0123456789";
+    const found = problems("prod", (c) => {
+      c.tags["db-password"] = "x";
+      c.tags.deployed = token;
+    });
+    assert.ok(found.some((m) => m.startsWith("platform.tags.db-password: [redacted] looks like a credential")));
+    assert.ok(found.some((m) => m.startsWith("platform.tags.deployed: [redacted] looks like a credential")));
+    assert.ok(found.every((m) => !m.includes(token)));
+  });
+  it("masks a secret-looking value wherever a message would echo it", () => {
+    const key = "Zx9" + "Qw8ErT7yUi6OpA5sDf4GhJ3kLz2XcV1b";
+    const found = problems("prod", (c) => (c.server.name = key));
+    assert.ok(
+      found.some((m) => m.startsWith("platform.server.name: [redacted]")),
+      found.join("\n"),
+    );
+    assert.ok(found.every((m) => !m.includes(key)));
   });
 });
 

@@ -144,6 +144,8 @@ describe("KeyVault (prod config, under mocks)", () => {
       assert.deepEqual(s.inputs.tags, platform.tags);
       // azure-native deletes secrets through the vault's data plane, which the firewall closes to a hosted runner.
       assert.equal(s.retainOnDelete, true, `${s.name} is retained on delete`);
+      // The provider echoes properties.value back as an output; without this the state would hold it in clear text.
+      assert.deepEqual(s.additionalSecretOutputs, ["properties"], `${s.name} keeps its outputs secret`);
     }
   });
 
