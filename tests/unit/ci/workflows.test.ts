@@ -39,6 +39,11 @@ describe("workflows", () => {
         /references a secret/,
       ],
       [
+        "a secret in workflow-level env",
+        (w) => (w.env = { ARM_CLIENT_ID: "${{ secrets.ARM_CLIENT_ID }}" }),
+        /workflow-level env references a secret/,
+      ],
+      [
         "a write token for pull-request code",
         (w) => (w.jobs.checks.permissions["pull-requests"] = "write"),
         /write token/,
