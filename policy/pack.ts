@@ -40,6 +40,7 @@ import { enableVaultAuditLogging } from "./rules/keyvault/enableVaultAuditLoggin
 import { requireSecretContentType } from "./rules/keyvault/requireSecretContentType.js";
 import { requireSecretExpiry } from "./rules/keyvault/requireSecretExpiry.js";
 import { requireVaultPrivateEndpoint } from "./rules/keyvault/requireVaultPrivateEndpoint.js";
+import { requireVaultEndpointDnsZoneGroup } from "./rules/keyvault/requireVaultEndpointDnsZoneGroup.js";
 import { restrictVaultRoleAssignments } from "./rules/keyvault/restrictVaultRoleAssignments.js";
 import { disallowPreviewApiVersions } from "./rules/general/disallowPreviewApiVersions.js";
 import { requireCostTags } from "./rules/general/requireCostTags.js";
@@ -88,6 +89,7 @@ export const ALL_POLICIES: readonly AuthdbPolicy[] = [
   enableRbacAuthorization,
   disableVaultPublicAccess,
   requireVaultPrivateEndpoint,
+  requireVaultEndpointDnsZoneGroup,
   requireSecretExpiry,
   requireSecretContentType,
   enableVaultAuditLogging,

@@ -368,6 +368,27 @@ export function compliantStack(): CapturedResource[] {
       },
       { dependsOn: [urnOf("azure-native:keyvault:Vault", "vault")] },
     ),
+    resource(
+      "azure-native:network:PrivateDnsZoneGroup",
+      "vault-endpoint-dns",
+      {
+        privateEndpointName: "pe-vault",
+        privateDnsZoneGroupName: "default",
+        resourceGroupName: RG,
+        privateDnsZoneConfigs: [
+          {
+            name: "privatelink-vaultcore-azure-net",
+            privateDnsZoneId: id("Microsoft.Network/privateDnsZones", "privatelink.vaultcore.azure.net"),
+          },
+        ],
+      },
+      {
+        dependsOn: [
+          urnOf("azure-native:network:PrivateEndpoint", "vault-endpoint"),
+          urnOf("azure-native:privatedns:PrivateZone", "zone-vault"),
+        ],
+      },
+    ),
     resource("azure-native:authorization:RoleAssignment", "vault-app-reader", {
       principalId: "6f1c2b1e-0000-4000-8000-00000000a002",
       principalType: "ServicePrincipal",

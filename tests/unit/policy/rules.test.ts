@@ -210,6 +210,12 @@ const CASES: Readonly<Record<string, Case>> = {
     violate: (s) => without(s, (r) => r.name === "vault-endpoint"),
     expect: /no private endpoint with groupId vault/,
   },
+  "keyvault-require-endpoint-dns-zone-group": {
+    broken: "vault endpoint without a private DNS zone group",
+    violate: (s) => without(s, (r) => r.name === "vault-endpoint-dns"),
+    expect:
+      /private endpoint pe-vault \(groupId vault\) has no private DNS zone group naming privatelink.vaultcore.azure.net/,
+  },
   "keyvault-require-secret-expiry": {
     broken: "secret without expiry",
     violate: (s) => mutate(s, "secret-administrator", (i) => void delete i.properties.attributes),
@@ -366,6 +372,21 @@ const BROKEN_CONFIGURATIONS: readonly (Case & { readonly policy: string })[] = [
     broken: "soft delete 120 days",
     violate: (s) => mutate(s, "vault", (i) => void (i.properties.softDeleteRetentionInDays = 120)),
     expect: /outside 7–90/,
+  },
+  {
+    policy: "keyvault-require-endpoint-dns-zone-group",
+    broken: "the vault endpoint's zone group naming another zone",
+    violate: (s) =>
+      mutate(
+        s,
+        "vault-endpoint-dns",
+        (i) =>
+          void (i.privateDnsZoneConfigs[0].privateDnsZoneId = i.privateDnsZoneConfigs[0].privateDnsZoneId.replace(
+            "privatelink.vaultcore.azure.net",
+            "privatelink.blob.core.windows.net",
+          )),
+      ),
+    expect: /pe-vault \(groupId vault\) has no private DNS zone group/,
   },
 ];
 
