@@ -99,6 +99,9 @@ function alert(server: string, serverId: string, serverUrn: string, metric: stri
 }
 
 function diagnostics(name: string, resourceUri: string, dependsOn: string, logs: unknown[]): CapturedResource {
+  // The disabled audit entry beside allLogs is the pair Microsoft's category-group definitions count (Azure Policy
+  // 5fbd326d, cdd1dbc6, 6b359d8f assigned with categoryGroup=allLogs).
+  logs = [{ categoryGroup: "audit", enabled: false }, ...logs];
   return resource(
     "azure-native:monitor:DiagnosticSetting",
     name,

@@ -149,6 +149,14 @@ const CASES: Readonly<Record<string, Case>> = {
     violate: (s) => without(s, (r) => r.name === "replica-diagnostics"),
     expect: new RegExp(`${REPLICA} has no diagnostic setting`),
   },
+  "monitoring-declare-server-audit-category-group": {
+    broken: "replica diagnostics with allLogs alone (no audit entry)",
+    violate: (s) =>
+      mutate(s, "replica-diagnostics", (i) => void (i.logs = [{ categoryGroup: "allLogs", enabled: true }])),
+    expect: new RegExp(
+      `server ${REPLICA} has no Log Analytics diagnostic setting with exactly one \\{categoryGroup: audit`,
+    ),
+  },
   "postgres-enable-geo-redundant-backup": {
     broken: "geo-redundant backup off",
     violate: (s) => mutate(s, "primary", (i) => void (i.backup.geoRedundantBackup = "Disabled")),
@@ -235,6 +243,12 @@ const CASES: Readonly<Record<string, Case>> = {
         (i) => void (i.logs = [{ category: "AzurePolicyEvaluationDetails", enabled: true }]),
       ),
     expect: /no diagnostic setting sending AuditEvent/,
+  },
+  "keyvault-declare-vault-audit-category-group": {
+    broken: "vault diagnostics with allLogs alone (no audit entry)",
+    violate: (s) =>
+      mutate(s, "vault-diagnostics", (i) => void (i.logs = [{ categoryGroup: "allLogs", enabled: true }])),
+    expect: /vault kv-fixture has no Log Analytics diagnostic setting with exactly one \{categoryGroup: audit/,
   },
   "keyvault-restrict-role-assignments": {
     broken: "Owner on the vault",
@@ -372,6 +386,27 @@ const BROKEN_CONFIGURATIONS: readonly (Case & { readonly policy: string })[] = [
     broken: "soft delete 120 days",
     violate: (s) => mutate(s, "vault", (i) => void (i.properties.softDeleteRetentionInDays = 120)),
     expect: /outside 7–90/,
+  },
+  {
+    policy: "monitoring-declare-server-audit-category-group",
+    broken: "the audit entry enabled (the count of disabled audit entries is 0)",
+    violate: (s) =>
+      mutate(
+        s,
+        "primary-diagnostics",
+        (i) =>
+          void (i.logs = [
+            { categoryGroup: "audit", enabled: true },
+            { categoryGroup: "allLogs", enabled: true },
+          ]),
+      ),
+    expect: new RegExp(`server ${PRIMARY} has no Log Analytics diagnostic setting`),
+  },
+  {
+    policy: "monitoring-declare-server-audit-category-group",
+    broken: "the pair on a setting without a workspace",
+    violate: (s) => mutate(s, "primary-diagnostics", (i) => void delete i.workspaceId),
+    expect: new RegExp(`server ${PRIMARY} has no Log Analytics diagnostic setting`),
   },
   {
     policy: "keyvault-require-endpoint-dns-zone-group",
