@@ -26,6 +26,7 @@ import { enableLogDisconnections } from "./rules/postgres/enableLogDisconnection
 import { enablePgaudit } from "./rules/postgres/enablePgaudit.js";
 import { enableSlowQueryLogging } from "./rules/postgres/enableSlowQueryLogging.js";
 import { configureServerDiagnostics } from "./rules/monitoring/configureServerDiagnostics.js";
+import { declareServerAuditCategoryGroup } from "./rules/monitoring/declareServerAuditCategoryGroup.js";
 import { configureBackupRetention } from "./rules/postgres/configureBackupRetention.js";
 import { enableGeoRedundantBackup } from "./rules/postgres/enableGeoRedundantBackup.js";
 import { configureMaintenanceWindow } from "./rules/postgres/configureMaintenanceWindow.js";
@@ -37,9 +38,11 @@ import { disableVaultPublicAccess } from "./rules/keyvault/disableVaultPublicAcc
 import { enablePurgeProtection } from "./rules/keyvault/enablePurgeProtection.js";
 import { enableRbacAuthorization } from "./rules/keyvault/enableRbacAuthorization.js";
 import { enableVaultAuditLogging } from "./rules/keyvault/enableVaultAuditLogging.js";
+import { declareVaultAuditCategoryGroup } from "./rules/keyvault/declareVaultAuditCategoryGroup.js";
 import { requireSecretContentType } from "./rules/keyvault/requireSecretContentType.js";
 import { requireSecretExpiry } from "./rules/keyvault/requireSecretExpiry.js";
 import { requireVaultPrivateEndpoint } from "./rules/keyvault/requireVaultPrivateEndpoint.js";
+import { requireVaultEndpointDnsZoneGroup } from "./rules/keyvault/requireVaultEndpointDnsZoneGroup.js";
 import { restrictVaultRoleAssignments } from "./rules/keyvault/restrictVaultRoleAssignments.js";
 import { disallowPreviewApiVersions } from "./rules/general/disallowPreviewApiVersions.js";
 import { requireCostTags } from "./rules/general/requireCostTags.js";
@@ -75,6 +78,7 @@ export const ALL_POLICIES: readonly AuthdbPolicy[] = [
   configureLogLinePrefix,
   enableSlowQueryLogging,
   configureServerDiagnostics,
+  declareServerAuditCategoryGroup,
   // Backup, DR, HA
   enableGeoRedundantBackup,
   configureBackupRetention,
@@ -88,9 +92,11 @@ export const ALL_POLICIES: readonly AuthdbPolicy[] = [
   enableRbacAuthorization,
   disableVaultPublicAccess,
   requireVaultPrivateEndpoint,
+  requireVaultEndpointDnsZoneGroup,
   requireSecretExpiry,
   requireSecretContentType,
   enableVaultAuditLogging,
+  declareVaultAuditCategoryGroup,
   restrictVaultRoleAssignments,
   // Monitoring
   requireServerAlerts,

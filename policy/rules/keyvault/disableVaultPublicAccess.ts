@@ -8,7 +8,14 @@ export const disableVaultPublicAccess = resourceRule({
   type: T.vault,
   meta: {
     catalogueId: "K3",
-    sources: ["AP 405c5871", "AP 55615ac9", "CKV_AZURE_189", "CKV_AZURE_109", "AZU-0013"],
+    sources: [
+      "AP 405c5871",
+      "AP 55615ac9",
+      "AP ac673a9a-f77d-4846-b2d8-a57f8e1c01dc",
+      "CKV_AZURE_189",
+      "CKV_AZURE_109",
+      "AZU-0013",
+    ],
     enforcement: EVERYWHERE,
     why: "A publicly reachable vault is one stolen token away from leaking every password.",
   },

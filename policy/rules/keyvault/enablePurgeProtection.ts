@@ -9,7 +9,7 @@ export const enablePurgeProtection = resourceRule({
   type: T.vault,
   meta: {
     catalogueId: "K1",
-    sources: ["CKV_AZURE_110", "CKV_AZURE_42", "AZU-0016", "AP 0b60c0b2", "CIS v3 3.3.5"],
+    sources: ["CKV_AZURE_110", "CKV_AZURE_42", "AZU-0016", "AP 0b60c0b2", "AP 1e66c121", "CIS v3 3.3.5"],
     enforcement: PROD_ONLY,
     why: "Without purge protection a deleted vault takes the database passwords with it for good.",
   },

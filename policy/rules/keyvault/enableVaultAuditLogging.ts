@@ -7,7 +7,7 @@ export const enableVaultAuditLogging = stackRule({
   severity: "high",
   meta: {
     catalogueId: "K7",
-    sources: ["CIS v3 6.1.4", "PR keyvault_logging_enabled", "AP cf820ca0"],
+    sources: ["CIS v3 6.1.4", "PR keyvault_logging_enabled", "AP cf820ca0", "AP 951af2fa"],
     enforcement: PROD_ONLY,
     why: "The vault's audit log is the evidence trail for every password read.",
   },

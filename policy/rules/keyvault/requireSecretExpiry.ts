@@ -8,7 +8,7 @@ export const requireSecretExpiry = resourceRule({
   type: T.secret,
   meta: {
     catalogueId: "K5",
-    sources: ["CKV_AZURE_41", "AZU-0017", "AP 98728c90", "CIS v3 3.3.3", "CIS v3 3.3.4"],
+    sources: ["CKV_AZURE_41", "AZU-0017", "AP 98728c90", "AP 342e8053", "CIS v3 3.3.3", "CIS v3 3.3.4"],
     enforcement: PROD_ONLY,
     why: "An expiry makes a forgotten rotation visible (Azure and Defender report expiring secrets).",
   },

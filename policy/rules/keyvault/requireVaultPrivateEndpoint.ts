@@ -10,7 +10,7 @@ export const requireVaultPrivateEndpoint = stackRule({
   severity: "high",
   meta: {
     catalogueId: "K4",
-    sources: ["CKV2_AZURE_32", "AP a6abeaec", "CIS v3 3.3.7"],
+    sources: ["CKV2_AZURE_32", "AP a6abeaec", "AP 9d4fad1f", "CIS v3 3.3.7"],
     enforcement: EVERYWHERE,
     why: "The workloads read passwords over the private endpoint; without the zone the vault name resolves to its public address.",
   },

@@ -8,7 +8,7 @@ export const requirePrivateAccess = stackRule({
   severity: "high",
   meta: {
     catalogueId: "N2",
-    sources: ["CKV2_AZURE_57", "AP 5375a5bb"],
+    sources: ["CKV2_AZURE_57", "AP 5375a5bb", "AP 5e1de0e3"],
     enforcement: EVERYWHERE,
     why: "Private access is what lets the NSG (N5) decide who reaches port 5432; without it the server has no private path at all.",
   },

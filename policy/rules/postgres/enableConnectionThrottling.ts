@@ -6,7 +6,7 @@ export const enableConnectionThrottling = parameterRule({
   severity: "medium",
   meta: {
     catalogueId: "L4",
-    sources: ["CIS v3 5.2.3", "PR postgresql_flexible_server_connection_throttling_on", "AP dacf07fa"],
+    sources: ["CIS v3 5.2.3", "PR postgresql_flexible_server_connection_throttling_on", "AP dacf07fa", "AP a8f89ff4"],
     enforcement: PROD_ONLY,
     why: "Throttling slows password guessing and connection storms (the parameter is deprecated after PostgreSQL 18; the platform runs 15).",
   },

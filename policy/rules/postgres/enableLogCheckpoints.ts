@@ -9,6 +9,7 @@ export const enableLogCheckpoints = parameterRule({
     sources: [
       "CIS v3 5.2.2",
       "AP 70be9e12",
+      "AP a8f89ff4",
       "PR postgresql_flexible_server_log_checkpoints_on",
       "CKV_AZURE_30",
       "AZU-0024",

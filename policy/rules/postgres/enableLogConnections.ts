@@ -8,6 +8,7 @@ export const enableLogConnections = parameterRule({
     catalogueId: "L2",
     sources: [
       "AP 086709ac",
+      "AP a8f89ff4",
       "PR postgresql_flexible_server_log_connections_on",
       "CIS v2.1 4.3.3",
       "CKV_AZURE_31",

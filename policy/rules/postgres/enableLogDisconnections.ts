@@ -6,7 +6,7 @@ export const enableLogDisconnections = parameterRule({
   severity: "medium",
   meta: {
     catalogueId: "L3",
-    sources: ["AP 1d14b021", "PR postgresql_flexible_server_log_disconnections_on", "CIS v3 5.2.7"],
+    sources: ["AP 1d14b021", "AP a8f89ff4", "PR postgresql_flexible_server_log_disconnections_on", "CIS v3 5.2.7"],
     enforcement: PROD_ONLY,
     why: "Disconnection logs give session durations, needed to reconstruct what a session did.",
   },

@@ -9,6 +9,7 @@ export const requireSecureTransport = parameterRule({
     sources: [
       "CIS v3 5.2.1",
       "AP c29c38cb",
+      "AP a8f89ff4",
       "PR postgresql_flexible_server_enforce_ssl_enabled",
       "CKV_AZURE_29",
       "AZU-0020",

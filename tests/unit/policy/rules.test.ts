@@ -149,6 +149,14 @@ const CASES: Readonly<Record<string, Case>> = {
     violate: (s) => without(s, (r) => r.name === "replica-diagnostics"),
     expect: new RegExp(`${REPLICA} has no diagnostic setting`),
   },
+  "monitoring-declare-server-audit-category-group": {
+    broken: "replica diagnostics with allLogs alone (no audit entry)",
+    violate: (s) =>
+      mutate(s, "replica-diagnostics", (i) => void (i.logs = [{ categoryGroup: "allLogs", enabled: true }])),
+    expect: new RegExp(
+      `server ${REPLICA} has no Log Analytics diagnostic setting with exactly one \\{categoryGroup: audit`,
+    ),
+  },
   "postgres-enable-geo-redundant-backup": {
     broken: "geo-redundant backup off",
     violate: (s) => mutate(s, "primary", (i) => void (i.backup.geoRedundantBackup = "Disabled")),
@@ -210,6 +218,12 @@ const CASES: Readonly<Record<string, Case>> = {
     violate: (s) => without(s, (r) => r.name === "vault-endpoint"),
     expect: /no private endpoint with groupId vault/,
   },
+  "keyvault-require-endpoint-dns-zone-group": {
+    broken: "vault endpoint without a private DNS zone group",
+    violate: (s) => without(s, (r) => r.name === "vault-endpoint-dns"),
+    expect:
+      /private endpoint pe-vault \(groupId vault\) has no private DNS zone group naming privatelink.vaultcore.azure.net/,
+  },
   "keyvault-require-secret-expiry": {
     broken: "secret without expiry",
     violate: (s) => mutate(s, "secret-administrator", (i) => void delete i.properties.attributes),
@@ -229,6 +243,12 @@ const CASES: Readonly<Record<string, Case>> = {
         (i) => void (i.logs = [{ category: "AzurePolicyEvaluationDetails", enabled: true }]),
       ),
     expect: /no diagnostic setting sending AuditEvent/,
+  },
+  "keyvault-declare-vault-audit-category-group": {
+    broken: "vault diagnostics with allLogs alone (no audit entry)",
+    violate: (s) =>
+      mutate(s, "vault-diagnostics", (i) => void (i.logs = [{ categoryGroup: "allLogs", enabled: true }])),
+    expect: /vault kv-fixture has no Log Analytics diagnostic setting with exactly one \{categoryGroup: audit/,
   },
   "keyvault-restrict-role-assignments": {
     broken: "Owner on the vault",
@@ -366,6 +386,42 @@ const BROKEN_CONFIGURATIONS: readonly (Case & { readonly policy: string })[] = [
     broken: "soft delete 120 days",
     violate: (s) => mutate(s, "vault", (i) => void (i.properties.softDeleteRetentionInDays = 120)),
     expect: /outside 7–90/,
+  },
+  {
+    policy: "monitoring-declare-server-audit-category-group",
+    broken: "the audit entry enabled (the count of disabled audit entries is 0)",
+    violate: (s) =>
+      mutate(
+        s,
+        "primary-diagnostics",
+        (i) =>
+          void (i.logs = [
+            { categoryGroup: "audit", enabled: true },
+            { categoryGroup: "allLogs", enabled: true },
+          ]),
+      ),
+    expect: new RegExp(`server ${PRIMARY} has no Log Analytics diagnostic setting`),
+  },
+  {
+    policy: "monitoring-declare-server-audit-category-group",
+    broken: "the pair on a setting without a workspace",
+    violate: (s) => mutate(s, "primary-diagnostics", (i) => void delete i.workspaceId),
+    expect: new RegExp(`server ${PRIMARY} has no Log Analytics diagnostic setting`),
+  },
+  {
+    policy: "keyvault-require-endpoint-dns-zone-group",
+    broken: "the vault endpoint's zone group naming another zone",
+    violate: (s) =>
+      mutate(
+        s,
+        "vault-endpoint-dns",
+        (i) =>
+          void (i.privateDnsZoneConfigs[0].privateDnsZoneId = i.privateDnsZoneConfigs[0].privateDnsZoneId.replace(
+            "privatelink.vaultcore.azure.net",
+            "privatelink.blob.core.windows.net",
+          )),
+      ),
+    expect: /pe-vault \(groupId vault\) has no private DNS zone group/,
   },
 ];
 
