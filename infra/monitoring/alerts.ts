@@ -333,6 +333,18 @@ export function queryResponseTimeQuery(
  */
 export const ALL_LOGS = "allLogs";
 
+/**
+ * The logs of every diagnostic setting: allLogs enabled, and the audit group listed but disabled. Microsoft's "Enable
+ * logging by category group … to Log Analytics" definitions (Azure Policy 5fbd326d, cdd1dbc6, 6b359d8f; assigned with
+ * categoryGroup=allLogs) count exactly one audit entry with enabled=false and one allLogs entry with enabled=true, and
+ * their own deployment template writes this pair; with allLogs alone they report the resource and deploy a second
+ * setting beside ours. The disabled entry loses nothing: every category in audit is also in allLogs.
+ */
+export const DIAGNOSTIC_LOG_GROUPS = [
+  { categoryGroup: ALL_LOGS, enabled: true },
+  { categoryGroup: "audit", enabled: false },
+] as const;
+
 /** The PostgreSQL Flexible Server log categories allLogs covers today (Learn, concepts-monitoring), for docs and tests. */
 export const POSTGRES_LOG_CATEGORIES = [
   "PostgreSQLLogs",

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor/index.js";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights/index.js";
 import {
-  ALL_LOGS,
+  DIAGNOSTIC_LOG_GROUPS,
   ALL_METRICS,
   type ActivityLogAlertDefinition,
   type LogAlertDefinition,
@@ -121,10 +121,10 @@ export class Monitoring extends pulumi.ComponentResource {
       return id;
     };
 
-    // Category group allLogs plus AllMetrics, as Microsoft's built-in DeployIfNotExists definitions and Azure Verified
-    // Modules deploy them: a log category Azure adds later is collected without a change here.
+    // Category group allLogs (with audit listed, disabled: the pair Azure Policy counts) plus AllMetrics, as Microsoft's
+    // built-in DeployIfNotExists definitions deploy them: a log category Azure adds later is collected without a change.
     const everything = {
-      logs: [{ categoryGroup: ALL_LOGS, enabled: true }],
+      logs: DIAGNOSTIC_LOG_GROUPS.map((group) => ({ ...group })),
       metrics: [{ category: ALL_METRICS, enabled: true }],
     };
     new monitor.DiagnosticSetting(
