@@ -9,41 +9,41 @@ import { disallowBroadFirewallRange } from "./rules/network/disallowBroadFirewal
 import { disallowPublicNetworkAccess } from "./rules/network/disallowPublicNetworkAccess.js";
 import { requirePrivateAccess } from "./rules/network/requirePrivateAccess.js";
 import { restrictDatabaseSubnetIngress } from "./rules/network/restrictDatabaseSubnetIngress.js";
-import { configureCustomerManagedKey } from "./rules/postgres/configureCustomerManagedKey.js";
-import { requireMinimumTlsVersion } from "./rules/postgres/requireMinimumTlsVersion.js";
-import { requireSecureTransport } from "./rules/postgres/requireSecureTransport.js";
+import { configureCustomerManagedKey } from "./rules/encryption/configureCustomerManagedKey.js";
+import { requireMinimumTlsVersion } from "./rules/encryption/requireMinimumTlsVersion.js";
+import { requireSecureTransport } from "./rules/encryption/requireSecureTransport.js";
 import { enableDefenderForDatabases } from "./rules/identity/enableDefenderForDatabases.js";
 import { enforceGeneratedPasswordStrength } from "./rules/identity/enforceGeneratedPasswordStrength.js";
 import { requireEntraAuthentication } from "./rules/identity/requireEntraAuthentication.js";
 import { requireEntraOnlyAuthentication } from "./rules/identity/requireEntraOnlyAuthentication.js";
 import { requireSecretInputs } from "./rules/identity/requireSecretInputs.js";
-import { configureLogLinePrefix } from "./rules/postgres/configureLogLinePrefix.js";
-import { configureLogRetention } from "./rules/postgres/configureLogRetention.js";
-import { enableConnectionThrottling } from "./rules/postgres/enableConnectionThrottling.js";
-import { enableLogCheckpoints } from "./rules/postgres/enableLogCheckpoints.js";
-import { enableLogConnections } from "./rules/postgres/enableLogConnections.js";
-import { enableLogDisconnections } from "./rules/postgres/enableLogDisconnections.js";
-import { enablePgaudit } from "./rules/postgres/enablePgaudit.js";
-import { enableSlowQueryLogging } from "./rules/postgres/enableSlowQueryLogging.js";
-import { configureServerDiagnostics } from "./rules/monitoring/configureServerDiagnostics.js";
-import { declareServerAuditCategoryGroup } from "./rules/monitoring/declareServerAuditCategoryGroup.js";
-import { configureBackupRetention } from "./rules/postgres/configureBackupRetention.js";
-import { enableGeoRedundantBackup } from "./rules/postgres/enableGeoRedundantBackup.js";
-import { configureMaintenanceWindow } from "./rules/postgres/configureMaintenanceWindow.js";
-import { enableZoneRedundantHa } from "./rules/postgres/enableZoneRedundantHa.js";
-import { ignoreZoneDrift } from "./rules/postgres/ignoreZoneDrift.js";
-import { requireDeletionProtection } from "./rules/postgres/requireDeletionProtection.js";
-import { validateReadReplicas } from "./rules/postgres/validateReadReplicas.js";
-import { disableVaultPublicAccess } from "./rules/keyvault/disableVaultPublicAccess.js";
+import { configureLogLinePrefix } from "./rules/logging/configureLogLinePrefix.js";
+import { configureLogRetention } from "./rules/logging/configureLogRetention.js";
+import { enableConnectionThrottling } from "./rules/logging/enableConnectionThrottling.js";
+import { enableLogCheckpoints } from "./rules/logging/enableLogCheckpoints.js";
+import { enableLogConnections } from "./rules/logging/enableLogConnections.js";
+import { enableLogDisconnections } from "./rules/logging/enableLogDisconnections.js";
+import { enablePgaudit } from "./rules/logging/enablePgaudit.js";
+import { enableSlowQueryLogging } from "./rules/logging/enableSlowQueryLogging.js";
+import { configureServerDiagnostics } from "./rules/logging/configureServerDiagnostics.js";
+import { declareServerAuditCategoryGroup } from "./rules/logging/declareServerAuditCategoryGroup.js";
+import { configureBackupRetention } from "./rules/resilience/configureBackupRetention.js";
+import { enableGeoRedundantBackup } from "./rules/resilience/enableGeoRedundantBackup.js";
+import { configureMaintenanceWindow } from "./rules/resilience/configureMaintenanceWindow.js";
+import { enableZoneRedundantHa } from "./rules/resilience/enableZoneRedundantHa.js";
+import { ignoreZoneDrift } from "./rules/resilience/ignoreZoneDrift.js";
+import { requireDeletionProtection } from "./rules/resilience/requireDeletionProtection.js";
+import { validateReadReplicas } from "./rules/resilience/validateReadReplicas.js";
+import { disablePublicAccess } from "./rules/keyvault/disablePublicAccess.js";
 import { enablePurgeProtection } from "./rules/keyvault/enablePurgeProtection.js";
 import { enableRbacAuthorization } from "./rules/keyvault/enableRbacAuthorization.js";
-import { enableVaultAuditLogging } from "./rules/keyvault/enableVaultAuditLogging.js";
+import { enableAuditLogging } from "./rules/keyvault/enableAuditLogging.js";
 import { declareVaultAuditCategoryGroup } from "./rules/keyvault/declareVaultAuditCategoryGroup.js";
 import { requireSecretContentType } from "./rules/keyvault/requireSecretContentType.js";
 import { requireSecretExpiry } from "./rules/keyvault/requireSecretExpiry.js";
-import { requireVaultPrivateEndpoint } from "./rules/keyvault/requireVaultPrivateEndpoint.js";
-import { requireVaultEndpointDnsZoneGroup } from "./rules/keyvault/requireVaultEndpointDnsZoneGroup.js";
-import { restrictVaultRoleAssignments } from "./rules/keyvault/restrictVaultRoleAssignments.js";
+import { requirePrivateEndpoint } from "./rules/keyvault/requirePrivateEndpoint.js";
+import { requireEndpointDnsZoneGroup } from "./rules/keyvault/requireEndpointDnsZoneGroup.js";
+import { restrictRoleAssignments } from "./rules/keyvault/restrictRoleAssignments.js";
 import { disallowPreviewApiVersions } from "./rules/general/disallowPreviewApiVersions.js";
 import { requireCostTags } from "./rules/general/requireCostTags.js";
 import { requireAlertActionGroups } from "./rules/monitoring/requireAlertActionGroups.js";
@@ -90,14 +90,14 @@ export const ALL_POLICIES: readonly AuthdbPolicy[] = [
   // Key Vault
   enablePurgeProtection,
   enableRbacAuthorization,
-  disableVaultPublicAccess,
-  requireVaultPrivateEndpoint,
-  requireVaultEndpointDnsZoneGroup,
+  disablePublicAccess,
+  requirePrivateEndpoint,
+  requireEndpointDnsZoneGroup,
   requireSecretExpiry,
   requireSecretContentType,
-  enableVaultAuditLogging,
+  enableAuditLogging,
   declareVaultAuditCategoryGroup,
-  restrictVaultRoleAssignments,
+  restrictRoleAssignments,
   // Monitoring
   requireServerAlerts,
   requireAlertActionGroups,

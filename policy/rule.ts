@@ -12,14 +12,15 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import type { CatalogueId } from "./catalogue.js";
 
 /** The two levels authdb uses; `remediate` and `disabled` are left to whoever runs the pack with a config file. */
 export type Enforcement = Extract<EnforcementLevel, "mandatory" | "advisory">;
 
 export interface RuleMeta {
-  /** Row of /work/shared/reference/policy-catalogue.md (N1 … M4). */
-  readonly catalogueId: string;
-  /** External rule ids the row merges (AP = Azure Policy GUID prefix, CIS, CKV, AZU, Prowler, APRL, plan section). */
+  /** Row of the policy catalogue (policy/catalogue.ts, rendered in docs/policies.md); its area is the rule's folder. */
+  readonly catalogueId: CatalogueId;
+  /** External rule ids the row merges (AP = Azure Policy GUID prefix, CIS, CKV, AZU, Prowler, APRL) and requirement ids (R-…). */
   readonly sources: readonly string[];
   /**
    * Enforcement in the prod stack and in every other stack. The CrossGuard `enforcementLevel` is the prod level (the

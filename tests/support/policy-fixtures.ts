@@ -4,7 +4,7 @@
  */
 import { parametersFor } from "../../infra/parameters.js";
 import { SECRET_PLACEHOLDER, type CapturedResource } from "../../tools/offline.js";
-import { KEY_VAULT_SECRETS_USER } from "../../policy/rules/keyvault/restrictVaultRoleAssignments.js";
+import { KEY_VAULT_SECRETS_USER } from "../../policy/rules/keyvault/restrictRoleAssignments.js";
 
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";
 const RG = "rg-fixture";

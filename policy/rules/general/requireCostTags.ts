@@ -39,7 +39,7 @@ export const requireCostTags: AuthdbResourcePolicy = {
   configSchema: ENVIRONMENT_CONFIG_SCHEMA,
   meta: {
     catalogueId: "M4",
-    sources: ["seed 004 §11"],
+    sources: ["R-11.1.1"],
     enforcement: ADVISORY,
     why: "The plan's cost tracking groups spend by these tags.",
   },

@@ -17,7 +17,7 @@ export const enforceGeneratedPasswordStrength = resourceRule({
   type: T.randomPassword,
   meta: {
     catalogueId: "A4",
-    sources: ["seed 000 §9-3", "seed 004 §4.1.2"],
+    sources: ["R-RS-2", "R-4.1.2"],
     enforcement: EVERYWHERE,
     why: "No default or typed password exists anywhere; the generator's settings are the password policy.",
   },

@@ -41,7 +41,7 @@ export const requireSecretInputs = stackRule({
   severity: "critical",
   meta: {
     catalogueId: "A4",
-    sources: ["seed 000 §9-3", "seed 004 §4.1.2"],
+    sources: ["R-RS-2", "R-4.1.2"],
     enforcement: EVERYWHERE,
     why: "A credential that is not a Pulumi secret lands in clear text in the state file, the preview and CI logs.",
   },

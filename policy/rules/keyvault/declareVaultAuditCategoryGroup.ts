@@ -1,8 +1,8 @@
-import { ADVISORY, T, armIdNames, dependsOn, stackRule, str } from "../../rule.js";
-import { hasCategoryGroupPair } from "../monitoring/declareServerAuditCategoryGroup.js";
+import { PROD_ONLY, T, armIdNames, dependsOn, stackRule, str } from "../../rule.js";
+import { hasCategoryGroupPair } from "../logging/declareServerAuditCategoryGroup.js";
 
 /**
- * K7 (built-in shape): advisory, the vault's counterpart of monitoring-declare-server-audit-category-group. Azure Policy
+ * K7 (built-in shape): mandatory in prod, the vault's counterpart of monitoring-declare-server-audit-category-group. Azure Policy
  * 6b359d8f has the same existenceCondition as the flexible-server definitions (one audit, one allLogs entry).
  */
 export const declareVaultAuditCategoryGroup = stackRule({
@@ -13,7 +13,7 @@ export const declareVaultAuditCategoryGroup = stackRule({
   meta: {
     catalogueId: "K7",
     sources: ["AP 6b359d8f"],
-    enforcement: ADVISORY,
+    enforcement: PROD_ONLY,
     why: "Microsoft's category-group definition for vaults counts one audit and one allLogs entry; with allLogs alone it reports the vault and deploys a second setting.",
   },
   check: (resources, _args, report) => {

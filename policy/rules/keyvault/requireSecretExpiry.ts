@@ -1,6 +1,6 @@
 import { PROD_ONLY, T, obj, resourceRule, str } from "../../rule.js";
 
-/** K5: the expiry is the rotation horizon (plan §4.1.2: every 90 days); a secret without one is never rotated. */
+/** K5: the expiry is the rotation horizon (R-4.1.2: every 90 days); a secret without one is never rotated. */
 export const requireSecretExpiry = resourceRule({
   name: "keyvault-require-secret-expiry",
   description: "Key Vault secrets carry an expiry date (attributes.expires).",

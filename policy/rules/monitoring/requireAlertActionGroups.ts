@@ -41,7 +41,7 @@ export const requireAlertActionGroups = stackRule({
   severity: "high",
   meta: {
     catalogueId: "M2",
-    sources: ["seed 004 §8.2", "Azure metric-alert windowSize/evaluationFrequency values"],
+    sources: ["R-8.2.2", "Azure metric-alert windowSize/evaluationFrequency values"],
     enforcement: PROD_ONLY,
     why: "The plan's 3/10-minute windows do not exist in Azure, and an alert without receivers fires into the void.",
   },

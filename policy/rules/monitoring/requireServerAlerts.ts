@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { PROD_ONLY, T, arr, obj, serversOf, stackRule, str, targetsServer, type ServerView } from "../../rule.js";
 
-/** What must be watched on every server (plan §8.2), each satisfied by any of the listed metrics. */
+/** What must be watched on every server, each satisfied by any of the listed metrics. */
 export const SERVER_ALERT_METRICS: Readonly<Record<string, readonly string[]>> = {
   down: ["is_db_alive"],
   cpu: ["cpu_percent"],
@@ -35,7 +35,7 @@ export const requireServerAlerts = stackRule({
   severity: "high",
   meta: {
     catalogueId: "M1",
-    sources: ["seed 004 §8.2"],
+    sources: ["R-8.2.2"],
     enforcement: PROD_ONLY,
     why: "No external rule set covers PostgreSQL alerts; the plan lists them, and a server nobody watches fails silently.",
   },

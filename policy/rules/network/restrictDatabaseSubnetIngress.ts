@@ -95,7 +95,7 @@ export const restrictDatabaseSubnetIngress = stackRule({
   severity: "high",
   meta: {
     catalogueId: "N5",
-    sources: ["seed 004 §2.2.2"],
+    sources: ["R-2.2.2"],
     enforcement: EVERYWHERE,
     why: "Azure's default AllowVnetInBound admits every peered network; the plan allows only the application subnet (and replication between database subnets).",
   },

@@ -11,7 +11,7 @@ import {
   requirementIdsCited,
   requirementIdsDefined,
   trackedTextFiles,
-} from "../../support/references.ts";
+} from "../../support/references.js";
 
 const requirements = read("docs/requirements.md");
 const defined = requirementIdsDefined(requirements);

@@ -10,7 +10,7 @@ import {
   type EnvironmentConfig,
 } from "../../rule.js";
 
-/** The retention floor per environment (plan §5.1: prod keeps 35 days; elsewhere Azure's minimum). */
+/** The retention floor per environment (R-5.1.1: prod keeps 35 days; elsewhere Azure's minimum). */
 export const RETENTION_FLOOR_DAYS: Readonly<Record<string, number>> = { prod: 35 };
 export const DEFAULT_RETENTION_FLOOR_DAYS = 7;
 
@@ -33,7 +33,7 @@ export const configureBackupRetention = resourceRule({
   },
   meta: {
     catalogueId: "B2",
-    sources: ["seed 004 §5.1"],
+    sources: ["R-5.1.1"],
     enforcement: PROD_ONLY,
     why: "The plan promises 35 days of point-in-time restore in production; a shorter retention silently shortens it.",
   },

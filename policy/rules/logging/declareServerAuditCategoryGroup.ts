@@ -1,4 +1,4 @@
-import { ADVISORY, T, arr, obj, sameName, serversOf, stackRule, str, targetsServer } from "../../rule.js";
+import { PROD_ONLY, T, arr, obj, sameName, serversOf, stackRule, str, targetsServer } from "../../rule.js";
 
 /**
  * Whether a diagnostic setting's logs have the shape Microsoft's "Enable logging by category group … to Log Analytics"
@@ -16,9 +16,9 @@ export function hasCategoryGroupPair(logs: unknown): boolean {
 }
 
 /**
- * L9 (built-in shape): advisory. Every category of a flexible server is in both groups (Learn, concepts-monitoring:
+ * L9 (built-in shape): mandatory in prod. Every category of a flexible server is in both groups (Learn, concepts-monitoring:
  * "Included in category group (Diagnostic Settings): audit and allLogs"), so the disabled audit entry loses nothing; it
- * exists only so Azure Policy finds the platform's setting. Advisory until infra/monitoring writes the pair.
+ * exists only so Azure Policy finds the platform's setting (infra/monitoring/alerts.ts DIAGNOSTIC_LOG_GROUPS writes it).
  */
 export const declareServerAuditCategoryGroup = stackRule({
   name: "monitoring-declare-server-audit-category-group",
@@ -28,7 +28,7 @@ export const declareServerAuditCategoryGroup = stackRule({
   meta: {
     catalogueId: "L9",
     sources: ["AP 5fbd326d", "AP cdd1dbc6"],
-    enforcement: ADVISORY,
+    enforcement: PROD_ONLY,
     why: "Microsoft's category-group definitions count one audit and one allLogs entry; with allLogs alone they report every server and deploy a second setting.",
   },
   check: (resources, _args, report) => {

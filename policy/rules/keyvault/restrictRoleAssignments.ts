@@ -18,14 +18,14 @@ function secretOfScope(scope: unknown): string | undefined {
  * reader of everything reads the administrator password), no standing "Secrets Officer" (the deployer writes secrets
  * through Resource Manager; a rollback takes a just-in-time assignment), no other role.
  */
-export const restrictVaultRoleAssignments = stackRule({
+export const restrictRoleAssignments = stackRule({
   name: "keyvault-restrict-role-assignments",
   description:
     "Role assignments on a key vault grant Key Vault Secrets User on individual secrets only: none on the whole vault, no standing Secrets Officer, nothing broader.",
   severity: "high",
   meta: {
     catalogueId: "K8",
-    sources: ["seed 003 (least privilege)", "seed 004 §4.1", "Learn key-vault rbac-guide (secret-level scope)"],
+    sources: ["R-SEC-3", "R-4.1.1", "Learn key-vault rbac-guide (secret-level scope)"],
     enforcement: EVERYWHERE,
     why: "The application only needs to read its own password; a vault-wide reader or a standing writer can read or change all of them.",
   },

@@ -6,7 +6,7 @@ export const requireMinimumTlsVersion = parameterRule({
   severity: "critical",
   meta: {
     catalogueId: "E2",
-    sources: ["AP a43d5475", "CKV_AZURE_147", "AZU-0026", "seed 004 §4.1.2"],
+    sources: ["AP a43d5475", "CKV_AZURE_147", "AZU-0026", "R-4.1.2"],
     enforcement: EVERYWHERE,
     why: "TLS 1.0 and 1.1 have known weaknesses; the plan demands TLS 1.2 or later.",
   },

@@ -1,5 +1,5 @@
 import { EVERYWHERE, T, arr, armIdNames, dependsOn, obj, sameName, stackRule, str } from "../../rule.js";
-import { VAULT_PRIVATE_DNS_ZONE } from "./requireVaultPrivateEndpoint.js";
+import { VAULT_PRIVATE_DNS_ZONE } from "./requirePrivateEndpoint.js";
 
 export const PRIVATE_DNS_ZONE_GROUP_TYPE = "azure-native:network:PrivateDnsZoneGroup";
 
@@ -8,7 +8,7 @@ export const PRIVATE_DNS_ZONE_GROUP_TYPE = "azure-native:network:PrivateDnsZoneG
  * writes the vault's A record into it. Azure Policy ac673a9a-…-01d4 ("Configure Azure Key Vaults to use private DNS
  * zones") deploys a privateDnsZoneGroups child on every private endpoint with groupId vault that has none.
  */
-export const requireVaultEndpointDnsZoneGroup = stackRule({
+export const requireEndpointDnsZoneGroup = stackRule({
   name: "keyvault-require-endpoint-dns-zone-group",
   description:
     "Every private endpoint with groupId vault has a private DNS zone group that names the privatelink.vaultcore.azure.net zone.",

@@ -1,7 +1,7 @@
 import { PROD_ONLY, T, arr, armIdNames, dependsOn, obj, sameName, stackRule, str } from "../../rule.js";
 
 /** K7: who read which password, and when, is only known if the vault's audit events are kept. */
-export const enableVaultAuditLogging = stackRule({
+export const enableAuditLogging = stackRule({
   name: "keyvault-enable-audit-logging",
   description: "Every key vault sends AuditEvent (or the audit / allLogs group) to a Log Analytics workspace.",
   severity: "high",

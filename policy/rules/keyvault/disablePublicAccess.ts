@@ -1,7 +1,7 @@
 import { EVERYWHERE, T, obj, resourceRule, sameName, str } from "../../rule.js";
 
 /** K3: the vault holds every database password; it answers on the private endpoint only. */
-export const disableVaultPublicAccess = resourceRule({
+export const disablePublicAccess = resourceRule({
   name: "keyvault-disable-public-access",
   description: "Key vaults disable public network access or deny it by default in their firewall.",
   severity: "critical",

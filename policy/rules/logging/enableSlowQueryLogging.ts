@@ -10,7 +10,7 @@ export const enableSlowQueryLogging = parameterRule({
   severity: "medium",
   meta: {
     catalogueId: "L8",
-    sources: ["seed 004 §6.2"],
+    sources: ["R-6.2.1"],
     enforcement: PROD_ONLY,
     why: "The plan tracks slow queries per hour; without log_min_duration_statement there is nothing to count.",
   },

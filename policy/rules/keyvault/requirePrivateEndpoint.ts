@@ -3,7 +3,7 @@ import { EVERYWHERE, T, arr, armIdNames, dependsOn, obj, sameName, stackRule, st
 export const VAULT_PRIVATE_DNS_ZONE = "privatelink.vaultcore.azure.net";
 
 /** K4: with public access off (K3), the private endpoint and its DNS zone are the only way to reach the vault. */
-export const requireVaultPrivateEndpoint = stackRule({
+export const requirePrivateEndpoint = stackRule({
   name: "keyvault-require-private-endpoint",
   description:
     "Every key vault has a private endpoint (groupId vault) and the stack has the privatelink.vaultcore.azure.net zone.",
