@@ -53,7 +53,7 @@ export interface DeclaredParameter {
   readonly shownAs?: string;
 }
 
-/** The plan's connection ceiling (plan §4.1.2, §6.1.1); the default of `server.maxConnections`. */
+/** The plan's connection ceiling (R-4.1.2, R-6.1.1); the default of `server.maxConnections`. */
 export const MAX_CONNECTIONS = 100;
 
 /**
@@ -136,7 +136,7 @@ export function declaredParameters(settings: ParameterSettings = DEFAULT_PARAMET
       requiresRestart: false,
       allowed: { kind: "enum", values: ["TLSv1.2", "TLSv1.3"] },
       appliesTo: ["azure", "selfManaged"],
-      reason: "E2: minimum TLS 1.2 (plan §4.1.2).",
+      reason: "E2: minimum TLS 1.2 (R-4.1.2).",
       source: reference(
         "connections-authentication-ssl",
         "| Default value | `TLSv1.2` | … | Allowed values | `TLSv1.2,TLSv1.3` | … | Parameter type | dynamic |",
@@ -149,7 +149,7 @@ export function declaredParameters(settings: ParameterSettings = DEFAULT_PARAMET
       allowed: { kind: "integer", min: 25, max: 5000 },
       appliesTo: ["azure", "selfManaged"],
       reason:
-        "Plan §4.1.2 / §6.1.1: at most 100 concurrent connections. Recovery-sensitive: a replica's value must be ≥ its primary's.",
+        "R-4.1.2 / R-6.1.1: at most 100 concurrent connections. Recovery-sensitive: a replica's value must be ≥ its primary's.",
       source: reference(
         "connections-authentication-connection-settings",
         "| Allowed values | `25-5000` | … | Parameter type | static |",
@@ -264,7 +264,7 @@ export function declaredParameters(settings: ParameterSettings = DEFAULT_PARAMET
       },
       appliesTo: ["azure", "selfManaged"],
       reason:
-        "L6: pgaudit must be preloaded; pg_stat_statements feeds slow-query analysis (plan §6.2). Azure's default also preloads pg_cron, which nothing here uses.",
+        "L6: pgaudit must be preloaded; pg_stat_statements feeds slow-query analysis (R-6.2.1). Azure's default also preloads pg_cron, which nothing here uses.",
       source: reference(
         "client-connection-defaults-shared-library-preloading",
         "### shared_preload_libraries … | Default value | `pg_cron,pg_stat_statements` | | Allowed values | `age,anon,auto_explain,…,pg_cron,…,pg_prewarm,…,pg_stat_statements,pgaudit,…` | | Parameter type | static |",
@@ -310,7 +310,7 @@ export function declaredParameters(settings: ParameterSettings = DEFAULT_PARAMET
       allowed: { kind: "integer", min: -1, max: 2147483647 },
       appliesTo: ["azure", "selfManaged"],
       shownAs: "1s",
-      reason: "L8: log statements slower than 1 s (plan §6.2 counts slow queries per hour).",
+      reason: "L8: log statements slower than 1 s (R-6.2.1 counts slow queries per hour).",
       source: reference(
         "reporting-logging-when-log",
         "### log_min_duration_statement … | Allowed values | `-1-2147483647` | | Parameter type | dynamic |",

@@ -21,7 +21,7 @@ export interface ServerRef {
   readonly resource: pulumi.Resource;
 }
 
-/** The role names of the generated credentials (plan §4.1.1). */
+/** The role names of the generated credentials. */
 export interface RoleLogins {
   readonly administrator: string;
   readonly application: string;

@@ -1,6 +1,6 @@
 /**
  * `npm run ops:check -- --stack <name> [--outputs <pulumi stack output --json file>]`: the install plan's daily checks
- * (§10.2.1) against Azure with the deployer's `az`: server and HA state, replica state and lag, the last backup and its
+ * (R-10.2.1) against Azure with the deployer's `az`: server and HA state, replica state and lag, the last backup and its
  * age, alerts of the last 24 h, Defender recommendations, Key Vault secret expiry. Prints one table and exits 1 when a
  * check fails, 2 on bad usage. Secret values are never requested: the vault check reads attributes only.
  * `--now <ISO time>` replays recorded output at the time it was recorded (tests).

@@ -109,7 +109,7 @@ ${p.kind === "timechart" ? chart(p, sampleSeries(p, random)) : table(p, random)}
 <body>
 <h1>${esc(layout.title)}</h1>
 <div class="banner"><strong>Preview with SAMPLE DATA.</strong> The layout, titles and threshold lines are the workbook's;
-every value drawn is generated (seed ${seed}), not read from Azure. Green dashed: the install plan's §6.2 target.
+every value drawn is generated (seed ${seed}), not read from Azure. Green dashed: the install plan's R-6.2.1 target.
 Red dotted: the alert pack's threshold.</div>
 ${sections}
 </body></html>

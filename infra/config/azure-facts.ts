@@ -174,7 +174,7 @@ export const SOFT_DELETE_RANGE = { min: 7, max: 90 } as const;
 
 /**
  * Flexible Server takes glibc locale names in the `ll_CC.utf8` spelling (plus C and POSIX); `ko_KR.UTF-8` is rejected
- * with a generic InternalServerError (facts file, row 7).
+ * with a generic InternalServerError (D7).
  */
 export const COLLATION_PATTERN = /^(C|POSIX|C\.utf8|[a-z]{2,3}_[A-Z]{2}\.utf8)$/;
 

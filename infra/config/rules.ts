@@ -600,10 +600,7 @@ export const passwordsPolicy: Rule<PlatformInput> = (c) => {
   for (const key of ["minUpper", "minLower", "minNumeric", "minSpecial"] as const) {
     if (p[key] < 1)
       out.push(
-        issue(
-          `${path}.${key}`,
-          `${p[key]} must be at least 1 (plan §4.1.2: upper, lower, digit and special characters)`,
-        ),
+        issue(`${path}.${key}`, `${p[key]} must be at least 1 (R-4.1.2: upper, lower, digit and special characters)`),
       );
   }
   const sum = p.minUpper + p.minLower + p.minNumeric + p.minSpecial;
@@ -612,7 +609,7 @@ export const passwordsPolicy: Rule<PlatformInput> = (c) => {
     out.push(
       issue(
         `${path}.rotationPeriodDays`,
-        `${p.rotationPeriodDays} is longer than a year (plan §4.1.2 rotates every 90 days)`,
+        `${p.rotationPeriodDays} is longer than a year (R-4.1.2 rotates every 90 days)`,
       ),
     );
   return out;

@@ -4,7 +4,7 @@
  * Pulumi and the Monitoring component only turns definitions into resources.
  *
  * Thresholds, windows, frequencies, severities and groups come from config (validated in config/rules.ts against
- * Azure's allowed values); what is fixed here is the mapping of each plan item (seed 004 §6.1, §8.2) onto an Azure
+ * Azure's allowed values); what is fixed here is the mapping of each plan item (R-6.1.1, R-8.2.2) onto an Azure
  * signal, which no external catalogue defines (policy-catalogue M1, M2).
  */
 import { durationMinutes } from "../config/azure-facts.js";
@@ -38,7 +38,7 @@ interface Routed {
   readonly description: string;
   /** Key of platform.monitoring.actionGroups. */
   readonly actionGroup: string;
-  /** The install-plan item (seed 004) or resolution (facts file) the alert implements. */
+  /** The requirement (docs/requirements.md) or decision (docs/decisions.md) the alert implements. */
   readonly planItem: string;
 }
 
@@ -98,11 +98,11 @@ const REPLICA: readonly ServerRole[] = ["replica"];
 /**
  * Metric alerts, in the order the pack is shown. Role choices:
  * - down, storage: every server. A replica whose disk fills goes read-only and stops replaying WAL, which breaks
- *   replication and the DR copy; auto-grow does not bound the cost either (facts row 3), so the budget alert matters on
+ *   replication and the DR copy; auto-grow does not bound the cost either (D3), so the budget alert matters on
  *   replicas as much as on the primary.
  * - replica lag: replicas only (the metric exists only there).
  * - CPU, memory, connections: every server (policy M1 asks them of every prod server). A read replica serves the read
- *   traffic of plan §3.2; its saturation hurts readers before it shows up as lag, and max_connections is the same there.
+ *   traffic of R-3.2.1; its saturation hurts readers before it shows up as lag, and max_connections is the same there.
  * - failed connections, IOPS: the primary. On a replica IOPS saturation shows up as replication lag, which it alerts on.
  * Exported for the workbook (workbook.ts), which draws the same signals so the two cannot drift.
  */
@@ -114,7 +114,7 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
     metricName: "is_db_alive",
     timeAggregation: "Maximum",
     operator: "LessThan",
-    planItem: "§8.2.2 서버_다운: availability < 100 % for 1 min",
+    planItem: "R-8.2.2 서버_다운: availability < 100 % for 1 min",
     describe: (_t, w) => `Server down: is_db_alive stayed below 1 for ${w}`,
   },
   {
@@ -124,7 +124,7 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
     metricName: "cpu_percent",
     timeAggregation: "Average",
     operator: "GreaterThan",
-    planItem: "§8.2.2 CPU_과부하: > 90 % for 5 min",
+    planItem: "R-8.2.2 CPU_과부하: > 90 % for 5 min",
     describe: (t, w) => `CPU above ${t} % on average over ${w}`,
   },
   {
@@ -134,7 +134,7 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
     metricName: "memory_percent",
     timeAggregation: "Average",
     operator: "GreaterThan",
-    planItem: "§8.2.2 메모리_부족: > 95 % for 3 min (nearest Azure window, facts row 9)",
+    planItem: "R-8.2.2 메모리_부족: > 95 % for 3 min (nearest Azure window, D9)",
     describe: (t, w) => `Memory above ${t} % on average over ${w}`,
   },
   {
@@ -144,7 +144,7 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
     metricName: "active_connections",
     timeAggregation: "Maximum",
     operator: "GreaterThan",
-    planItem: "§8.2.2 연결_한계: > 85 for 2 min, re-derived from max_connections minus reserved slots (facts row 8)",
+    planItem: "R-8.2.2 연결_한계: > 85 for 2 min, re-derived from max_connections minus reserved slots (D8)",
     describe: (t, w) => `More than ${t} active connections (share of the usable slots) within ${w}`,
   },
   {
@@ -154,7 +154,7 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
     metricName: "storage_percent",
     timeAggregation: "Average",
     operator: "GreaterThan",
-    planItem: "§8.2 Warning 스토리지_사용량: > 80 % for 30 min; auto-grow budget (facts row 3)",
+    planItem: "R-8.2.2 Warning 스토리지_사용량: > 80 % for 30 min; auto-grow budget (D3)",
     describe: (t, w) => `Storage above ${t} % on average over ${w}`,
   },
   {
@@ -164,7 +164,7 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
     metricName: "connections_failed",
     timeAggregation: "Total",
     operator: "GreaterThan",
-    planItem: "Issue 5 (failed connections); §6.2 availability",
+    planItem: "R-6.2.1 availability: failed connections",
     describe: (t, w) => `More than ${t} failed connections within ${w}`,
   },
   {
@@ -174,7 +174,7 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
     metricName: "disk_iops_consumed_percentage",
     timeAggregation: "Average",
     operator: "GreaterThan",
-    planItem: "§6.2.1 디스크_IOPS (P30 instead of provisioned IOPS, facts row 1)",
+    planItem: "R-6.2.1 디스크_IOPS (P30 instead of provisioned IOPS, D1)",
     describe: (t, w) => `Disk IOPS above ${t} % of the provisioned tier on average over ${w}`,
   },
   {
@@ -184,7 +184,7 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
     metricName: "physical_replication_delay_in_seconds",
     timeAggregation: "Maximum",
     operator: "GreaterThan",
-    planItem: "§5 복제_지연 < 5 s (replica metric, facts: physical_replication_delay_in_seconds)",
+    planItem: "R-3.2.1 복제_지연 < 5 s (replica metric physical_replication_delay_in_seconds)",
     describe: (t, w) => `Replication lag above ${t} s within ${w}`,
   },
 ];
@@ -268,7 +268,7 @@ export function alertsFor(target: AlertTarget, alerts: AlertsConfig): AlertDefin
       evaluationFrequency: q.frequency,
       severity: q.severity,
       actionGroup: q.actionGroup,
-      planItem: "§8.2 Warning 성능_저하: average response time > 200 ms for 10 min (log alert, facts row 10)",
+      planItem: "R-8.2.2 Warning 성능_저하: average response time > 200 ms for 10 min (log alert, D10)",
     });
   }
   const h = alerts.resourceHealth;
@@ -282,7 +282,7 @@ export function alertsFor(target: AlertTarget, alerts: AlertsConfig): AlertDefin
       resourceType: POSTGRES_RESOURCE_TYPE,
       healthStatuses: ["Unavailable", "Degraded", "Available"],
       actionGroup: h.actionGroup,
-      planItem: "§2 자동 장애조치 / §6.2 장애조치_시간: failover and health events",
+      planItem: "R-3.1.1 자동 장애조치 / R-6.2.1 장애조치_시간: failover and health events",
     });
   }
   return out;

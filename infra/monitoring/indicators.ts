@@ -1,5 +1,5 @@
 /**
- * The install plan's performance indicators (§6.2 성능 모니터링, 주요 메트릭) as data: the plan's target for each, and the
+ * The install plan's performance indicators (R-6.2.1 성능 모니터링, 주요 메트릭) as data: the plan's target for each, and the
  * Azure signal behind it. Where the alert pack already watches the indicator, the signal is the alert catalogue's own
  * entry (METRIC_CATALOGUE, by key) so the workbook and the alerts read one definition. The plan's targets are goals;
  * the alert thresholds (config) are where someone is paged — the workbook draws both.
@@ -34,7 +34,7 @@ export type IndicatorSignal =
 export interface PlanIndicator {
   readonly key: string;
   readonly title: string;
-  /** The plan's wording (seed 004 §6.2), so a reader can find it. */
+  /** The plan's wording, so a reader can find it. */
   readonly planItem: string;
   readonly target: PlanTarget;
   readonly roles: readonly ServerRole[];
@@ -67,7 +67,7 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
   {
     key: "cpu",
     title: "CPU utilisation",
-    planItem: "§6.2 성능_메트릭 CPU_사용률 < 80%",
+    planItem: "R-6.2.1 성능_메트릭 CPU_사용률 < 80%",
     target: { operator: "<", value: 80, unit: "%" },
     roles: BOTH,
     signal: alerted("cpuPercent"),
@@ -75,7 +75,7 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
   {
     key: "memory",
     title: "Memory utilisation",
-    planItem: "§6.2 메모리_사용률 < 85%",
+    planItem: "R-6.2.1 메모리_사용률 < 85%",
     target: { operator: "<", value: 85, unit: "%" },
     roles: BOTH,
     signal: alerted("memoryPercent"),
@@ -83,7 +83,7 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
   {
     key: "iops",
     title: "Disk IOPS",
-    planItem: "§6.2 디스크_IOPS < 2500",
+    planItem: "R-6.2.1 디스크_IOPS < 2500",
     target: { operator: "<", value: 2500, unit: "IOPS" },
     roles: BOTH,
     // The alert watches the share of the P30 tier consumed (disk_iops_consumed_percentage); the plan counts IOPS.
@@ -92,7 +92,7 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
   {
     key: "connections",
     title: "Connections",
-    planItem: "§6.2 연결_수 < 80개",
+    planItem: "R-6.2.1 연결_수 < 80개",
     target: { operator: "<", value: 80, unit: "connections" },
     roles: BOTH,
     signal: alerted("activeConnections"),
@@ -100,7 +100,7 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
   {
     key: "responseTime",
     title: "Average response time (Query Store)",
-    planItem: "§6.2 쿼리_성능 평균_응답시간 < 100ms",
+    planItem: "R-6.2.1 쿼리_성능 평균_응답시간 < 100ms",
     target: { operator: "<", value: 100, unit: "ms" },
     roles: BOTH,
     signal: { kind: "averageResponseTime", alertKey: "queryResponseTimeMs" },
@@ -109,7 +109,7 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
   {
     key: "slowQueries",
     title: "Slow queries per hour (server log)",
-    planItem: "§6.2 슬로우_쿼리 < 5개/시간",
+    planItem: "R-6.2.1 슬로우_쿼리 < 5개/시간",
     target: { operator: "<", value: 5, unit: "per hour" },
     roles: BOTH,
     signal: { kind: "slowQueriesPerHour" },
@@ -118,7 +118,7 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
   {
     key: "deadlocks",
     title: "Deadlocks",
-    planItem: "§6.2 데드락 0건",
+    planItem: "R-6.2.1 데드락 0건",
     target: { operator: "=", value: 0, unit: "deadlocks" },
     roles: BOTH,
     signal: { kind: "metric", metricName: "deadlocks", aggregation: "Total" },
@@ -127,7 +127,7 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
   {
     key: "lockWait",
     title: "Lock wait per execution (Query Store wait sampling)",
-    planItem: "§6.2 대기_시간 < 50ms",
+    planItem: "R-6.2.1 대기_시간 < 50ms",
     target: { operator: "<", value: 50, unit: "ms" },
     roles: BOTH,
     signal: { kind: "lockWaitPerExecution" },
@@ -136,7 +136,7 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
   {
     key: "uptime",
     title: "Availability",
-    planItem: "§6.2 가용성_지표 서버_가동률 > 99.9%",
+    planItem: "R-6.2.1 가용성_지표 서버_가동률 > 99.9%",
     target: { operator: ">", value: 99.9, unit: "%" },
     roles: BOTH,
     signal: alerted("serverDown", 100),
@@ -144,7 +144,7 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
   {
     key: "replicaLag",
     title: "Replica lag",
-    planItem: "§3.2.1 복제_지연 < 5초",
+    planItem: "R-3.2.1 복제_지연 < 5초",
     target: { operator: "<", value: 5, unit: "s" },
     roles: rolesOf("replicaLagSeconds"),
     signal: alerted("replicaLagSeconds"),
@@ -152,7 +152,7 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
   {
     key: "failover",
     title: "Failover and health events (Resource Health)",
-    planItem: "§6.2 장애조치_시간 < 60초 (Azure publishes 60–120 s, docs/decisions.md D4)",
+    planItem: "R-6.2.1 장애조치_시간 < 60초 (Azure publishes 60–120 s, docs/decisions.md D4)",
     target: { operator: "<", value: 60, unit: "s" },
     roles: BOTH,
     signal: { kind: "resourceHealth" },
@@ -160,7 +160,7 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
   {
     key: "backups",
     title: "Backups",
-    planItem: "§6.2 백업_성공률 100%",
+    planItem: "R-6.2.1 백업_성공률 100%",
     target: { operator: "=", value: 100, unit: "%" },
     roles: ["primary"],
     // "No backups are taken from read replicas" (concepts-read-replicas).

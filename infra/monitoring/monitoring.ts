@@ -46,7 +46,7 @@ export class Monitoring extends pulumi.ComponentResource {
     const { monitoring, resourceGroupName, tags } = args;
     const ws = monitoring.workspace;
 
-    // Plan §8.1 keeps logs 30 days and metrics 90. The workspace retention covers every log table; the metrics a
+    // keeps logs 30 days and metrics 90. The workspace retention covers every log table; the metrics a
     // diagnostic setting sends land in AzureMetrics, whose own retention is raised to the metrics figure (interactive,
     // so they stay queryable by KQL for the whole period). Platform metrics are also kept 93 days by Azure Monitor itself.
     const workspace = new operationalinsights.Workspace(

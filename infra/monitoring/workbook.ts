@@ -1,5 +1,5 @@
 /**
- * The Azure Monitor workbook of the plan's indicators (§6.2, §9.1.2 step 5 "대시보드 구성"), built as data: for every
+ * The Azure Monitor workbook of the plan's indicators (R-6.2.1, R-9.1.2 step 5 "대시보드 구성"), built as data: for every
  * server a group with the indicators of its role, each drawn with the plan's target and — where the alert pack watches
  * the same signal — the alert threshold, plus replica lag, Resource Health events and backups. Pure: the same layout
  * feeds the workbook JSON (`serializedData` of Microsoft.Insights/workbooks) and the HTML preview.
@@ -211,7 +211,7 @@ function panelQuery(ind: PlanIndicator, server: WorkbookServer, lines: readonly 
 
 export function workbookLayout(input: WorkbookInput): WorkbookLayout {
   return {
-    title: input.title ?? "authdb — plan indicators (§6.2)",
+    title: input.title ?? "authdb — plan indicators (R-6.2.1)",
     workspaceId: input.workspaceId,
     sections: input.servers.map((server) => ({
       server,
@@ -309,7 +309,7 @@ export function buildWorkbook(input: WorkbookInput): WorkbookDocument {
     content: {
       json: [
         `## ${layout.title}`,
-        "Each server shows the install plan's §6.2 targets beside the alert pack's thresholds; where they differ, the plan's",
+        "Each server shows the install plan's R-6.2.1 targets beside the alert pack's thresholds; where they differ, the plan's",
         "target is the goal and the alert is where someone is paged. Log-based panels read the workspace the diagnostic",
         "settings send to; metric panels read Azure Monitor metrics.",
       ].join("\n"),

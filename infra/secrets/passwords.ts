@@ -1,6 +1,6 @@
 /**
  * Generated passwords for the administrator, application and monitoring roles: no default or hand-typed password exists
- * anywhere (seed 000 §9-3, plan §4.1.2). Changing `passwords.rotation` in config changes every generator's keepers, so the
+ * anywhere (R-RS-2, R-4.1.2). Changing `passwords.rotation` in config changes every generator's keepers, so the
  * next `pulumi up` generates new values.
  */
 import * as pulumi from "@pulumi/pulumi";

@@ -1,5 +1,5 @@
 /**
- * The delivery pipeline's trust rules, checked on the parsed workflow files (issue 12 §1): what runs pull-request code
+ * The delivery pipeline's trust rules, checked on the parsed workflow files (D44): what runs pull-request code
  * holds no secret and no OIDC token; cloud operations run only in the production environment; least permissions per
  * job; no persisted checkout credentials; every action pinned to a full commit SHA with its tag; the Pulumi CLI pinned.
  */

@@ -1,5 +1,5 @@
 /**
- * The install plan's daily checks (§10.2.1 일일_점검: 서버 상태 확인, 성능 메트릭 모니터링, 백업 상태 확인, 보안 알림 검토) as
+ * The install plan's daily checks (R-10.2.1 일일_점검: 서버 상태 확인, 성능 메트릭 모니터링, 백업 상태 확인, 보안 알림 검토) as
  * pure predicates over what `az` prints. Each returns a result row; none prints or keeps a secret value (the Key Vault
  * check reads secret *attributes* through Resource Manager, which never returns values).
  *

@@ -1,6 +1,6 @@
 import { EVERYWHERE, T, resourceRule } from "../../rule.js";
 
-/** The plan's floor (§4.1.2): at least 16 characters with upper, lower, digit and special characters. */
+/** The plan's floor: at least 16 characters with upper, lower, digit and special characters. */
 export const MIN_GENERATED_PASSWORD_LENGTH = 16;
 const CLASSES = [
   ["upper", "minUpper"],

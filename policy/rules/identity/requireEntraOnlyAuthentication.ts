@@ -10,7 +10,7 @@ export const requireEntraOnlyAuthentication = resourceRule({
     catalogueId: "A2",
     sources: ["AP fa498b91 (preview)"],
     enforcement: ADVISORY,
-    why: "Entra-only sign-in removes long-lived passwords; the plan (§4.1) still issues passwords to the application, so this is a recommendation.",
+    why: "Entra-only sign-in removes long-lived passwords; the plan (R-4.1.1) still issues passwords to the application, so this is a recommendation.",
   },
   check: (props, _args, report) => {
     if (isReplicaProps(props)) return;

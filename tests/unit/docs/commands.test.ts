@@ -1,5 +1,5 @@
 // The commands the docs tell people to run put no secret on a command line, in an environment literal of a pod, or in a
-// psql variable (issue 12 §5): a scan of every Markdown file for the patterns that do.
+// psql variable (R-SEC-4): a scan of every Markdown file for the patterns that do.
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, it } from "node:test";

@@ -284,7 +284,7 @@ const CASES: Readonly<Record<string, Case>> = {
   },
 };
 
-/** The plan's deliberately broken configurations beyond one per rule (issue 6, item 3). */
+/** The plan's deliberately broken configurations beyond one per rule (the combinations one rule per fixture would miss). */
 const BROKEN_CONFIGURATIONS: readonly (Case & { readonly policy: string })[] = [
   {
     policy: "monitoring-require-server-alerts",

@@ -1,4 +1,4 @@
-// Every Azure fact the config rules, components and policies rely on says where it comes from (issue 11 §14).
+// Every Azure fact the config rules, components and policies rely on says where it comes from (the FACT_SOURCES table: a Learn page or a spec path, and the sentence).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as facts from "../../../../infra/config/azure-facts.js";

@@ -110,7 +110,7 @@ describe("alert pack per role (prod)", () => {
     );
     assert.equal(metric(primaryPack, "diskIopsPercent").threshold, prod.monitoring.alerts.diskIopsPercent.threshold);
     assert.equal(metric(replicaPack, "replicaLagSeconds").threshold, 5);
-    // 70 % of the slots left after Azure's reserved ones, not the plan's "85 of 100" (facts row 8).
+    // 70 % of the slots left after Azure's reserved ones, not the plan's "85 of 100" (D8).
     const derived = Math.floor(((MAX_CONNECTIONS - AZURE_RESERVED_CONNECTIONS) * 70) / 100);
     assert.equal(metric(primaryPack, "activeConnections").threshold, derived);
     assert.ok(derived < MAX_CONNECTIONS - AZURE_RESERVED_CONNECTIONS);

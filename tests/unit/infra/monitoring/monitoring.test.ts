@@ -84,7 +84,7 @@ const criterion = (r: CapturedResource) => (r.inputs.criteria as { allOf: Record
 /** Quoted, because the primary's id is a prefix of its replicas' ids. */
 const queriesServer = (r: CapturedResource, id: string) => String(criterion(r).query).includes(`'${id}'`);
 
-describe("workspace and retention (plan §8.1)", () => {
+describe("workspace and retention (R-8.1.1)", () => {
   it("creates a PerGB2018 workspace keeping logs for the configured 30 days", () => {
     const [ws, ...more] = ofType("Workspace");
     assert.equal(more.length, 0);

@@ -58,7 +58,7 @@ describe("workbook document (prod)", () => {
     assert.doesNotThrow(() => JSON.parse(JSON.stringify(doc)), "serializable as serializedData");
   });
 
-  it("shows every §6.2 indicator for the primary, replica lag on replicas only, backups on the primary only", () => {
+  it("shows every R-6.2.1 indicator for the primary, replica lag on replicas only, backups on the primary only", () => {
     const layout = workbookLayout(prod);
     const keys = (role: string) =>
       layout.sections.find((s) => s.server.role === role)!.panels.map((p) => p.indicator.key);
