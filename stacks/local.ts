@@ -26,10 +26,9 @@ export function localStack(platform: LocalPlatform, _secrets: PlatformSecrets): 
     primaryFqdn: twin.primaryHost,
     port: twin.primaryPort,
     databaseName: platform.database.name,
-    // The twin's own CA (so clients can verify-full) comes with the twin's image build; until then TLS is required but
-    // the self-signed server certificate cannot be verified.
-    sslMode: "require",
-    caCertificates: "",
+    // The twin issues its own CA and server certificate: clients verify both servers against it, as on Azure.
+    sslMode: "verify-full",
+    caCertificates: twin.caCertificate,
     replicaServerNames: { local: twin.replicaContainerName },
     replicaFqdns: { local: pulumi.interpolate`${twin.replicaHost}:${twin.replicaPort}` },
     replicaServerIds: { local: twin.replicaContainerId },

@@ -122,6 +122,9 @@ type MockInputs = Record<string, unknown> & {
   name?: unknown;
 };
 
+const digest = (what: string): string => createHash("sha256").update(what).digest("base64");
+const mockPem = (label: string, body: string): string => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+
 function mockState(type: string, name: string, inputs: MockInputs): Record<string, unknown> {
   const base = {
     ...inputs,
@@ -138,6 +141,34 @@ function mockState(type: string, name: string, inputs: MockInputs): Record<strin
     }
     case "random:index/randomPassword:RandomPassword":
       return { ...inputs, result: `${MOCK_SECRET_MARKER}${name}`, bcryptHash: `${MOCK_SECRET_MARKER}${name}-bcrypt` };
+    // TLS material (the local twin's CA): placeholder PEM, deterministic per resource name. A private key's body
+    // carries the secret marker, so a test can prove it only ever travels as a secret.
+    case "tls:index/privateKey:PrivateKey": {
+      const secretPem = mockPem("PRIVATE KEY", `${MOCK_SECRET_MARKER}${name}`);
+      return {
+        ...inputs,
+        privateKeyPem: secretPem,
+        privateKeyPemPkcs8: secretPem,
+        privateKeyOpenssh: `${MOCK_SECRET_MARKER}${name}-openssh`,
+        publicKeyPem: mockPem("PUBLIC KEY", digest(`public-key:${name}`)),
+        publicKeyOpenssh: `ecdsa-sha2-nistp256 ${digest(`public-key:${name}`)}`,
+        publicKeyFingerprintSha256: `SHA256:${digest(`public-key:${name}`)}`,
+      };
+    }
+    case "tls:index/certRequest:CertRequest":
+      return { ...inputs, certRequestPem: mockPem("CERTIFICATE REQUEST", digest(`csr:${name}`)) };
+    case "tls:index/selfSignedCert:SelfSignedCert":
+    case "tls:index/locallySignedCert:LocallySignedCert":
+      return {
+        ...inputs,
+        certPem: mockPem("CERTIFICATE", digest(`certificate:${name}`)),
+        validityStartTime: "2026-01-01T00:00:00Z",
+        validityEndTime: "2036-01-01T00:00:00Z",
+        readyForRenewal: false,
+      };
+    case "docker:index/image:Image":
+      // For a local (unpushed) image the provider reports the image id here.
+      return { ...base, repoDigest: `sha256:${createHash("sha256").update(`image:${name}`).digest("hex")}` };
     case "azure-native:dbforpostgresql:Server":
       return { ...base, fullyQualifiedDomainName: `${inputs.serverName}.postgres.database.azure.com` };
     case "azure-native:keyvault:Vault":
