@@ -46,6 +46,20 @@
   \set extensions 'pgaudit,pg_stat_statements'
 \endif
 
+-- The statements from here to the ALTER ROLEs carry the verifiers (from which a password can be attacked offline,
+-- and with which a server can be impersonated to a client). Where this role may set them, every place a statement's text lands is turned off
+-- until the verifiers are set: the log (log_statement, log_min_duration_statement, log_min_error_statement, pgaudit) and
+-- the statistics views the monitoring role reads through pg_monitor (pg_stat_statements, pg_stat_activity). All are
+-- superuser settings (PostgreSQL docs, runtime-config-logging: "Only superusers and users with the appropriate SET
+-- privilege can change this setting"), so on Azure, where the administrator is no superuser, they are skipped; there
+-- the server's own values hold: log_statement none and pg_stat_statements.track none (Azure's defaults, D41).
+SELECT format('SET %s = %L', name, value)
+  FROM (VALUES ('log_statement', 'none'), ('log_min_duration_statement', '-1'),
+               ('log_min_error_statement', 'panic'), ('pgaudit.log', 'none'),
+               ('pg_stat_statements.track', 'none'), ('track_activities', 'off')) AS knob(name, value)
+ WHERE EXISTS (SELECT FROM pg_settings WHERE pg_settings.name = knob.name)
+   AND has_parameter_privilege(knob.name, 'SET') \gexec
+
 SELECT current_database() = :'database' AS right_database,
        :'app_verifier' ~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$'
          AND :'monitor_verifier' ~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$'
@@ -85,6 +99,13 @@ SELECT format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE CONNECTION LIMIT
               :'app_login', :'app_verifier') \gexec
 SELECT format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE INHERIT PASSWORD %L',
               :'monitor_login', :'monitor_verifier') \gexec
+
+-- The verifiers are set: the rest of the bootstrap (grants, privileges) is logged and audited as the server says.
+SELECT format('RESET %s', knob.name)
+  FROM unnest(ARRAY['log_statement', 'log_min_duration_statement', 'log_min_error_statement', 'pgaudit.log',
+                    'pg_stat_statements.track', 'track_activities']) AS knob(name)
+ WHERE EXISTS (SELECT FROM pg_settings WHERE pg_settings.name = knob.name)
+   AND has_parameter_privilege(knob.name, 'SET') \gexec
 
 -- Monitoring: pg_monitor (statistics views) and a read-only session default.
 GRANT pg_monitor TO :"monitor_login";

@@ -198,6 +198,83 @@ test("the negative control: a cleartext ALTER ROLE does leak to the log and the 
   }
 });
 
+const STATEMENT_TEXT_KNOBS = [
+  "log_statement",
+  "log_min_duration_statement",
+  "log_min_error_statement",
+  "pgaudit.log",
+  "pg_stat_statements.track",
+  "track_activities",
+];
+
+/** Runs the bootstrap with fresh verifiers while another session holds the role's row, and returns where they landed. */
+async function verifierTrail(): Promise<{
+  verifiers: string[];
+  inLog: boolean;
+  inStats: boolean;
+  inActivity: boolean;
+}> {
+  const verifiers = [scramVerifier(appPw2), scramVerifier(monPw2)];
+  const logBefore = logText().length;
+  const blocker = await primary.client("phonebill_auth");
+  const watcher = await primary.client("phonebill_auth");
+  const activity: string[] = [];
+  try {
+    await watcher.query("SELECT pg_stat_statements_reset()");
+    await blocker.query("BEGIN");
+    await blocker.query(`ALTER ROLE ${APPLICATION_LOGIN} CONNECTION LIMIT 50`);
+    const waiting = bootstrap({ application: verifiers[0], monitoring: verifiers[1] });
+    for (let i = 0; i < 20; i++) {
+      const rows = await watcher.query<{ query: string }>(
+        "SELECT query FROM pg_stat_activity WHERE pid <> pg_backend_pid()",
+      );
+      activity.push(...rows.rows.map((r) => r.query));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await waiting;
+    await blocker.query("ROLLBACK");
+    const ok = await bootstrap({ application: verifiers[0], monitoring: verifiers[1] });
+    assert.equal(ok.code, 0, ok.stderr);
+    const statements = await watcher.query<{ query: string }>("SELECT query FROM pg_stat_statements");
+    const log = logText().slice(logBefore);
+    const has = (texts: string[]) => texts.some((t) => verifiers.some((v) => t.includes(v)));
+    return {
+      verifiers,
+      inLog: has([log]),
+      inStats: has(statements.rows.map((r) => r.query)),
+      inActivity: has(activity),
+    };
+  } finally {
+    await blocker.end().catch(() => undefined);
+    await watcher.end().catch(() => undefined);
+  }
+}
+
+test("where the administrator may set them, the verifiers reach no log and no statistics view either", async () => {
+  // Negative control first: as Azure's administrator (no SET privilege on these superuser settings), the bootstrap
+  // cannot switch them off, and with every knob turned up the verifiers do land in all three places.
+  const exposed = await verifierTrail();
+  assert.deepEqual(
+    { inLog: exposed.inLog, inStats: exposed.inStats, inActivity: exposed.inActivity },
+    { inLog: true, inStats: true, inActivity: true },
+    "without the privilege the verifiers land in the log and the statistics views (else this proves nothing)",
+  );
+  // With the privilege (a self-managed server's administrator, or PostgreSQL 15's GRANT SET ON PARAMETER), the
+  // bootstrap switches them off for its own transaction, and none of the three sees a verifier.
+  for (const knob of STATEMENT_TEXT_KNOBS) await primary.query(`GRANT SET ON PARAMETER ${knob} TO authdb_admin`);
+  try {
+    const hidden = await verifierTrail();
+    assert.deepEqual(
+      { inLog: hidden.inLog, inStats: hidden.inStats, inActivity: hidden.inActivity },
+      { inLog: false, inStats: false, inActivity: false },
+    );
+  } finally {
+    for (const knob of STATEMENT_TEXT_KNOBS) await primary.query(`REVOKE SET ON PARAMETER ${knob} FROM authdb_admin`);
+  }
+  const app = await as(APPLICATION_LOGIN, appPw2);
+  await app.end();
+});
+
 test("creates the audit extensions and pgaudit names each DDL's object; without the extension it cannot", async () => {
   // As a superuser here (see before()): the bootstrap's own CREATE EXTENSION step, in a database that has none.
   const r = await bootstrap(
