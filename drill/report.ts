@@ -1,4 +1,4 @@
-/** The drill report: exact JSON shape (issue 8 §3), its validation, and the readable Markdown rendering. */
+/** The drill report: exact JSON shape (docs/drills.md), its validation, and the readable Markdown rendering. */
 
 export type MetricValue = number | boolean;
 
@@ -23,7 +23,7 @@ export interface ScenarioOutcome {
   chart?: { title: string; bucketMs: number; buckets: { startMs: number; writes: number }[] };
 }
 
-/** Metric names each scenario must report (issue 8 §3). Extra metrics are allowed; these are not optional. */
+/** Metric names each scenario must report (docs/drills.md). Extra metrics are allowed; these are not optional. */
 export const REQUIRED_METRICS: Record<string, readonly string[]> = {
   connect: ["tls", "nonTlsRefused", "parametersMatching", "replicaInRecovery"],
   load: ["tps", "avgLatencyMs", "p95LatencyMs", "clients"],

@@ -64,3 +64,31 @@ export function trackedTextFiles(): string[] {
 export function read(path: string): string {
   return readFileSync(path, "utf8");
 }
+
+/**
+ * References a reader of this repository cannot open: the source documents' own section numbers and file names, our
+ * early notes, the issue tracker's numbers and paths outside the tree. Each names what to cite instead.
+ */
+export const OUTSIDE_REFERENCES: readonly { readonly pattern: RegExp; readonly instead: string }[] = [
+  { pattern: /\bseed[ _-]?0\d\d\b/i, instead: "a requirement id from docs/requirements.md" },
+  { pattern: /\b(?:install )?plan(?:'s)? §\d/i, instead: "a requirement id (R-5.1.1) from docs/requirements.md" },
+  { pattern: /\bfacts (?:row|file)\b/i, instead: "the Learn page and sentence, or a decision id" },
+  { pattern: /(?<![\w/.-]#?)\b[Ii]ssues? #?\d+\b/, instead: "a decision id (D12) or the repository's own docs" },
+  {
+    pattern: /(?:\.\.\/)+shared\/|\bshared\/reference\//,
+    instead: "a file of this repository or the owner's document",
+  },
+  { pattern: /(?<![\w.-])\/(?:work|home|Users|tmp\/[\w-]+-notes)\//, instead: "a path relative to the repository" },
+];
+
+/** The outside references in one text, as `line: pattern → what to cite instead`. */
+export function outsideReferences(text: string): string[] {
+  const found: string[] = [];
+  text.split("\n").forEach((line, i) => {
+    for (const { pattern, instead } of OUTSIDE_REFERENCES) {
+      const m = pattern.exec(line);
+      if (m) found.push(`${i + 1}: "${m[0]}" → cite ${instead}`);
+    }
+  });
+  return found;
+}
