@@ -51,6 +51,8 @@ export interface CapturedResource extends RegisteredResource {
   readonly rawInputs: Record<string, unknown>;
   /** Top-level input names whose value is (or contains) a secret. */
   readonly secretInputs: string[];
+  /** The URNs this resource's `aliases` say it was known by before (resolved as the engine resolves them). */
+  readonly aliasUrns: string[];
 }
 
 export interface OfflineRun {
@@ -293,6 +295,45 @@ export interface OfflineOptions {
   readonly live?: LiveFixture;
 }
 
+interface AliasSpec {
+  getName(): string;
+  getType(): string;
+  getStack(): string;
+  getProject(): string;
+  getParenturn(): string;
+  getNoparent(): boolean;
+}
+interface AliasedRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getAliasesList(): { getUrn(): string; getSpec(): AliasSpec | undefined }[];
+}
+
+/** The `type` part of a URN (`parent$child` types included), as the engine writes it. */
+function qualifiedType(urn: string): string {
+  return urn.split("::")[2] ?? "";
+}
+
+/**
+ * What each alias of a registration resolves to: an alias URN as given, an alias spec as the engine fills it in
+ * (unset name, type, stack, project and parent default to the resource's own).
+ */
+export function aliasUrnsOf(req: AliasedRequest, self: { project: string; stack: string }): string[] {
+  return req
+    .getAliasesList()
+    .map((alias) => {
+      const spec = alias.getSpec();
+      if (!spec) return alias.getUrn();
+      const type = spec.getType() || req.getType();
+      const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+      const parentType = parent ? qualifiedType(parent) : "";
+      const qualified = parentType && !parentType.endsWith("pulumi:pulumi:Stack") ? `${parentType}$${type}` : type;
+      return `urn:pulumi:${spec.getStack() || self.stack}::${spec.getProject() || self.project}::${qualified}::${spec.getName() || req.getName()}`;
+    })
+    .sort();
+}
+
 /**
  * Runs the program under mocks and returns what it registered. Throws what the program throws (e.g. ConfigError),
  * in which case nothing was registered if validation ran first — `registeredBeforeError` tells.
@@ -334,6 +375,7 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
           secretInputs: Object.keys(raw)
             .filter((k) => containsSecret(raw[k]))
             .sort(),
+          aliasUrns: aliasUrnsOf(req, { project, stack: opts.stack }),
         };
         captured.set(urn, resource);
         opts.onRegister?.(resource);

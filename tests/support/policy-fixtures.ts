@@ -57,6 +57,7 @@ export function resource(
     deleteBeforeReplace: false,
     replaceOnChanges: [],
     additionalSecretOutputs: [],
+    aliasUrns: [],
     provider: null,
     inputs,
     rawInputs,
