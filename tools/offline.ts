@@ -411,6 +411,10 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
     await settings.waitForRPCs();
   } finally {
     process.setSourceMapsEnabled(sourceMaps);
+    // The monitor outlives this run when the next one reuses it: unwrapped, a later run's registrations cannot land in
+    // this run's capture.
+    monitor.registerResource = register;
+    monitor.registerResourceOutputs = registerOutputs;
   }
   if (failure) throw failure.error;
 

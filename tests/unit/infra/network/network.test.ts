@@ -32,38 +32,37 @@ const databaseSubnetOf = (region: string) => {
   );
 };
 
-before(async () => {
-  run = await runOffline({
-    stack: "prod",
-    config: {},
-    program: async () => {
-      component = new Network("network", {
-        resourceGroupName: platform.resourceGroupName,
-        primaryRegion: platform.location,
-        network: platform.network,
-        pgBouncer: false,
-        tags: platform.tags,
-      });
-      return {};
-    },
-  });
-  // Outputs of the component, resolved while the mocks are still the process's.
-  const all = await new Promise<unknown>((resolve) =>
-    pulumi
-      .output({
-        vnetIds: component.vnetIds,
-        databaseSubnetIds: component.databaseSubnetIds,
-        appSubnetId: component.appSubnetId,
-        privateEndpointSubnetId: component.privateEndpointSubnetId,
-        postgresDnsZoneId: component.postgresDnsZoneId,
-        keyVaultDnsZoneId: component.keyVaultDnsZoneId,
-      })
-      .apply(resolve),
-  );
-  Object.assign(resolved, all);
-});
-
 describe("Network (prod config, under mocks)", () => {
+  before(async () => {
+    run = await runOffline({
+      stack: "prod",
+      config: {},
+      program: async () => {
+        component = new Network("network", {
+          resourceGroupName: platform.resourceGroupName,
+          primaryRegion: platform.location,
+          network: platform.network,
+          pgBouncer: false,
+          tags: platform.tags,
+        });
+        return {};
+      },
+    });
+    // Outputs of the component, resolved while the mocks are still the process's.
+    const all = await new Promise<unknown>((resolve) =>
+      pulumi
+        .output({
+          vnetIds: component.vnetIds,
+          databaseSubnetIds: component.databaseSubnetIds,
+          appSubnetId: component.appSubnetId,
+          privateEndpointSubnetId: component.privateEndpointSubnetId,
+          postgresDnsZoneId: component.postgresDnsZoneId,
+          keyVaultDnsZoneId: component.keyVaultDnsZoneId,
+        })
+        .apply(resolve),
+    );
+    Object.assign(resolved, all);
+  });
   it("creates one VNet in Korea Central and one in Korea South with disjoint address spaces from config", () => {
     const vnets = ofType("network:VirtualNetwork");
     assert.deepEqual(vnets.map((v) => v.inputs.location).sort(), ["koreacentral", "koreasouth"]);

@@ -48,12 +48,11 @@ async function observe(rotation: string): Promise<Observed> {
 let current: Observed;
 let next: Observed;
 
-before(async () => {
-  current = await observe(platform.passwords.rotation);
-  next = await observe("2027-02");
-});
-
 describe("Passwords (prod policy, under mocks)", () => {
+  before(async () => {
+    current = await observe(platform.passwords.rotation);
+    next = await observe("2027-02");
+  });
   it("generates one password per role", () => {
     assert.deepEqual(current.generators.map((g) => g.name).sort(), [
       "passwords-administrator",
