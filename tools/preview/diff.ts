@@ -223,7 +223,13 @@ function baseChange(r: PlanResource, op: Op, details: readonly PathChange[]): Ch
 
 /** The edges the engine waits on: explicit and property dependencies, and the parent. */
 export function dependenciesOf(r: PlanResource): string[] {
-  return [...new Set([...r.dependsOn, ...(r.parent ? [r.parent] : [])])];
+  return [
+    ...new Set([
+      ...r.dependsOn,
+      ...Object.values(r.propertyDependencies ?? {}).flat(),
+      ...(r.parent ? [r.parent] : []),
+    ]),
+  ];
 }
 
 /**

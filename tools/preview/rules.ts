@@ -88,12 +88,17 @@ export function restartsOf(head: readonly PlanResource[], changes: readonly Chan
     const c = by.get(cmd.urn);
     if (!c || c.op === "none" || c.op === "delete") continue;
     const server = str((cmd.inputs.environment as Record<string, unknown> | undefined)?.SERVER_NAME) ?? cmd.name;
+    const statics = changes
+      .filter((x) => x.type === CONFIGURATION_TYPE && x.op !== "delete" && x.op !== "none")
+      .map((x) => head.find((r) => r.urn === x.urn))
+      .filter((r) => r?.inputs.serverName === server && STATIC_PARAMETERS.has(String(r.inputs.configurationName)))
+      .map((r) => String(r!.inputs.configurationName));
     const reason =
       c.op === "create"
         ? "first start with the static parameters (new server)"
-        : c.op === "replace"
-          ? "the static parameter set changed (trigger)"
-          : `restart command inputs changed (${c.paths.join(", ")})`;
+        : statics.length > 0
+          ? `static parameter changed: ${[...new Set(statics)].sort().join(", ")}`
+          : `restart step changed: ${c.paths.join(", ")}`;
     out.push({ server, urn: cmd.urn, op: c.op, reason });
   }
   return out;

@@ -113,10 +113,17 @@ export function costDelta(base: CostReport | undefined, head: CostReport | undef
   };
 }
 
+/** What the preview reads of a plan document. */
+export interface PreviewInput {
+  readonly stack: string;
+  readonly resources: readonly PlanResource[];
+  readonly cost?: CostReport;
+}
+
 /** The whole preview of two plan documents. */
-export function buildPreview(base: PlanDocument, head: PlanDocument, source: BaseSource): Preview {
-  const b = base.resources as readonly PlanResource[];
-  const h = head.resources as readonly PlanResource[];
+export function buildPreview(base: PreviewInput, head: PreviewInput, source: BaseSource): Preview {
+  const b = base.resources;
+  const h = head.resources;
   const diff = diffPlans(b, h);
   const cd = costDelta(base.cost, head.cost);
   return {
