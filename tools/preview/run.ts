@@ -83,7 +83,7 @@ function planInChild(cwd: string, stack: string, config: string, label: string):
 export function startBase(source: BaseSource, stack: string, repo = process.cwd()): Promise<PlanDocument> {
   switch (source.kind) {
     case "plan-json":
-      return Promise.resolve(readPlanDocument(source.ref));
+      return new Promise((done) => done(readPlanDocument(source.ref)));
     case "stack-file":
       return planInChild(repo, stack, resolve(repo, source.ref), source.ref);
     case "git-ref": {
