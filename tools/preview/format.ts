@@ -15,6 +15,8 @@ export interface CostDelta {
   readonly delta: number;
   /** Resources either estimate could not price (their cost is in neither total). */
   readonly unpriced: { readonly base: number; readonly head: number };
+  /** Set when the price table has no price at all (infra/prices.json never refreshed): the totals mean nothing. */
+  readonly note?: string;
 }
 
 export interface Preview {
@@ -143,6 +145,7 @@ function restartsByServer(restarts: readonly Restart[]): [string, Restart[]][] {
 const money = (n: number) => `${n < 0 ? "-" : ""}$${Math.abs(n).toFixed(2)}`;
 
 function costLine(c: CostDelta): string {
+  if (c.note) return `Estimated monthly cost: ${c.note}`;
   const sign = c.delta > 0 ? "+" : c.delta < 0 ? "-" : "±";
   const unpriced =
     c.unpriced.base || c.unpriced.head

@@ -110,6 +110,9 @@ export function costDelta(base: CostReport | undefined, head: CostReport | undef
     head: head.total,
     delta: round(head.total - base.total),
     unpriced: { base: base.unpriced.length, head: head.unpriced.length },
+    ...(base.prices.retrievedAt === null && head.prices.retrievedAt === null && base.total === 0 && head.total === 0
+      ? { note: "not estimated — infra/prices.json holds no prices yet (npm run prices:refresh)" }
+      : {}),
   };
 }
 
