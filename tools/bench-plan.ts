@@ -1,6 +1,7 @@
 /**
  * `npm run bench:plan`: wall time of `plan --stack prod` beside the floor — a Node process that only imports the SDK
- * modules the program uses (found by scanning the program's sources, so the list cannot drift) — in one run,
+ * modules the program uses (found by scanning the program's sources, so the list cannot drift) — and of the change
+ * preview of prod against a plan JSON (one program) and against a stack file (two programs, in parallel), in one run,
  * interleaved, reporting medians. A benchmark to read, not a timed test.
  */
 import { spawnSync } from "node:child_process";
@@ -64,6 +65,10 @@ function time(args: string[]): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const floor: number[] = [];
 const plan: number[] = [];
+const previewJson: number[] = [];
+const previewStack: number[] = [];
+const basePlan = join(mkdtempSync(join(tmpdir(), "authdb-bench-base-")), "plan-prod.json");
+time([...NODE_FLAGS, "tools/plan.ts", "--stack", "prod", "--quiet", "--json", basePlan]);
 // The floor file lives outside the project, so resolve packages from the project's node_modules via a symlink-free import map:
 writeFileSync(
   floorFile,
@@ -75,6 +80,8 @@ writeFileSync(
 for (let i = 0; i < runs; i++) {
   floor.push(time([...NODE_FLAGS, floorFile]));
   plan.push(time([...NODE_FLAGS, "tools/plan.ts", "--stack", "prod", "--quiet"]));
+  previewJson.push(time([...NODE_FLAGS, "tools/plan.ts", "--stack", "prod", "--quiet", "--base", basePlan]));
+  previewStack.push(time([...NODE_FLAGS, "tools/plan.ts", "--stack", "prod", "--quiet", "--base", "Pulumi.prod.yaml"]));
 }
 const f = median(floor);
 const p = median(plan);
@@ -83,3 +90,7 @@ console.log(`runs: ${runs} each, interleaved; medians:`);
 console.log(`  import floor           ${(f / 1000).toFixed(2)} s`);
 console.log(`  plan --stack prod      ${(p / 1000).toFixed(2)} s`);
 console.log(`  ratio                  ${(p / f).toFixed(2)}× (target ≤ 1.5×, and ≤ 3 s)`);
+const pj = median(previewJson);
+const ps = median(previewStack);
+console.log(`  preview vs plan JSON   ${(pj / 1000).toFixed(2)} s = ${(pj / p).toFixed(2)}× one plan (target ≤ 1.3×)`);
+console.log(`  preview vs stack file  ${(ps / 1000).toFixed(2)} s = ${(ps / p).toFixed(2)}× one plan (target ≤ 1.6×)`);

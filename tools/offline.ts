@@ -37,6 +37,8 @@ export interface CapturedResource extends RegisteredResource {
   readonly custom: boolean;
   readonly parent: string | null;
   readonly dependsOn: string[];
+  /** Per top-level input, the URNs its value came from (what the engine uses to know which inputs a replacement makes unknown). */
+  readonly propertyDependencies?: Record<string, string[]>;
   readonly protect: boolean;
   readonly ignoreChanges: string[];
   readonly retainOnDelete: boolean;
@@ -266,6 +268,16 @@ function decode(v: unknown, reveal: boolean): unknown {
   return out;
 }
 
+function propertyDependenciesOf(req: RegisterResourceRequest): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const map = req.getPropertydependenciesMap();
+  for (const key of [...map.keys()].sort()) {
+    const urns = [...new Set(map.get(key)?.getUrnsList() ?? [])].sort();
+    if (urns.length > 0) out[key] = urns;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 
 /** The two calls of the mock resource monitor the capture wraps (the SDK's monitor is untyped at runtime). */
@@ -363,6 +375,7 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
           custom: req.getCustom(),
           parent: req.getParent() || null,
           dependsOn: [...new Set<string>(req.getDependenciesList())].sort(),
+          propertyDependencies: propertyDependenciesOf(req),
           protect: Boolean(req.getProtect()),
           ignoreChanges: [...req.getIgnorechangesList()].sort(),
           retainOnDelete: Boolean(req.getRetainondelete()),

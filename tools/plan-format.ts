@@ -18,6 +18,15 @@ export interface PlanDocument {
     protect: boolean;
     ignoreChanges: string[];
     inputs: Record<string, unknown>;
+    /*
+     * Added after the original fields (older plan files lack them; the change preview reads both): what the change
+     * preview needs to judge a diff against this plan as its base (tools/preview/).
+     */
+    custom?: boolean;
+    retainOnDelete?: boolean;
+    deleteBeforeReplace?: boolean;
+    replaceOnChanges?: string[];
+    propertyDependencies?: Record<string, string[]>;
   }[];
   readonly outputs: Record<string, unknown>;
   readonly violations: Violation[];
@@ -38,6 +47,11 @@ export function planDocument(run: OfflineRun, violations: readonly Violation[], 
       protect: r.protect,
       ignoreChanges: r.ignoreChanges,
       inputs: r.inputs,
+      custom: r.custom,
+      retainOnDelete: r.retainOnDelete,
+      deleteBeforeReplace: r.deleteBeforeReplace,
+      replaceOnChanges: r.replaceOnChanges,
+      propertyDependencies: r.propertyDependencies,
     })),
     outputs: run.outputs,
     violations: [...violations],

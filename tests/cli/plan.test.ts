@@ -81,6 +81,11 @@ describe("npm run plan -- --stack prod", () => {
         "protect",
         "ignoreChanges",
         "inputs",
+        "custom",
+        "retainOnDelete",
+        "deleteBeforeReplace",
+        "replaceOnChanges",
+        "propertyDependencies",
       ]);
       assert.ok(r.urn.startsWith("urn:pulumi:prod::authdb::"));
       assert.ok(

@@ -86,6 +86,65 @@ describe("workflows", () => {
     }
   });
 
+  describe("the change preview on pull requests", () => {
+    /** What the preview job must be: PR-only, read-only, no secret, writes preview.md that pr-comment posts. */
+    const previewProblems = (pulumi: any, comment: any): string[] => {
+      const out: string[] = [];
+      const job = pulumi.jobs?.preview;
+      if (!job) return ["no preview job"];
+      if (job.if !== "github.event_name == 'pull_request'") out.push("preview job does not run on pull requests only");
+      if (JSON.stringify(job.permissions) !== JSON.stringify({ contents: "read" }))
+        out.push("preview job asks for more than contents: read");
+      const text = JSON.stringify(job);
+      if (/secrets\./.test(text)) out.push("preview job references a secret");
+      const run = job.steps.map((st: any) => st.run ?? "").join("\n");
+      if (!/npm run plan -- --stack prod --base "\$BASE_SHA" .*--markdown preview\/preview\.md/.test(run))
+        out.push("preview job does not write the change preview's Markdown");
+      const upload = job.steps.find((st: any) => String(st.uses).startsWith("actions/upload-artifact@"));
+      if (upload?.with?.name !== "preview" || upload?.if !== "always()")
+        out.push("preview job does not always upload its artifact");
+      const downloads = comment.jobs.comment.steps.filter((st: any) =>
+        String(st.uses).startsWith("actions/download-artifact@"),
+      );
+      if (!downloads.some((d: any) => d.with?.name === "preview" && d.with?.path === "plan"))
+        out.push("pr-comment does not download the preview beside the plan");
+      const commentRun = comment.jobs.comment.steps.map((st: any) => st.run ?? "").join("\n");
+      if (!commentRun.includes("plan/preview.md")) out.push("pr-comment does not post plan/preview.md");
+      return out;
+    };
+    it("runs the offline change preview without credentials and hands its Markdown to pr-comment", () =>
+      assert.deepEqual(previewProblems(load("pulumi.yml").workflow, load("pr-comment.yml").workflow), []));
+    const negative: [string, (p: any, c: any) => void, RegExp][] = [
+      ["no preview job", (p) => delete p.jobs.preview, /no preview job/],
+      [
+        "a write permission",
+        (p) => (p.jobs.preview.permissions["pull-requests"] = "write"),
+        /more than contents: read/,
+      ],
+      ["a secret", (p) => (p.jobs.preview.env = { T: "${{ secrets.PULUMI_ACCESS_TOKEN }}" }), /references a secret/],
+      ["no Markdown", (p) => (p.jobs.preview.steps.at(-3).run = "npm run plan -- --stack prod"), /Markdown/],
+      ["an upload skipped on a refused change", (p) => delete p.jobs.preview.steps.at(-2).if, /always upload/],
+      ["pr-comment not downloading it", (_, c) => c.jobs.comment.steps.splice(1, 1), /download the preview/],
+    ];
+    for (const [label, change, expect] of negative) {
+      it(`catches ${label}`, () => {
+        const p = structuredClone(load("pulumi.yml").workflow) as any;
+        const c = structuredClone(load("pr-comment.yml").workflow) as any;
+        change(p, c);
+        assert.ok(
+          previewProblems(p, c).some((x) => expect.test(x)),
+          label,
+        );
+      });
+    }
+    it("the general trust rules also hold for the preview job (an OIDC token there is caught)", () => {
+      const { source, workflow } = load("pulumi.yml");
+      const copy = structuredClone(workflow) as any;
+      copy.jobs.preview.permissions["id-token"] = "write";
+      assert.ok(workflowProblems("pulumi.yml", copy, source).some((p) => /preview.*OIDC token/.test(p)));
+    });
+  });
+
   it("catches a workflow_run job that checks out code", () => {
     const { source, workflow } = load("pr-comment.yml");
     const copy = structuredClone(workflow) as any;
