@@ -256,7 +256,7 @@ describe("npm run plan -- --base (change preview)", () => {
     assert.match(b.stderr, /platform\.server\.sku/);
     const h = plan("--stack", "prod", "--config", badBase, "--base", BASE_JSON);
     assert.equal(h.status, 2);
-    assert.match(h.stderr, /^head .*platform\.server\.sku/);
+    assert.match(h.stderr, /^head [^\n]*bad\.yaml: invalid platform config[\s\S]*platform\.server\.sku\.name/);
     const notPlan = join(dir, "not-a-plan.json");
     writeFileSync(notPlan, "{}");
     assert.equal(plan("--stack", "prod", "--base", notPlan).status, 2);

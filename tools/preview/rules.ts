@@ -189,7 +189,9 @@ export function previewViolations(
     const what =
       c.op === "replace"
         ? `would be replaced (deleted and created again) because ${(c.forcedBy ?? []).map((f) => `\`${f.path}\``).join(", ")} ${c.forcedBy?.length === 1 ? "is" : "are"} create-only (${(c.forcedBy ?? []).map((f) => f.source).join("; ")})`
-        : "would be deleted: it is no longer in the program";
+        : c.retainOnDelete
+          ? "would leave the stack (retainOnDelete: Azure keeps it, but nothing manages or protects it any more)"
+          : "would be deleted: it is no longer in the program";
     out.push({
       policy: "protected-replacement",
       enforcement: "mandatory",

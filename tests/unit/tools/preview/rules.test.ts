@@ -105,6 +105,37 @@ describe("protected-replacement", () => {
   });
 });
 
+describe("retainOnDelete", () => {
+  it("a removed resource kept in Azure is a delete from the stack, said so; a retained stateful one is still refused", () => {
+    const lock = res(
+      "azure-native:authorization:ManagementLockByScope",
+      "l",
+      { scope: "/x", lockName: "l" },
+      { retainOnDelete: true },
+    );
+    const { diff, violations } = check([lock], []);
+    assert.equal(diff.changes[0].op, "delete");
+    assert.equal(diff.changes[0].retainOnDelete, true);
+    assert.deepEqual(violations, []);
+    const text = previewText(
+      {
+        stack: "prod",
+        base: { kind: "plan-json", ref: "b" },
+        changes: diff.changes,
+        steps: [lock.urn],
+        restarts: [],
+        violations,
+        unchanged: 0,
+      },
+      [lock],
+      [],
+    );
+    assert.match(text, /- l .*delete from the stack \(retainOnDelete: Azure keeps it\)/);
+    const zone = res("azure-native:privatedns:PrivateZone", "z", { privateZoneName: "z" }, { retainOnDelete: true });
+    assert.equal(check([zone], []).violations[0]?.policy, "protected-replacement");
+  });
+});
+
 describe("dependents of a replacement", () => {
   it("a rotated password updates the secret and the admin password in place; the value never shows", () => {
     const pw = (k: string) =>
