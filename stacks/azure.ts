@@ -111,6 +111,8 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
     new KubernetesPublishing("kubernetes", {
       kubernetes: platform.kubernetes,
       connection: {
+        writerHost: postgres.writerFqdn,
+        readerHost: postgres.readerFqdn,
         primaryHost: postgres.primaryFqdn,
         replicaHosts: pulumi.all(replicas.map((s) => s.fqdn)),
         port: POSTGRES_PORT,
@@ -139,6 +141,8 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
     resourceGroupName: resourceGroup.name,
     primaryServerName: platform.server.name,
     primaryServerId: postgres.primaryServerId,
+    writerFqdn: postgres.writerFqdn,
+    readerFqdn: postgres.readerFqdn,
     primaryFqdn: postgres.primaryFqdn,
     port: POSTGRES_PORT,
     databaseName: platform.database.name,
@@ -153,6 +157,6 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
     ...(platform.outputs.applicationPassword ? { applicationPassword: passwords.values.application } : {}),
     keyVaultName: vault.vaultName,
     passwordSecretNames: Object.fromEntries(PASSWORD_ROLES.map((r) => [r, passwordSecretName(r)])),
-    jdbcUrl: postgres.primaryFqdn.apply((host) => jdbcUrl(host, POSTGRES_PORT, platform.database.name)),
+    jdbcUrl: postgres.writerFqdn.apply((host) => jdbcUrl(host, POSTGRES_PORT, platform.database.name)),
   };
 }

@@ -240,6 +240,11 @@ function buildSchemas(strict: boolean) {
     location: region,
     server: serverSchema,
     replicas: z.array(replicaSchema).default([]),
+    /**
+     * The pair of virtual endpoints on the primary (R-DR-1, D70): `<name>.writer.postgres.database.azure.com` always
+     * points to the primary, `<name>.reader.…` to `readerTarget` (a replica; default the first cross-region one).
+     */
+    virtualEndpoints: obj({ name: z.string(), readerTarget: z.string().optional() }).optional(),
     entraAdmin: entraAdminSchema,
     network: networkSchema,
     keyVault: keyVaultSchema,

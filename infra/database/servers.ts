@@ -32,6 +32,17 @@ export const PRIMARY_IGNORED_DRIFT = ["availabilityZone", "highAvailability.stan
  */
 export const REPLICA_IGNORED_DRIFT = ["availabilityZone", "sourceServerResourceId"];
 
+/**
+ * The host names a pair of virtual endpoints gets (Learn, how-to-create-virtual-endpoints: "The two fully qualified
+ * domain name aliases (CNAME) records that get created when you create virtual endpoints, have the following pattern:
+ * `<virtual-endpoints-base-name>.writer.postgres.database.azure.com` and
+ * `<virtual-endpoints-base-name>.reader.postgres.database.azure.com`"). Known before Azure answers, so consumers and
+ * the change preview see them; the provider's `virtualEndpoints` output lists the same two names.
+ */
+export function virtualEndpointFqdn(baseName: string, kind: "writer" | "reader"): string {
+  return `${baseName}.${kind}.postgres.database.azure.com`;
+}
+
 /** Geo-replicas copy a base backup over the network: "from minutes to several hours" (Learn, read replicas). */
 export const REPLICA_CREATE_TIMEOUT = { sameRegion: "2h", crossRegion: "8h" } as const;
 
@@ -98,6 +109,11 @@ export class PostgresServers extends pulumi.ComponentResource {
   readonly database: postgres.Database;
   /** The last write of the chain: later writes to any server (threat protection, …) wait for it. */
   readonly settled: pulumi.Resource;
+  /** Host name for writes: the writer virtual endpoint when configured, else the primary's own FQDN. */
+  readonly writerFqdn: pulumi.Output<string>;
+  /** Host name for reads: the reader virtual endpoint, else the first replica's FQDN, else the primary's. */
+  readonly readerFqdn: pulumi.Output<string>;
+  readonly virtualEndpoint?: postgres.VirtualEndpoint;
 
   constructor(name: string, args: PostgresServersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("authdb:azure:PostgresServers", name, {}, opts);
@@ -222,6 +238,34 @@ export class PostgresServers extends pulumi.ComponentResource {
       previous = done;
     }
 
+    const fallbackReader = servers.find((x) => x.role === "replica")?.fqdn ?? primary.fullyQualifiedDomainName;
+    if (p.virtualEndpoints) {
+      const ve = p.virtualEndpoints;
+      // Managed on the primary (Learn, concepts-read-replicas-virtual-endpoints: "All operations involving virtual
+      // endpoints … are performed in the context of the primary server"); `members` names the reader's target, as in
+      // Learn's `virtual-endpoint create --endpoint-type ReadWrite --members <replica>`. Last in the chain: creating it
+      // is a write to the primary, which must not meet a replica creation (D12, D13).
+      const target = servers.find((x) => x.name === ve.readerTarget);
+      this.virtualEndpoint = new postgres.VirtualEndpoint(
+        `${name}-virtual-endpoints`,
+        {
+          resourceGroupName,
+          serverName: primary.name,
+          virtualEndpointName: ve.name,
+          endpointType: "ReadWrite",
+          members: [ve.readerTarget],
+        },
+        { parent: this, dependsOn: [previous, ...(target ? [target.resource] : [])] },
+      );
+      previous = this.virtualEndpoint;
+    }
+    this.writerFqdn = p.virtualEndpoints
+      ? pulumi.output(virtualEndpointFqdn(p.virtualEndpoints.name, "writer"))
+      : primary.fullyQualifiedDomainName;
+    this.readerFqdn = p.virtualEndpoints
+      ? pulumi.output(virtualEndpointFqdn(p.virtualEndpoints.name, "reader"))
+      : pulumi.output(fallbackReader);
+
     this.primary = primary;
     this.settled = previous;
     this.servers = servers;
@@ -229,6 +273,8 @@ export class PostgresServers extends pulumi.ComponentResource {
     this.primaryServerId = primary.id;
     this.databaseName = p.database.name;
     this.registerOutputs({
+      writerFqdn: this.writerFqdn,
+      readerFqdn: this.readerFqdn,
       primaryFqdn: this.primaryFqdn,
       primaryServerId: this.primaryServerId,
       databaseName: this.databaseName,

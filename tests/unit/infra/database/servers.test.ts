@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import type { AzurePlatform } from "../../../../infra/config/platform.js";
 import type { LiveServers } from "../../../../infra/database/live.js";
 import {
   PRIMARY_IGNORED_DRIFT,
@@ -28,15 +29,18 @@ class Prerequisite extends pulumi.CustomResource {
 }
 
 /** Builds only the database component, on stand-in network prerequisites per region. */
-async function run(stack: "prod" | "dev", live: LiveServers = {}): Promise<OfflineRun> {
-  const platform = platformOf(stack);
+async function run(
+  stack: "prod" | "dev",
+  live: LiveServers = {},
+  platform: AzurePlatform = platformOf(stack),
+): Promise<OfflineRun> {
   return runOffline({
     stack,
     config: {},
     program: async () => {
       const regions = [...new Set([platform.location, ...platform.replicas.map((r) => r.region)])];
       const prerequisites = Object.fromEntries(regions.map((r) => [r, [new Prerequisite(`subnet-${r}`)]]));
-      new PostgresServers("postgres", {
+      const servers = new PostgresServers("postgres", {
         platform,
         resourceGroupName: platform.resourceGroupName,
         subscriptionId: "sub-guid",
@@ -49,7 +53,7 @@ async function run(stack: "prod" | "dev", live: LiveServers = {}): Promise<Offli
         },
         live,
       });
-      return {};
+      return { writerFqdn: servers.writerFqdn, readerFqdn: servers.readerFqdn, settled: servers.settled.urn };
     },
   });
 }
@@ -345,5 +349,50 @@ describe("servers that already exist in Azure", () => {
     assert.equal(i.storage.storageSizeGB, 512);
     assert.equal(i.network.privateDnsZoneArmResourceId, "/privatednszones/zone");
     assert.equal((byName(fresh, "postgres-primary").inputs as any).storage.storageSizeGB, 256);
+  });
+});
+
+const VIRTUAL_ENDPOINT = "azure-native:dbforpostgresql:VirtualEndpoint";
+
+describe("virtual endpoints (D70)", () => {
+  let prod: OfflineRun;
+  let without: OfflineRun;
+  before(async () => {
+    prod = await run("prod");
+    const { virtualEndpoints: _dropped, ...rest } = platformOf("prod");
+    without = await run("prod", {}, rest);
+  });
+
+  it("creates one pair on the primary: ReadWrite, the reader pointing at the Korea South replica", () => {
+    const [ve, ...more] = ofType(prod, VIRTUAL_ENDPOINT);
+    assert.ok(ve, "no virtual endpoint registered");
+    assert.equal(more.length, 0, "Azure allows one writer and one reader endpoint per primary");
+    assert.deepEqual(ve.inputs, {
+      resourceGroupName: "rg-phonebill-prod",
+      serverName: "phonebill-auth-postgresql-prod",
+      virtualEndpointName: "phonebill-auth-prod",
+      endpointType: "ReadWrite",
+      members: ["phonebill-auth-postgresql-prod-krs"],
+    });
+  });
+
+  it("is the last write of the chain, after the reader's target and every replica's configuration", () => {
+    const ve = ofType(prod, VIRTUAL_ENDPOINT)[0];
+    const before = ancestors(prod, ve.urn);
+    for (const server of ofType(prod, SERVER)) assert.ok(before.has(server.urn), `${server.name} is not before it`);
+    for (const restart of ofType(prod, RESTART)) assert.ok(before.has(restart.urn), `${restart.name} is not before it`);
+    assert.equal(prod.outputs.settled, ve.urn, "later writes (threat protection) must wait for the endpoints");
+  });
+
+  it("gives consumers the endpoint names, which follow a switchover", () => {
+    assert.equal(prod.outputs.writerFqdn, "phonebill-auth-prod.writer.postgres.database.azure.com");
+    assert.equal(prod.outputs.readerFqdn, "phonebill-auth-prod.reader.postgres.database.azure.com");
+  });
+
+  it("negative control: without virtualEndpoints nothing is created and consumers get the servers' own names", () => {
+    assert.deepEqual(ofType(without, VIRTUAL_ENDPOINT), []);
+    assert.equal(without.outputs.writerFqdn, "phonebill-auth-postgresql-prod.postgres.database.azure.com");
+    assert.equal(without.outputs.readerFqdn, "phonebill-auth-postgresql-prod-krs.postgres.database.azure.com");
+    assert.notEqual(without.outputs.writerFqdn, prod.outputs.writerFqdn);
   });
 });
