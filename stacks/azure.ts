@@ -103,7 +103,10 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
     tags,
   });
 
-  const replicas = postgres.servers.filter((s) => s.role === "replica");
+  // The configured replicas, whatever the roles are today: the per-server outputs keep naming the servers as configured
+  // (a switchover would otherwise put two "replicas" in Korea Central); writerFqdn/readerFqdn follow the roles (D72).
+  const configuredReplicas = new Set(platform.replicas.map((r) => r.name));
+  const replicas = postgres.servers.filter((s) => configuredReplicas.has(s.name));
   const byRegion = (pick: (s: (typeof replicas)[number]) => pulumi.Input<string>) =>
     pulumi.all(Object.fromEntries(replicas.map((s) => [s.region, pick(s)])));
 

@@ -106,8 +106,15 @@ export interface ResolvedVirtualEndpoints {
   readonly readerTarget: string;
 }
 
-export type AzurePlatform = Omit<AzurePlatformInput, "replicas" | "server" | "passwords" | "virtualEndpoints"> & {
+export type AzurePlatform = Omit<
+  AzurePlatformInput,
+  "replicas" | "server" | "passwords" | "virtualEndpoints" | "primaryRegion"
+> & {
   readonly virtualEndpoints?: ResolvedVirtualEndpoints;
+  /** The region whose server is primary today (D72); `location` unless a switchover happened. */
+  readonly primaryRegion: string;
+  /** The name of the server that is primary today: `server.name`, or after a switchover the reader target. */
+  readonly currentPrimaryName: string;
   readonly passwords: ResolvedPasswords;
   readonly server: AzurePlatformInput["server"] & {
     readonly storage: ResolvedStorage;
@@ -213,10 +220,14 @@ export function readerTargetFor(c: AzurePlatformInput): string | undefined {
 function resolveAzure(c: AzurePlatformInput, secretKeys: SecretKeyPresence): AzurePlatform {
   const storage = resolveStorage(c.server.storage);
   const mw = c.server.maintenanceWindow;
-  const { virtualEndpoints, ...rest } = c;
+  const { virtualEndpoints, primaryRegion: configuredPrimaryRegion, ...rest } = c;
   const readerTarget = readerTargetFor(c);
+  const primaryRegion = configuredPrimaryRegion ?? c.location;
+  const switched = primaryRegion !== c.location && readerTarget !== undefined;
   return {
     ...rest,
+    primaryRegion,
+    currentPrimaryName: switched ? readerTarget : c.server.name,
     ...(virtualEndpoints && readerTarget ? { virtualEndpoints: { name: virtualEndpoints.name, readerTarget } } : {}),
     passwords: { ...c.passwords, expires: rotationExpiry(c.passwords.rotation, c.passwords.rotationPeriodDays) },
     server: { ...c.server, storage, maintenanceWindowUtc: toUtcWindow(mw.dayOfWeek, mw.startTime, mw.utcOffsetHours) },

@@ -418,6 +418,42 @@ export const virtualEndpointsAreValid: Rule<AzurePlatformInput> = (c) => {
   return out;
 };
 
+/**
+ * `primaryRegion` (D72): the configured primary's region, or — after a switchover — the region of the reader endpoint's
+ * target, the only server a promotion to primary can move the primary role to (Learn, concepts-read-replicas-promote:
+ * "The promotion is successful only if the targeted replica is included in the reader endpoint configuration").
+ */
+export const primaryRegionIsAServersRegion: Rule<AzurePlatformInput> = (c) => {
+  const region = c.primaryRegion;
+  if (region === undefined || region === c.location) return [];
+  const out: ConfigIssue[] = [];
+  const path = `${P}.primaryRegion`;
+  const v = c.virtualEndpoints;
+  if (!v) {
+    out.push(
+      issue(
+        path,
+        `${region} differs from location ${c.location}, but a switchover needs platform.virtualEndpoints (its reader target is what gets promoted)`,
+      ),
+    );
+  } else {
+    const target =
+      v.readerTarget !== undefined
+        ? c.replicas.find((r) => r.name === v.readerTarget)
+        : (c.replicas.find((r) => r.region !== c.location) ?? c.replicas[0]);
+    if (target && target.region !== region)
+      out.push(
+        issue(
+          path,
+          `${region} is neither location ${c.location} nor the region of the reader endpoint's target ${target.name} (${target.region}): only that replica can have become the primary`,
+        ),
+      );
+  }
+  if (!c.network.vnets.some((n) => n.region === region))
+    out.push(issue(path, `${region} has no VNet in platform.network.vnets: a primary needs its delegated subnet`));
+  return out;
+};
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Backup, database, identity
 
@@ -862,6 +898,7 @@ export const AZURE_RULES: readonly Rule<AzurePlatformInput>[] = [
   atMostFiveReplicas,
   serverNamesAreUnique,
   virtualEndpointsAreValid,
+  primaryRegionIsAServersRegion,
   backupRetentionInRange,
   collationIsAFlexibleServerName,
   administratorLoginIsAllowed,

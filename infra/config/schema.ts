@@ -238,6 +238,11 @@ function buildSchemas(strict: boolean) {
     subscriptionId: uuid.optional(),
     resourceGroupName: z.string().regex(/^[-\w._()]{1,90}$/, { message: "is not a valid resource group name" }),
     location: region,
+    /**
+     * The region whose server is the primary today (D72): `location` (the configured primary) until a switchover,
+     * then the reader endpoint target's region. Set after a promotion so `pulumi up` converges on the swapped roles.
+     */
+    primaryRegion: region.optional(),
     server: serverSchema,
     replicas: z.array(replicaSchema).default([]),
     /**

@@ -13,7 +13,7 @@ import * as authorization from "@pulumi/azure-native/authorization/index.js";
 import * as postgres from "@pulumi/azure-native/dbforpostgresql/index.js";
 import * as command from "@pulumi/command/local/index.js";
 import { createHash } from "node:crypto";
-import type { SkuTier } from "../config/azure-facts.js";
+import { REGIONS, type SkuTier } from "../config/azure-facts.js";
 import type { AzurePlatform, ResolvedReplica, ResolvedStorage } from "../config/platform.js";
 import { type DeclaredParameter, type ParameterSettings, parametersFor, staticParameters } from "../parameters.js";
 import type { ServerRef, Tags } from "../types.js";
@@ -30,7 +30,41 @@ export const PRIMARY_IGNORED_DRIFT = ["availabilityZone", "highAvailability.stan
  * Replicas have no standby. `sourceServerResourceId` is create-only (REST spec x-ms-mutability ["create"]) and Azure
  * clears it when a replica is promoted; a diff on it must never plan a replacement.
  */
-export const REPLICA_IGNORED_DRIFT = ["availabilityZone", "sourceServerResourceId"];
+export const REPLICA_IGNORED_DRIFT = [
+  "availabilityZone",
+  "sourceServerResourceId",
+  "highAvailability.standbyAvailabilityZone",
+];
+
+/**
+ * HA per server for the roles of today (D72). A primary demoted by a switchover is a replica, and replicas cannot have
+ * HA (Learn, concepts-read-replicas-promote: "we disable HA during the initial promotion since we don't support
+ * HA-enabled read replicas"), so it is declared Disabled — sending the configured mode would be refused. A replica
+ * promoted to primary gets the configured zone-redundant HA back only where its region offers it (Korea South does
+ * not: Learn's regions table, REGIONS); otherwise nothing is sent, as for any replica. After the switch back the
+ * configured primary gets its HA again (Learn: "If you're switching back, you need to enable HA on your original
+ * primary server").
+ */
+export function highAvailabilityFor(
+  configured: AzurePlatform["server"]["highAvailability"],
+  role: "configured-primary" | "demoted-primary" | "promoted-replica" | "replica",
+  region: string,
+): postgres.ServerArgs["highAvailability"] | undefined {
+  switch (role) {
+    case "configured-primary":
+      return configured.mode === "ZoneRedundant"
+        ? { mode: "ZoneRedundant", standbyAvailabilityZone: configured.standbyZone }
+        : { mode: configured.mode };
+    case "demoted-primary":
+      return { mode: "Disabled" };
+    case "promoted-replica":
+      return configured.mode === "ZoneRedundant" && REGIONS[region]?.zoneRedundantHa
+        ? { mode: "ZoneRedundant" }
+        : undefined;
+    case "replica":
+      return undefined;
+  }
+}
 
 /**
  * The host names a pair of virtual endpoints gets (Learn, how-to-create-virtual-endpoints: "The two fully qualified
@@ -89,6 +123,8 @@ export function parameterSettings(tier: SkuTier, maxConnections: number, pgBounc
   return { maxConnections, queryStore: tier !== "Burstable", pgBouncer: pgBouncer && tier !== "Burstable" };
 }
 
+const haArg = (ha: postgres.ServerArgs["highAvailability"] | undefined) => (ha ? { highAvailability: ha } : {});
+
 function storageArgs(s: ResolvedStorage, live: LiveServer | undefined): postgres.ServerArgs["storage"] {
   return {
     type: s.type,
@@ -121,6 +157,10 @@ export class PostgresServers extends pulumi.ComponentResource {
     const s = p.server;
     const tags: Tags = p.tags;
     const primaryLive = live[s.name];
+    // After a switchover (platform.primaryRegion, D72) the configured primary is a replica and the reader target the
+    // primary. Resources keep their names (no URN changes, nothing replaced); what follows the roles is HA, the alert
+    // pack (ServerRef.role) and the reader endpoint's member.
+    const switched = p.currentPrimaryName !== s.name;
     const authConfig = {
       activeDirectoryAuth: s.authentication.entra ? "Enabled" : "Disabled",
       passwordAuth: s.authentication.password ? "Enabled" : "Disabled",
@@ -142,10 +182,11 @@ export class PostgresServers extends pulumi.ComponentResource {
         sku: { name: s.sku.name, tier: s.sku.tier },
         storage: storageArgs(s.storage, primaryLive),
         ...(s.availabilityZone !== undefined ? { availabilityZone: s.availabilityZone } : {}),
-        highAvailability:
-          s.highAvailability.mode === "ZoneRedundant"
-            ? { mode: "ZoneRedundant", standbyAvailabilityZone: s.highAvailability.standbyZone }
-            : { mode: s.highAvailability.mode },
+        highAvailability: highAvailabilityFor(
+          s.highAvailability,
+          switched ? "demoted-primary" : "configured-primary",
+          p.location,
+        ),
         backup: {
           backupRetentionDays: s.backup.retentionDays,
           geoRedundantBackup: s.backup.geoRedundant ? "Enabled" : "Disabled",
@@ -212,7 +253,7 @@ export class PostgresServers extends pulumi.ComponentResource {
 
     const servers: ServerRef[] = [
       {
-        role: "primary",
+        role: switched ? "replica" : "primary",
         name: s.name,
         region: p.location,
         id: primary.id,
@@ -226,7 +267,7 @@ export class PostgresServers extends pulumi.ComponentResource {
     for (const replica of p.replicas) {
       const { server, done } = this.replica(name, args, primary, replica, authConfig, networkArgs, previous);
       servers.push({
-        role: "replica",
+        role: replica.name === p.currentPrimaryName ? "primary" : "replica",
         name: replica.name,
         region: replica.region,
         id: server.id,
@@ -253,7 +294,9 @@ export class PostgresServers extends pulumi.ComponentResource {
           serverName: primary.name,
           virtualEndpointName: ve.name,
           endpointType: "ReadWrite",
-          members: [ve.readerTarget],
+          // After a switchover Azure points the reader at the former primary (Learn, concepts-read-replicas-virtual-
+          // endpoints: "Points to the new replica (former primary)"); declaring that keeps `pulumi up` from moving it.
+          members: [switched ? s.name : ve.readerTarget],
         },
         { parent: this, dependsOn: [previous, ...(target ? [target.resource] : [])] },
       );
@@ -347,6 +390,13 @@ export class PostgresServers extends pulumi.ComponentResource {
         sku: { name: r.sku.name, tier: r.sku.tier },
         storage: storageArgs(r.storage, replicaLive),
         ...(r.availabilityZone !== undefined ? { availabilityZone: r.availabilityZone } : {}),
+        ...haArg(
+          highAvailabilityFor(
+            p.server.highAvailability,
+            r.name === p.currentPrimaryName ? "promoted-replica" : "replica",
+            r.region,
+          ),
+        ),
         network: networkArgs(r.region, replicaLive),
         // Explicit, because a promoted replica keeps its own authentication (Learn, promote: "the replica won't
         // automatically switch to Microsoft Entra authentication … configure … either before or after the promotion").

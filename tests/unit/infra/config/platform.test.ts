@@ -547,3 +547,44 @@ describe("virtual endpoints (D70)", () => {
   it("rejects unknown keys in virtualEndpoints (strict schema)", () =>
     rejects("prod", (c) => (c.virtualEndpoints.readerTargets = []), "platform.virtualEndpoints", "unknown key"));
 });
+
+describe("primaryRegion (D72)", () => {
+  it("defaults to location; after a switchover names the reader target as the current primary", () => {
+    const p = parsePlatform(raw("prod"), ALL_SECRETS);
+    assert.ok(p.kind === "azure");
+    assert.equal(p.primaryRegion, "koreacentral");
+    assert.equal(p.currentPrimaryName, "phonebill-auth-postgresql-prod");
+    const c = raw("prod");
+    c.primaryRegion = "koreasouth";
+    const s = parsePlatform(c, ALL_SECRETS);
+    assert.ok(s.kind === "azure");
+    assert.equal(s.currentPrimaryName, "phonebill-auth-postgresql-prod-krs");
+  });
+  it("rejects a region that is neither location nor the reader target's", () =>
+    rejects(
+      "dev",
+      (c) => (c.primaryRegion = "koreasouth"),
+      "platform.primaryRegion",
+      "koreasouth is neither location koreacentral nor the region of the reader endpoint's target",
+    ));
+  it("rejects a switchover without virtual endpoints", () =>
+    rejects(
+      "prod",
+      (c) => {
+        c.primaryRegion = "koreasouth";
+        delete c.virtualEndpoints;
+      },
+      "platform.primaryRegion",
+      "a switchover needs platform.virtualEndpoints",
+    ));
+  it("rejects a primary region without a VNet", () =>
+    rejects(
+      "prod",
+      (c) => {
+        c.primaryRegion = "koreasouth";
+        c.network.vnets = c.network.vnets.filter((v: any) => v.region !== "koreasouth");
+      },
+      "platform.primaryRegion",
+      "koreasouth has no VNet",
+    ));
+});

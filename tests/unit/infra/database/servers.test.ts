@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import type { AzurePlatform } from "../../../../infra/config/platform.js";
+import { type AzurePlatform, parsePlatform } from "../../../../infra/config/platform.js";
+import { readStackFile } from "../../../../tools/offline.js";
 import type { LiveServers } from "../../../../infra/database/live.js";
 import {
   PRIMARY_IGNORED_DRIFT,
@@ -53,7 +54,12 @@ async function run(
         },
         live,
       });
-      return { writerFqdn: servers.writerFqdn, readerFqdn: servers.readerFqdn, settled: servers.settled.urn };
+      return {
+        writerFqdn: servers.writerFqdn,
+        readerFqdn: servers.readerFqdn,
+        settled: servers.settled.urn,
+        roles: Object.fromEntries(servers.servers.map((x) => [x.name, x.role])),
+      };
     },
   });
 }
@@ -394,5 +400,92 @@ describe("virtual endpoints (D70)", () => {
     assert.equal(without.outputs.writerFqdn, "phonebill-auth-postgresql-prod.postgres.database.azure.com");
     assert.equal(without.outputs.readerFqdn, "phonebill-auth-postgresql-prod-krs.postgres.database.azure.com");
     assert.notEqual(without.outputs.writerFqdn, prod.outputs.writerFqdn);
+  });
+});
+
+/** The prod platform as it is configured after a switchover to Korea South (platform.primaryRegion, D72). */
+function switchedProd(region = "koreasouth"): AzurePlatform {
+  const raw = structuredClone(readStackFile("Pulumi.prod.yaml").config["authdb:platform"]) as any;
+  raw.primaryRegion = region;
+  const p = parsePlatform(raw, { teamsWebhookUrl: "secret" });
+  assert.ok(p.kind === "azure");
+  return p;
+}
+
+describe("after a switchover to Korea South (D72)", () => {
+  const P = "phonebill-auth-postgresql-prod";
+  const KRS = `${P}-krs`;
+  const KRC = `${P}-krc`;
+  const everyServerExists: LiveServers = Object.fromEntries(
+    [P, KRS, KRC].map((n) => [
+      n,
+      { skuName: "Standard_D4ds_v5", storageSizeGB: 256, maxConnections: 100, highAvailabilityMode: "Disabled" },
+    ]),
+  );
+  let before_: OfflineRun;
+  let after: OfflineRun;
+  let back: OfflineRun;
+  before(async () => {
+    before_ = await run("prod", everyServerExists);
+    after = await run("prod", everyServerExists, switchedProd());
+    back = await run("prod", everyServerExists, switchedProd("koreacentral"));
+  });
+
+  it("keeps every resource's URN: nothing is created, deleted or renamed", () => {
+    const urns = (r: OfflineRun) => r.resources.map((x) => x.urn).sort();
+    assert.deepEqual(urns(after), urns(before_));
+  });
+
+  it("changes no create-only input of any server (REST spec x-ms-mutability create), so nothing is replaced", () => {
+    const createOnly = (x: CapturedResource) => {
+      const i = x.inputs as any;
+      return [
+        i.serverName,
+        i.location,
+        i.createMode,
+        i.availabilityZone,
+        i.version,
+        i.network?.delegatedSubnetResourceId,
+      ];
+    };
+    for (const server of ofType(before_, SERVER))
+      assert.deepEqual(createOnly(byName(after, server.name)), createOnly(server), server.name);
+  });
+
+  it("declares HA Disabled on the demoted primary and none on the promoted Korea South server (no zone-redundant HA there)", () => {
+    assert.deepEqual((byName(before_, "postgres-primary").inputs as any).highAvailability, {
+      mode: "ZoneRedundant",
+      standbyAvailabilityZone: "2",
+    });
+    // standbyAvailabilityZone "" is the SDK's own default (highAvailabilityArgsProvideDefaults), ignored as drift.
+    assert.deepEqual((byName(after, "postgres-primary").inputs as any).highAvailability, {
+      mode: "Disabled",
+      standbyAvailabilityZone: "",
+    });
+    assert.equal((byName(after, `postgres-replica-${KRS}`).inputs as any).highAvailability, undefined);
+  });
+
+  it("swaps the roles the alert pack follows and keeps the reader on the former primary", () => {
+    assert.deepEqual(before_.outputs.roles, { [P]: "primary", [KRS]: "replica", [KRC]: "replica" });
+    assert.deepEqual(after.outputs.roles, { [P]: "replica", [KRS]: "primary", [KRC]: "replica" });
+    assert.deepEqual((ofType(after, VIRTUAL_ENDPOINT)[0].inputs as any).members, [P]);
+    assert.equal(after.outputs.writerFqdn, before_.outputs.writerFqdn, "the host names do not change");
+  });
+
+  it("re-applies every server parameter on every server, whatever its role (a promotion carries none over)", () => {
+    const params = (r: OfflineRun) =>
+      ofType(r, CONFIGURATION)
+        .map((c) => `${c.name}=${(c.inputs as any).value}`)
+        .sort();
+    assert.deepEqual(params(after), params(before_));
+  });
+
+  it("switching back (primaryRegion = location) is the configured state again (negative control)", () => {
+    assert.deepEqual(back.outputs.roles, before_.outputs.roles);
+    assert.deepEqual(
+      (byName(back, "postgres-primary").inputs as any).highAvailability,
+      (byName(before_, "postgres-primary").inputs as any).highAvailability,
+    );
+    assert.notDeepEqual(after.outputs.roles, before_.outputs.roles);
   });
 });
