@@ -25,7 +25,23 @@ export const OUTPUT_CONTRACT = {
     description: "Server name of the primary (container name on local).",
   },
   primaryServerId: { type: "string", secret: false, description: "ARM id of the primary (container id on local)." },
-  primaryFqdn: { type: "string", secret: false, description: "Host name applications connect to for writes." },
+  writerFqdn: {
+    type: "string",
+    secret: false,
+    description:
+      "Host name applications connect to for writes: the writer virtual endpoint, which follows a switchover (D70); the primary's own name when no endpoints are configured.",
+  },
+  readerFqdn: {
+    type: "string",
+    secret: false,
+    description:
+      "Host name for read-only traffic: the reader virtual endpoint (D70); else the first replica's name, else the primary's.",
+  },
+  primaryFqdn: {
+    type: "string",
+    secret: false,
+    description: "The primary server's own host name (for operators; applications use writerFqdn).",
+  },
   port: { type: "number", secret: false, description: "TCP port (5432 on Azure)." },
   databaseName: { type: "string", secret: false, description: "The application database, phonebill_auth." },
   sslMode: {
@@ -47,7 +63,7 @@ export const OUTPUT_CONTRACT = {
   replicaFqdns: {
     type: "string-map",
     secret: false,
-    description: "Replica host name by region, for read-only traffic.",
+    description: "Each replica's own host name by region (for operators; applications use readerFqdn).",
   },
   replicaServerIds: { type: "string-map", secret: false, description: "Replica ARM id by region." },
   administratorLogin: {
@@ -73,7 +89,7 @@ export const OUTPUT_CONTRACT = {
   jdbcUrl: {
     type: "string",
     secret: false,
-    description: "JDBC URL of the primary with sslmode=verify-full, without credentials.",
+    description: "JDBC URL of writerFqdn with sslmode=verify-full, without credentials.",
   },
 } as const satisfies Record<string, OutputSpec>;
 

@@ -103,7 +103,10 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
     tags,
   });
 
-  const replicas = postgres.servers.filter((s) => s.role === "replica");
+  // The configured replicas, whatever the roles are today: the per-server outputs keep naming the servers as configured
+  // (a switchover would otherwise put two "replicas" in Korea Central); writerFqdn/readerFqdn follow the roles (D72).
+  const configuredReplicas = new Set(platform.replicas.map((r) => r.name));
+  const replicas = postgres.servers.filter((s) => configuredReplicas.has(s.name));
   const byRegion = (pick: (s: (typeof replicas)[number]) => pulumi.Input<string>) =>
     pulumi.all(Object.fromEntries(replicas.map((s) => [s.region, pick(s)])));
 
@@ -111,6 +114,8 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
     new KubernetesPublishing("kubernetes", {
       kubernetes: platform.kubernetes,
       connection: {
+        writerHost: postgres.writerFqdn,
+        readerHost: postgres.readerFqdn,
         primaryHost: postgres.primaryFqdn,
         replicaHosts: pulumi.all(replicas.map((s) => s.fqdn)),
         port: POSTGRES_PORT,
@@ -139,6 +144,8 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
     resourceGroupName: resourceGroup.name,
     primaryServerName: platform.server.name,
     primaryServerId: postgres.primaryServerId,
+    writerFqdn: postgres.writerFqdn,
+    readerFqdn: postgres.readerFqdn,
     primaryFqdn: postgres.primaryFqdn,
     port: POSTGRES_PORT,
     databaseName: platform.database.name,
@@ -153,6 +160,6 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
     ...(platform.outputs.applicationPassword ? { applicationPassword: passwords.values.application } : {}),
     keyVaultName: vault.vaultName,
     passwordSecretNames: Object.fromEntries(PASSWORD_ROLES.map((r) => [r, passwordSecretName(r)])),
-    jdbcUrl: postgres.primaryFqdn.apply((host) => jdbcUrl(host, POSTGRES_PORT, platform.database.name)),
+    jdbcUrl: postgres.writerFqdn.apply((host) => jdbcUrl(host, POSTGRES_PORT, platform.database.name)),
   };
 }

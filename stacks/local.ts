@@ -23,6 +23,9 @@ export function localStack(platform: LocalPlatform, _secrets: PlatformSecrets): 
     resourceGroupName: "",
     primaryServerName: twin.primaryContainerName,
     primaryServerId: twin.primaryContainerId,
+    // The twin has no virtual endpoints: the writer is the primary container, the reader the replica (as replicaFqdns).
+    writerFqdn: twin.primaryHost,
+    readerFqdn: pulumi.interpolate`${twin.replicaHost}:${twin.replicaPort}`,
     primaryFqdn: twin.primaryHost,
     port: twin.primaryPort,
     databaseName: platform.database.name,

@@ -100,7 +100,21 @@ export interface UtcMaintenanceWindow {
 /** The password policy with its expiry resolved (Unix seconds: rotation start + rotation period). */
 export type ResolvedPasswords = AzurePlatformInput["passwords"] & { readonly expires: number };
 
-export type AzurePlatform = Omit<AzurePlatformInput, "replicas" | "server" | "passwords"> & {
+/** The virtual endpoints with the reader's target resolved. */
+export interface ResolvedVirtualEndpoints {
+  readonly name: string;
+  readonly readerTarget: string;
+}
+
+export type AzurePlatform = Omit<
+  AzurePlatformInput,
+  "replicas" | "server" | "passwords" | "virtualEndpoints" | "primaryRegion"
+> & {
+  readonly virtualEndpoints?: ResolvedVirtualEndpoints;
+  /** The region whose server is primary today (D72); `location` unless a switchover happened. */
+  readonly primaryRegion: string;
+  /** The name of the server that is primary today: `server.name`, or after a switchover the reader target. */
+  readonly currentPrimaryName: string;
   readonly passwords: ResolvedPasswords;
   readonly server: AzurePlatformInput["server"] & {
     readonly storage: ResolvedStorage;
@@ -193,11 +207,28 @@ function resolveStorage(s: StorageInput): ResolvedStorage {
   return s.type === "Premium_LRS" ? { ...s, tier: s.tier ?? baselineTierFor(s.sizeGB) } : s;
 }
 
+/**
+ * The reader endpoint's target: as configured, else the first replica outside the primary's region — the one a region
+ * loss promotes, and a promotion to primary needs its target in the reader endpoint (D70) — else the first replica.
+ */
+export function readerTargetFor(c: AzurePlatformInput): string | undefined {
+  const v = c.virtualEndpoints;
+  if (!v) return undefined;
+  return v.readerTarget ?? (c.replicas.find((r) => r.region !== c.location) ?? c.replicas[0])?.name;
+}
+
 function resolveAzure(c: AzurePlatformInput, secretKeys: SecretKeyPresence): AzurePlatform {
   const storage = resolveStorage(c.server.storage);
   const mw = c.server.maintenanceWindow;
+  const { virtualEndpoints, primaryRegion: configuredPrimaryRegion, ...rest } = c;
+  const readerTarget = readerTargetFor(c);
+  const primaryRegion = configuredPrimaryRegion ?? c.location;
+  const switched = primaryRegion !== c.location && readerTarget !== undefined;
   return {
-    ...c,
+    ...rest,
+    primaryRegion,
+    currentPrimaryName: switched ? readerTarget : c.server.name,
+    ...(virtualEndpoints && readerTarget ? { virtualEndpoints: { name: virtualEndpoints.name, readerTarget } } : {}),
     passwords: { ...c.passwords, expires: rotationExpiry(c.passwords.rotation, c.passwords.rotationPeriodDays) },
     server: { ...c.server, storage, maintenanceWindowUtc: toUtcWindow(mw.dayOfWeek, mw.startTime, mw.utcOffsetHours) },
     replicas: c.replicas.map((r) => ({

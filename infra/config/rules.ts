@@ -373,6 +373,87 @@ export const serverNamesAreUnique: Rule<AzurePlatformInput> = (c) => {
   return out;
 };
 
+/** REST spec 2025-08-01 VirtualEndpoints.json, #/parameters/VirtualEndpointNameParameter (3–63 characters). */
+export const VIRTUAL_ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{1,61}[A-Za-z0-9]$/;
+
+/**
+ * The virtual endpoints (D70): a valid base name that is no server's name (Learn, how-to-create-virtual-endpoints:
+ * "enter a meaningful name which isn't taken already by some other server"), replicas to point the reader at (Learn,
+ * concepts-read-replicas-promote: "The promotion is successful only if the targeted replica is included in the reader
+ * endpoint configuration"), and a reader target that is one of them.
+ */
+export const virtualEndpointsAreValid: Rule<AzurePlatformInput> = (c) => {
+  const v = c.virtualEndpoints;
+  if (!v) return [];
+  const out: ConfigIssue[] = [];
+  if (!VIRTUAL_ENDPOINT_NAME.test(v.name))
+    out.push(
+      issue(
+        `${P}.virtualEndpoints.name`,
+        `${show(v.name)} is not a virtual endpoint base name (3–63 letters, digits and hyphens, not starting or ending with a hyphen)`,
+      ),
+    );
+  const serverNames = [c.server.name, ...c.replicas.map((r) => r.name)];
+  if (serverNames.includes(v.name))
+    out.push(
+      issue(
+        `${P}.virtualEndpoints.name`,
+        `${v.name} is the name of a server: the endpoints' base name must be taken by no server`,
+      ),
+    );
+  if (c.replicas.length === 0)
+    out.push(
+      issue(
+        `${P}.virtualEndpoints`,
+        `${show(v)} needs at least one replica in platform.replicas: the reader endpoint would point at the primary, which blocks a promotion to primary`,
+      ),
+    );
+  else if (v.readerTarget !== undefined && !c.replicas.some((r) => r.name === v.readerTarget))
+    out.push(
+      issue(
+        `${P}.virtualEndpoints.readerTarget`,
+        `${show(v.readerTarget)} is not one of platform.replicas (${c.replicas.map((r) => r.name).join(", ")}): the reader endpoint points at a replica`,
+      ),
+    );
+  return out;
+};
+
+/**
+ * `primaryRegion` (D72): the configured primary's region, or — after a switchover — the region of the reader endpoint's
+ * target, the only server a promotion to primary can move the primary role to (Learn, concepts-read-replicas-promote:
+ * "The promotion is successful only if the targeted replica is included in the reader endpoint configuration").
+ */
+export const primaryRegionIsAServersRegion: Rule<AzurePlatformInput> = (c) => {
+  const region = c.primaryRegion;
+  if (region === undefined || region === c.location) return [];
+  const out: ConfigIssue[] = [];
+  const path = `${P}.primaryRegion`;
+  const v = c.virtualEndpoints;
+  if (!v) {
+    out.push(
+      issue(
+        path,
+        `${region} differs from location ${c.location}, but a switchover needs platform.virtualEndpoints (its reader target is what gets promoted)`,
+      ),
+    );
+  } else {
+    const target =
+      v.readerTarget !== undefined
+        ? c.replicas.find((r) => r.name === v.readerTarget)
+        : (c.replicas.find((r) => r.region !== c.location) ?? c.replicas[0]);
+    if (target && target.region !== region)
+      out.push(
+        issue(
+          path,
+          `${region} is neither location ${c.location} nor the region of the reader endpoint's target ${target.name} (${target.region}): only that replica can have become the primary`,
+        ),
+      );
+  }
+  if (!c.network.vnets.some((n) => n.region === region))
+    out.push(issue(path, `${region} has no VNet in platform.network.vnets: a primary needs its delegated subnet`));
+  return out;
+};
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Backup, database, identity
 
@@ -816,6 +897,8 @@ export const AZURE_RULES: readonly Rule<AzurePlatformInput>[] = [
   pgBouncerNeedsGeneralPurposeOrMemoryOptimized,
   atMostFiveReplicas,
   serverNamesAreUnique,
+  virtualEndpointsAreValid,
+  primaryRegionIsAServersRegion,
   backupRetentionInRange,
   collationIsAFlexibleServerName,
   administratorLoginIsAllowed,

@@ -238,8 +238,18 @@ function buildSchemas(strict: boolean) {
     subscriptionId: uuid.optional(),
     resourceGroupName: z.string().regex(/^[-\w._()]{1,90}$/, { message: "is not a valid resource group name" }),
     location: region,
+    /**
+     * The region whose server is the primary today (D72): `location` (the configured primary) until a switchover,
+     * then the reader endpoint target's region. Set after a promotion so `pulumi up` converges on the swapped roles.
+     */
+    primaryRegion: region.optional(),
     server: serverSchema,
     replicas: z.array(replicaSchema).default([]),
+    /**
+     * The pair of virtual endpoints on the primary (R-DR-1, D70): `<name>.writer.postgres.database.azure.com` always
+     * points to the primary, `<name>.reader.…` to `readerTarget` (a replica; default the first cross-region one).
+     */
+    virtualEndpoints: obj({ name: z.string(), readerTarget: z.string().optional() }).optional(),
     entraAdmin: entraAdminSchema,
     network: networkSchema,
     keyVault: keyVaultSchema,

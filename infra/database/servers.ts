@@ -13,7 +13,7 @@ import * as authorization from "@pulumi/azure-native/authorization/index.js";
 import * as postgres from "@pulumi/azure-native/dbforpostgresql/index.js";
 import * as command from "@pulumi/command/local/index.js";
 import { createHash } from "node:crypto";
-import type { SkuTier } from "../config/azure-facts.js";
+import { REGIONS, type SkuTier } from "../config/azure-facts.js";
 import type { AzurePlatform, ResolvedReplica, ResolvedStorage } from "../config/platform.js";
 import { type DeclaredParameter, type ParameterSettings, parametersFor, staticParameters } from "../parameters.js";
 import type { ServerRef, Tags } from "../types.js";
@@ -30,7 +30,52 @@ export const PRIMARY_IGNORED_DRIFT = ["availabilityZone", "highAvailability.stan
  * Replicas have no standby. `sourceServerResourceId` is create-only (REST spec x-ms-mutability ["create"]) and Azure
  * clears it when a replica is promoted; a diff on it must never plan a replacement.
  */
-export const REPLICA_IGNORED_DRIFT = ["availabilityZone", "sourceServerResourceId"];
+export const REPLICA_IGNORED_DRIFT = [
+  "availabilityZone",
+  "sourceServerResourceId",
+  "highAvailability.standbyAvailabilityZone",
+];
+
+/**
+ * HA per server for the roles of today (D72). A primary demoted by a switchover is a replica, and replicas cannot have
+ * HA (Learn, concepts-read-replicas-promote: "we disable HA during the initial promotion since we don't support
+ * HA-enabled read replicas"), so it is declared Disabled — sending the configured mode would be refused. A replica
+ * promoted to primary gets the configured zone-redundant HA back only where its region offers it (Korea South does
+ * not: Learn's regions table, REGIONS); otherwise nothing is sent, as for any replica. After the switch back the
+ * configured primary gets its HA again (Learn: "If you're switching back, you need to enable HA on your original
+ * primary server").
+ */
+export function highAvailabilityFor(
+  configured: AzurePlatform["server"]["highAvailability"],
+  role: "configured-primary" | "demoted-primary" | "promoted-replica" | "replica",
+  region: string,
+): postgres.ServerArgs["highAvailability"] | undefined {
+  switch (role) {
+    case "configured-primary":
+      return configured.mode === "ZoneRedundant"
+        ? { mode: "ZoneRedundant", standbyAvailabilityZone: configured.standbyZone }
+        : { mode: configured.mode };
+    case "demoted-primary":
+      return { mode: "Disabled" };
+    case "promoted-replica":
+      return configured.mode === "ZoneRedundant" && REGIONS[region]?.zoneRedundantHa
+        ? { mode: "ZoneRedundant" }
+        : undefined;
+    case "replica":
+      return undefined;
+  }
+}
+
+/**
+ * The host names a pair of virtual endpoints gets (Learn, how-to-create-virtual-endpoints: "The two fully qualified
+ * domain name aliases (CNAME) records that get created when you create virtual endpoints, have the following pattern:
+ * `<virtual-endpoints-base-name>.writer.postgres.database.azure.com` and
+ * `<virtual-endpoints-base-name>.reader.postgres.database.azure.com`"). Known before Azure answers, so consumers and
+ * the change preview see them; the provider's `virtualEndpoints` output lists the same two names.
+ */
+export function virtualEndpointFqdn(baseName: string, kind: "writer" | "reader"): string {
+  return `${baseName}.${kind}.postgres.database.azure.com`;
+}
 
 /** Geo-replicas copy a base backup over the network: "from minutes to several hours" (Learn, read replicas). */
 export const REPLICA_CREATE_TIMEOUT = { sameRegion: "2h", crossRegion: "8h" } as const;
@@ -78,6 +123,8 @@ export function parameterSettings(tier: SkuTier, maxConnections: number, pgBounc
   return { maxConnections, queryStore: tier !== "Burstable", pgBouncer: pgBouncer && tier !== "Burstable" };
 }
 
+const haArg = (ha: postgres.ServerArgs["highAvailability"] | undefined) => (ha ? { highAvailability: ha } : {});
+
 function storageArgs(s: ResolvedStorage, live: LiveServer | undefined): postgres.ServerArgs["storage"] {
   return {
     type: s.type,
@@ -98,6 +145,11 @@ export class PostgresServers extends pulumi.ComponentResource {
   readonly database: postgres.Database;
   /** The last write of the chain: later writes to any server (threat protection, …) wait for it. */
   readonly settled: pulumi.Resource;
+  /** Host name for writes: the writer virtual endpoint when configured, else the primary's own FQDN. */
+  readonly writerFqdn: pulumi.Output<string>;
+  /** Host name for reads: the reader virtual endpoint, else the first replica's FQDN, else the primary's. */
+  readonly readerFqdn: pulumi.Output<string>;
+  readonly virtualEndpoint?: postgres.VirtualEndpoint;
 
   constructor(name: string, args: PostgresServersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("authdb:azure:PostgresServers", name, {}, opts);
@@ -105,6 +157,10 @@ export class PostgresServers extends pulumi.ComponentResource {
     const s = p.server;
     const tags: Tags = p.tags;
     const primaryLive = live[s.name];
+    // After a switchover (platform.primaryRegion, D72) the configured primary is a replica and the reader target the
+    // primary. Resources keep their names (no URN changes, nothing replaced); what follows the roles is HA, the alert
+    // pack (ServerRef.role) and the reader endpoint's member.
+    const switched = p.currentPrimaryName !== s.name;
     const authConfig = {
       activeDirectoryAuth: s.authentication.entra ? "Enabled" : "Disabled",
       passwordAuth: s.authentication.password ? "Enabled" : "Disabled",
@@ -126,10 +182,11 @@ export class PostgresServers extends pulumi.ComponentResource {
         sku: { name: s.sku.name, tier: s.sku.tier },
         storage: storageArgs(s.storage, primaryLive),
         ...(s.availabilityZone !== undefined ? { availabilityZone: s.availabilityZone } : {}),
-        highAvailability:
-          s.highAvailability.mode === "ZoneRedundant"
-            ? { mode: "ZoneRedundant", standbyAvailabilityZone: s.highAvailability.standbyZone }
-            : { mode: s.highAvailability.mode },
+        highAvailability: highAvailabilityFor(
+          s.highAvailability,
+          switched ? "demoted-primary" : "configured-primary",
+          p.location,
+        ),
         backup: {
           backupRetentionDays: s.backup.retentionDays,
           geoRedundantBackup: s.backup.geoRedundant ? "Enabled" : "Disabled",
@@ -196,7 +253,7 @@ export class PostgresServers extends pulumi.ComponentResource {
 
     const servers: ServerRef[] = [
       {
-        role: "primary",
+        role: switched ? "replica" : "primary",
         name: s.name,
         region: p.location,
         id: primary.id,
@@ -210,7 +267,7 @@ export class PostgresServers extends pulumi.ComponentResource {
     for (const replica of p.replicas) {
       const { server, done } = this.replica(name, args, primary, replica, authConfig, networkArgs, previous);
       servers.push({
-        role: "replica",
+        role: replica.name === p.currentPrimaryName ? "primary" : "replica",
         name: replica.name,
         region: replica.region,
         id: server.id,
@@ -222,6 +279,36 @@ export class PostgresServers extends pulumi.ComponentResource {
       previous = done;
     }
 
+    const fallbackReader = servers.find((x) => x.role === "replica")?.fqdn ?? primary.fullyQualifiedDomainName;
+    if (p.virtualEndpoints) {
+      const ve = p.virtualEndpoints;
+      // Managed on the primary (Learn, concepts-read-replicas-virtual-endpoints: "All operations involving virtual
+      // endpoints … are performed in the context of the primary server"); `members` names the reader's target, as in
+      // Learn's `virtual-endpoint create --endpoint-type ReadWrite --members <replica>`. Last in the chain: creating it
+      // is a write to the primary, which must not meet a replica creation (D12, D13).
+      const target = servers.find((x) => x.name === ve.readerTarget);
+      this.virtualEndpoint = new postgres.VirtualEndpoint(
+        `${name}-virtual-endpoints`,
+        {
+          resourceGroupName,
+          serverName: primary.name,
+          virtualEndpointName: ve.name,
+          endpointType: "ReadWrite",
+          // After a switchover Azure points the reader at the former primary (Learn, concepts-read-replicas-virtual-
+          // endpoints: "Points to the new replica (former primary)"); declaring that keeps `pulumi up` from moving it.
+          members: [switched ? s.name : ve.readerTarget],
+        },
+        { parent: this, dependsOn: [previous, ...(target ? [target.resource] : [])] },
+      );
+      previous = this.virtualEndpoint;
+    }
+    this.writerFqdn = p.virtualEndpoints
+      ? pulumi.output(virtualEndpointFqdn(p.virtualEndpoints.name, "writer"))
+      : primary.fullyQualifiedDomainName;
+    this.readerFqdn = p.virtualEndpoints
+      ? pulumi.output(virtualEndpointFqdn(p.virtualEndpoints.name, "reader"))
+      : pulumi.output(fallbackReader);
+
     this.primary = primary;
     this.settled = previous;
     this.servers = servers;
@@ -229,6 +316,8 @@ export class PostgresServers extends pulumi.ComponentResource {
     this.primaryServerId = primary.id;
     this.databaseName = p.database.name;
     this.registerOutputs({
+      writerFqdn: this.writerFqdn,
+      readerFqdn: this.readerFqdn,
       primaryFqdn: this.primaryFqdn,
       primaryServerId: this.primaryServerId,
       databaseName: this.databaseName,
@@ -301,6 +390,13 @@ export class PostgresServers extends pulumi.ComponentResource {
         sku: { name: r.sku.name, tier: r.sku.tier },
         storage: storageArgs(r.storage, replicaLive),
         ...(r.availabilityZone !== undefined ? { availabilityZone: r.availabilityZone } : {}),
+        ...haArg(
+          highAvailabilityFor(
+            p.server.highAvailability,
+            r.name === p.currentPrimaryName ? "promoted-replica" : "replica",
+            r.region,
+          ),
+        ),
         network: networkArgs(r.region, replicaLive),
         // Explicit, because a promoted replica keeps its own authentication (Learn, promote: "the replica won't
         // automatically switch to Microsoft Entra authentication … configure … either before or after the promotion").

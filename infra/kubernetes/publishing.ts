@@ -23,6 +23,11 @@ import { jdbcUrl } from "../outputs.js";
 import { POSTGRES_PORT, type RoleLogins } from "../types.js";
 
 export interface ConnectionInfo {
+  /** Writes: the writer virtual endpoint (follows a switchover, D70). */
+  readonly writerHost: pulumi.Input<string>;
+  /** Reads: the reader virtual endpoint. */
+  readonly readerHost: pulumi.Input<string>;
+  /** The servers' own names, published for operators and diagnostics. */
   readonly primaryHost: pulumi.Input<string>;
   readonly replicaHosts: pulumi.Input<readonly string[]>;
   readonly port: number;
@@ -97,22 +102,36 @@ export const BOOTSTRAP_SECRET_PROVIDER_CLASS_NAME = "authdb-bootstrap-passwords"
 
 /**
  * libpq's own environment variables, so `envFrom` this ConfigMap (and the CA ConfigMap mounted at CA_MOUNT_DIR) is
- * enough for psql and libpq-based drivers; JDBC clients take JDBC_URL. Deliberately no PGPASSWORD: the password is a
- * file from the CSI volume.
+ * enough for psql and libpq-based drivers; JDBC clients take JDBC_URL (writes) and JDBC_URL_READONLY. PGHOST and the
+ * URLs name the virtual endpoints, so a switchover needs no ConfigMap change (D70); the servers' own names stay in
+ * PGHOST_PRIMARY_SERVER and PGHOST_REPLICA_SERVERS. Deliberately no PGPASSWORD: the password is a file from the CSI
+ * volume.
  */
 export function connectionConfigData(
-  c: { primaryHost: string; replicaHosts: readonly string[]; port: number; databaseName: string; sslMode: string },
+  c: {
+    writerHost: string;
+    readerHost: string;
+    primaryHost: string;
+    replicaHosts: readonly string[];
+    port: number;
+    databaseName: string;
+    sslMode: string;
+  },
   applicationLogin: string,
 ): Record<string, string> {
+  const rootCert = `${CA_MOUNT_DIR}/${CA_FILE_NAME}`;
   return {
-    PGHOST: c.primaryHost,
+    PGHOST: c.writerHost,
     PGPORT: String(c.port),
     PGDATABASE: c.databaseName,
     PGSSLMODE: c.sslMode,
     PGSSLROOTCERT: `${CA_MOUNT_DIR}/${CA_FILE_NAME}`,
     PGUSER: applicationLogin,
-    PGHOST_READONLY: c.replicaHosts.join(","),
-    JDBC_URL: jdbcUrl(c.primaryHost, c.port, c.databaseName, `${CA_MOUNT_DIR}/${CA_FILE_NAME}`),
+    PGHOST_READONLY: c.readerHost,
+    PGHOST_PRIMARY_SERVER: c.primaryHost,
+    PGHOST_REPLICA_SERVERS: c.replicaHosts.join(","),
+    JDBC_URL: jdbcUrl(c.writerHost, c.port, c.databaseName, rootCert),
+    JDBC_URL_READONLY: jdbcUrl(c.readerHost, c.port, c.databaseName, rootCert),
   };
 }
 
@@ -247,9 +266,17 @@ export class KubernetesPublishing extends pulumi.ComponentResource {
     );
 
     const connectionData = pulumi
-      .all([args.connection.primaryHost, args.connection.replicaHosts])
-      .apply(([primaryHost, replicaHosts]) =>
-        connectionConfigData({ ...args.connection, primaryHost, replicaHosts }, args.logins.application),
+      .all([
+        args.connection.writerHost,
+        args.connection.readerHost,
+        args.connection.primaryHost,
+        args.connection.replicaHosts,
+      ])
+      .apply(([writerHost, readerHost, primaryHost, replicaHosts]) =>
+        connectionConfigData(
+          { ...args.connection, writerHost, readerHost, primaryHost, replicaHosts },
+          args.logins.application,
+        ),
       );
     const connection = new core.ConfigMap(
       `${name}-connection`,

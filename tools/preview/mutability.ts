@@ -211,6 +211,11 @@ arm("azure-native:dbforpostgresql:Configuration", {
   specFile: `${PG_SPEC}/Configurations.json`,
   updatable: ["value", "source"],
 });
+arm("azure-native:dbforpostgresql:VirtualEndpoint", {
+  pathParams: ["resourceGroupName", "serverName", "virtualEndpointName"],
+  specFile: `${PG_SPEC}/VirtualEndpoints.json`,
+  updatable: ["endpointType", "members[]"],
+});
 arm("azure-native:dbforpostgresql:AdministratorsMicrosoftEntra", {
   pathParams: ["resourceGroupName", "serverName", "objectId"],
   specFile: `${PG_SPEC}/AdministratorsMicrosoftEntra.json`,

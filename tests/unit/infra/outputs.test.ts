@@ -36,18 +36,23 @@ describe("output contract", () => {
 
   it("points applications at the right places", () => {
     const prod = runs.prod.outputs as Record<string, any>;
+    // Writes and reads go to the virtual endpoints (D70); each server's own name stays available.
+    assert.equal(prod.writerFqdn, "phonebill-auth-prod.writer.postgres.database.azure.com");
+    assert.equal(prod.readerFqdn, "phonebill-auth-prod.reader.postgres.database.azure.com");
     assert.equal(prod.primaryFqdn, "phonebill-auth-postgresql-prod.postgres.database.azure.com");
     assert.deepEqual(Object.keys(prod.replicaFqdns).sort(), ["koreacentral", "koreasouth"]);
     assert.equal(prod.sslMode, "verify-full");
     assert.match(prod.caCertificates, /^# Root CAs[\s\S]*-----BEGIN CERTIFICATE-----/);
     assert.equal(
       prod.jdbcUrl,
-      "jdbc:postgresql://phonebill-auth-postgresql-prod.postgres.database.azure.com:5432/phonebill_auth?sslmode=verify-full",
+      "jdbc:postgresql://phonebill-auth-prod.writer.postgres.database.azure.com:5432/phonebill_auth?sslmode=verify-full",
     );
     assert.equal(prod.applicationPassword, undefined, "no password is a stack output on Azure");
     assert.equal(runs.local.outputs.applicationPassword, "[secret]");
     const local = runs.local.outputs as Record<string, any>;
     assert.equal(local.databaseName, prod.databaseName);
     assert.equal(local.applicationLogin, prod.applicationLogin);
+    assert.equal(local.writerFqdn, local.primaryFqdn, "the twin has no endpoints: writes go to the primary container");
+    assert.equal(local.readerFqdn, local.replicaFqdns.local);
   });
 });

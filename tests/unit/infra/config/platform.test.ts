@@ -481,3 +481,110 @@ describe("derived values", () => {
     assert.equal(activeConnectionsThreshold(100, 100), 85);
   });
 });
+
+describe("virtual endpoints (D70)", () => {
+  it("prod points the reader at the Korea South replica; dev defaults to its only replica", () => {
+    const prod = parsePlatform(raw("prod"), ALL_SECRETS);
+    const dev = parsePlatform(raw("dev"), ALL_SECRETS);
+    assert.ok(prod.kind === "azure" && dev.kind === "azure");
+    assert.deepEqual(prod.virtualEndpoints, {
+      name: "phonebill-auth-prod",
+      readerTarget: "phonebill-auth-postgresql-prod-krs",
+    });
+    assert.deepEqual(dev.virtualEndpoints, {
+      name: "phonebill-auth-dev",
+      readerTarget: "phonebill-auth-postgresql-dev-krc",
+    });
+  });
+  it("defaults the reader to the first replica outside the primary's region (the one a region loss promotes)", () => {
+    const c = raw("prod");
+    delete c.virtualEndpoints.readerTarget;
+    c.replicas.reverse(); // the in-region replica first
+    const p = parsePlatform(c, ALL_SECRETS);
+    assert.ok(p.kind === "azure");
+    assert.equal(p.virtualEndpoints?.readerTarget, "phonebill-auth-postgresql-prod-krs");
+  });
+  it("rejects a reader endpoint without replicas", () =>
+    rejects(
+      "dev",
+      (c) => (c.replicas = []),
+      "platform.virtualEndpoints",
+      "needs at least one replica",
+      "blocks a promotion to primary",
+    ));
+  it("rejects a reader target that is not a replica", () =>
+    rejects(
+      "prod",
+      (c) => (c.virtualEndpoints.readerTarget = "phonebill-auth-postgresql-prod"),
+      "platform.virtualEndpoints.readerTarget",
+      "phonebill-auth-postgresql-prod is not one of platform.replicas",
+    ));
+  it("rejects a base name outside the REST spec's pattern", () => {
+    for (const bad of ["ab", "-leading", "trailing-", "under_score", "x".repeat(64)])
+      rejects(
+        "prod",
+        (c) => (c.virtualEndpoints.name = bad),
+        "platform.virtualEndpoints.name",
+        bad,
+        "is not a virtual endpoint base name",
+      );
+  });
+  it("rejects a base name that is a server's name", () =>
+    rejects(
+      "prod",
+      (c) => (c.virtualEndpoints.name = "phonebill-auth-postgresql-prod-krc"),
+      "platform.virtualEndpoints.name",
+      "is the name of a server",
+    ));
+  it("reports every endpoint problem at once", () => {
+    const found = problems("dev", (c) => {
+      c.replicas = [];
+      c.virtualEndpoints = { name: "-x", readerTarget: "nope" };
+    });
+    assert.ok(found.some((m) => m.startsWith("platform.virtualEndpoints.name:")));
+    assert.ok(found.some((m) => m.startsWith("platform.virtualEndpoints:")));
+  });
+  it("rejects unknown keys in virtualEndpoints (strict schema)", () =>
+    rejects("prod", (c) => (c.virtualEndpoints.readerTargets = []), "platform.virtualEndpoints", "unknown key"));
+});
+
+describe("primaryRegion (D72)", () => {
+  it("defaults to location; after a switchover names the reader target as the current primary", () => {
+    const p = parsePlatform(raw("prod"), ALL_SECRETS);
+    assert.ok(p.kind === "azure");
+    assert.equal(p.primaryRegion, "koreacentral");
+    assert.equal(p.currentPrimaryName, "phonebill-auth-postgresql-prod");
+    const c = raw("prod");
+    c.primaryRegion = "koreasouth";
+    const s = parsePlatform(c, ALL_SECRETS);
+    assert.ok(s.kind === "azure");
+    assert.equal(s.currentPrimaryName, "phonebill-auth-postgresql-prod-krs");
+  });
+  it("rejects a region that is neither location nor the reader target's", () =>
+    rejects(
+      "dev",
+      (c) => (c.primaryRegion = "koreasouth"),
+      "platform.primaryRegion",
+      "koreasouth is neither location koreacentral nor the region of the reader endpoint's target",
+    ));
+  it("rejects a switchover without virtual endpoints", () =>
+    rejects(
+      "prod",
+      (c) => {
+        c.primaryRegion = "koreasouth";
+        delete c.virtualEndpoints;
+      },
+      "platform.primaryRegion",
+      "a switchover needs platform.virtualEndpoints",
+    ));
+  it("rejects a primary region without a VNet", () =>
+    rejects(
+      "prod",
+      (c) => {
+        c.primaryRegion = "koreasouth";
+        c.network.vnets = c.network.vnets.filter((v: any) => v.region !== "koreasouth");
+      },
+      "platform.primaryRegion",
+      "koreasouth has no VNet",
+    ));
+});

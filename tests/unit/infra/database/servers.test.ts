@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { type AzurePlatform, parsePlatform } from "../../../../infra/config/platform.js";
+import { readStackFile } from "../../../../tools/offline.js";
 import type { LiveServers } from "../../../../infra/database/live.js";
 import {
   PRIMARY_IGNORED_DRIFT,
@@ -28,15 +30,18 @@ class Prerequisite extends pulumi.CustomResource {
 }
 
 /** Builds only the database component, on stand-in network prerequisites per region. */
-async function run(stack: "prod" | "dev", live: LiveServers = {}): Promise<OfflineRun> {
-  const platform = platformOf(stack);
+async function run(
+  stack: "prod" | "dev",
+  live: LiveServers = {},
+  platform: AzurePlatform = platformOf(stack),
+): Promise<OfflineRun> {
   return runOffline({
     stack,
     config: {},
     program: async () => {
       const regions = [...new Set([platform.location, ...platform.replicas.map((r) => r.region)])];
       const prerequisites = Object.fromEntries(regions.map((r) => [r, [new Prerequisite(`subnet-${r}`)]]));
-      new PostgresServers("postgres", {
+      const servers = new PostgresServers("postgres", {
         platform,
         resourceGroupName: platform.resourceGroupName,
         subscriptionId: "sub-guid",
@@ -49,7 +54,12 @@ async function run(stack: "prod" | "dev", live: LiveServers = {}): Promise<Offli
         },
         live,
       });
-      return {};
+      return {
+        writerFqdn: servers.writerFqdn,
+        readerFqdn: servers.readerFqdn,
+        settled: servers.settled.urn,
+        roles: Object.fromEntries(servers.servers.map((x) => [x.name, x.role])),
+      };
     },
   });
 }
@@ -345,5 +355,137 @@ describe("servers that already exist in Azure", () => {
     assert.equal(i.storage.storageSizeGB, 512);
     assert.equal(i.network.privateDnsZoneArmResourceId, "/privatednszones/zone");
     assert.equal((byName(fresh, "postgres-primary").inputs as any).storage.storageSizeGB, 256);
+  });
+});
+
+const VIRTUAL_ENDPOINT = "azure-native:dbforpostgresql:VirtualEndpoint";
+
+describe("virtual endpoints (D70)", () => {
+  let prod: OfflineRun;
+  let without: OfflineRun;
+  before(async () => {
+    prod = await run("prod");
+    const { virtualEndpoints: _dropped, ...rest } = platformOf("prod");
+    without = await run("prod", {}, rest);
+  });
+
+  it("creates one pair on the primary: ReadWrite, the reader pointing at the Korea South replica", () => {
+    const [ve, ...more] = ofType(prod, VIRTUAL_ENDPOINT);
+    assert.ok(ve, "no virtual endpoint registered");
+    assert.equal(more.length, 0, "Azure allows one writer and one reader endpoint per primary");
+    assert.deepEqual(ve.inputs, {
+      resourceGroupName: "rg-phonebill-prod",
+      serverName: "phonebill-auth-postgresql-prod",
+      virtualEndpointName: "phonebill-auth-prod",
+      endpointType: "ReadWrite",
+      members: ["phonebill-auth-postgresql-prod-krs"],
+    });
+  });
+
+  it("is the last write of the chain, after the reader's target and every replica's configuration", () => {
+    const ve = ofType(prod, VIRTUAL_ENDPOINT)[0];
+    const before = ancestors(prod, ve.urn);
+    for (const server of ofType(prod, SERVER)) assert.ok(before.has(server.urn), `${server.name} is not before it`);
+    for (const restart of ofType(prod, RESTART)) assert.ok(before.has(restart.urn), `${restart.name} is not before it`);
+    assert.equal(prod.outputs.settled, ve.urn, "later writes (threat protection) must wait for the endpoints");
+  });
+
+  it("gives consumers the endpoint names, which follow a switchover", () => {
+    assert.equal(prod.outputs.writerFqdn, "phonebill-auth-prod.writer.postgres.database.azure.com");
+    assert.equal(prod.outputs.readerFqdn, "phonebill-auth-prod.reader.postgres.database.azure.com");
+  });
+
+  it("negative control: without virtualEndpoints nothing is created and consumers get the servers' own names", () => {
+    assert.deepEqual(ofType(without, VIRTUAL_ENDPOINT), []);
+    assert.equal(without.outputs.writerFqdn, "phonebill-auth-postgresql-prod.postgres.database.azure.com");
+    assert.equal(without.outputs.readerFqdn, "phonebill-auth-postgresql-prod-krs.postgres.database.azure.com");
+    assert.notEqual(without.outputs.writerFqdn, prod.outputs.writerFqdn);
+  });
+});
+
+/** The prod platform as it is configured after a switchover to Korea South (platform.primaryRegion, D72). */
+function switchedProd(region = "koreasouth"): AzurePlatform {
+  const raw = structuredClone(readStackFile("Pulumi.prod.yaml").config["authdb:platform"]) as any;
+  raw.primaryRegion = region;
+  const p = parsePlatform(raw, { teamsWebhookUrl: "secret" });
+  assert.ok(p.kind === "azure");
+  return p;
+}
+
+describe("after a switchover to Korea South (D72)", () => {
+  const P = "phonebill-auth-postgresql-prod";
+  const KRS = `${P}-krs`;
+  const KRC = `${P}-krc`;
+  const everyServerExists: LiveServers = Object.fromEntries(
+    [P, KRS, KRC].map((n) => [
+      n,
+      { skuName: "Standard_D4ds_v5", storageSizeGB: 256, maxConnections: 100, highAvailabilityMode: "Disabled" },
+    ]),
+  );
+  let before_: OfflineRun;
+  let after: OfflineRun;
+  let back: OfflineRun;
+  before(async () => {
+    before_ = await run("prod", everyServerExists);
+    after = await run("prod", everyServerExists, switchedProd());
+    back = await run("prod", everyServerExists, switchedProd("koreacentral"));
+  });
+
+  it("keeps every resource's URN: nothing is created, deleted or renamed", () => {
+    const urns = (r: OfflineRun) => r.resources.map((x) => x.urn).sort();
+    assert.deepEqual(urns(after), urns(before_));
+  });
+
+  it("changes no create-only input of any server (REST spec x-ms-mutability create), so nothing is replaced", () => {
+    const createOnly = (x: CapturedResource) => {
+      const i = x.inputs as any;
+      return [
+        i.serverName,
+        i.location,
+        i.createMode,
+        i.availabilityZone,
+        i.version,
+        i.network?.delegatedSubnetResourceId,
+      ];
+    };
+    for (const server of ofType(before_, SERVER))
+      assert.deepEqual(createOnly(byName(after, server.name)), createOnly(server), server.name);
+  });
+
+  it("declares HA Disabled on the demoted primary and none on the promoted Korea South server (no zone-redundant HA there)", () => {
+    assert.deepEqual((byName(before_, "postgres-primary").inputs as any).highAvailability, {
+      mode: "ZoneRedundant",
+      standbyAvailabilityZone: "2",
+    });
+    // standbyAvailabilityZone "" is the SDK's own default (highAvailabilityArgsProvideDefaults), ignored as drift.
+    assert.deepEqual((byName(after, "postgres-primary").inputs as any).highAvailability, {
+      mode: "Disabled",
+      standbyAvailabilityZone: "",
+    });
+    assert.equal((byName(after, `postgres-replica-${KRS}`).inputs as any).highAvailability, undefined);
+  });
+
+  it("swaps the roles the alert pack follows and keeps the reader on the former primary", () => {
+    assert.deepEqual(before_.outputs.roles, { [P]: "primary", [KRS]: "replica", [KRC]: "replica" });
+    assert.deepEqual(after.outputs.roles, { [P]: "replica", [KRS]: "primary", [KRC]: "replica" });
+    assert.deepEqual((ofType(after, VIRTUAL_ENDPOINT)[0].inputs as any).members, [P]);
+    assert.equal(after.outputs.writerFqdn, before_.outputs.writerFqdn, "the host names do not change");
+  });
+
+  it("re-applies every server parameter on every server, whatever its role (a promotion carries none over)", () => {
+    const params = (r: OfflineRun) =>
+      ofType(r, CONFIGURATION)
+        .map((c) => `${c.name}=${(c.inputs as any).value}`)
+        .sort();
+    assert.deepEqual(params(after), params(before_));
+  });
+
+  it("switching back (primaryRegion = location) is the configured state again (negative control)", () => {
+    assert.deepEqual(back.outputs.roles, before_.outputs.roles);
+    assert.deepEqual(
+      (byName(back, "postgres-primary").inputs as any).highAvailability,
+      (byName(before_, "postgres-primary").inputs as any).highAvailability,
+    );
+    assert.notDeepEqual(after.outputs.roles, before_.outputs.roles);
   });
 });

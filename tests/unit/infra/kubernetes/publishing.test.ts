@@ -29,6 +29,8 @@ const SECRET_NAMES: VaultSecretNames = {
 const TARGET = { database: "phonebill_auth", applicationLogin: APPLICATION_LOGIN, monitoringLogin: MONITORING_LOGIN };
 const CA = "-----BEGIN CERTIFICATE-----\nMIIfixture\n-----END CERTIFICATE-----\n";
 const SQL = "-- bootstrap fixture\nSELECT 1;\n";
+const WRITER = "phonebill-auth-prod.writer.postgres.database.azure.com";
+const READER = "phonebill-auth-prod.reader.postgres.database.azure.com";
 const PRIMARY = "phonebill-auth-postgresql-prod.postgres.database.azure.com";
 const REPLICAS = [
   "phonebill-auth-postgresql-prod-krs.postgres.database.azure.com",
@@ -68,6 +70,8 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
         new KubernetesPublishing("kubernetes", {
           kubernetes: platform.kubernetes!,
           connection: {
+            writerHost: pulumi.output(WRITER),
+            readerHost: pulumi.output(READER),
             primaryHost: pulumi.output(PRIMARY),
             replicaHosts: pulumi.output(REPLICAS),
             port: 5432,
@@ -118,19 +122,31 @@ describe("Kubernetes publishing (prod config, mocks)", () => {
     assert.notEqual(platform.kubernetes!.workloadIdentityClientId, platform.kubernetes!.bootstrapIdentityClientId);
   });
 
-  it("publishes host, port, database, sslmode=verify-full with the CA bundle, and the replica hosts", () => {
+  it("publishes the writer endpoint as PGHOST and JDBC_URL, the reader for read-only, the servers' own names beside", () => {
     const cm = ofType("kubernetes:core/v1:ConfigMap").find(
       (r) => (r.inputs.metadata as any).name === "authdb-connection",
     )!;
     const data = cm.inputs.data as Record<string, string>;
-    assert.equal(data.PGHOST, PRIMARY);
+    assert.equal(data.PGHOST, WRITER);
     assert.equal(data.PGPORT, "5432");
     assert.equal(data.PGDATABASE, "phonebill_auth");
     assert.equal(data.PGSSLMODE, "verify-full");
     assert.equal(data.PGSSLROOTCERT, "/etc/authdb/ca/root.crt");
     assert.equal(data.PGUSER, APPLICATION_LOGIN);
-    assert.deepEqual(data.PGHOST_READONLY.split(","), REPLICAS);
-    assert.match(data.JDBC_URL, /sslmode=verify-full&sslrootcert=\/etc\/authdb\/ca\/root\.crt$/);
+    assert.equal(data.PGHOST_READONLY, READER);
+    assert.equal(data.PGHOST_PRIMARY_SERVER, PRIMARY);
+    assert.deepEqual(data.PGHOST_REPLICA_SERVERS.split(","), REPLICAS);
+    assert.equal(
+      data.JDBC_URL,
+      `jdbc:postgresql://${WRITER}:5432/phonebill_auth?sslmode=verify-full&sslrootcert=/etc/authdb/ca/root.crt`,
+    );
+    assert.equal(
+      data.JDBC_URL_READONLY,
+      `jdbc:postgresql://${READER}:5432/phonebill_auth?sslmode=verify-full&sslrootcert=/etc/authdb/ca/root.crt`,
+    );
+    // Negative control: no value in the ConfigMap names a server's own host where an endpoint belongs.
+    for (const key of ["PGHOST", "PGHOST_READONLY", "JDBC_URL", "JDBC_URL_READONLY"])
+      for (const server of [PRIMARY, ...REPLICAS]) assert.ok(!data[key].includes(server), `${key} names ${server}`);
     const ca = ofType("kubernetes:core/v1:ConfigMap").find((r) => (r.inputs.metadata as any).name === "authdb-ca")!;
     assert.deepEqual(ca.inputs.data, { "root.crt": CA });
   });
