@@ -26,6 +26,8 @@ export interface PlanResource {
   readonly deleteBeforeReplace?: boolean;
   readonly replaceOnChanges?: readonly string[];
   readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+  /** URNs the resource was known by before (its `aliases`): the engine matches the old state by them, no replacement. */
+  readonly aliasUrns?: readonly string[];
 }
 
 /** `none`: only ignored paths differ — listed so a reviewer sees the drift the program tolerates, but not applied. */
@@ -145,8 +147,16 @@ export function diffPlans(
   const unclassified: Unclassified[] = [];
   let unchanged = 0;
 
+  // A renamed resource whose alias names its old URN is the same resource to the engine: compared, not deleted+created.
+  const aliasOf = new Map<string, string>();
+  for (const h of head)
+    if (!baseBy.has(h.urn)) {
+      const old = (h.aliasUrns ?? []).find((u) => baseBy.has(u));
+      if (old) aliasOf.set(old, h.urn);
+    }
   for (const h of dependencyOrder(head)) {
-    const b = baseBy.get(h.urn);
+    const alias = [...aliasOf].find(([, to]) => to === h.urn)?.[0];
+    const b = baseBy.get(h.urn) ?? (alias ? baseBy.get(alias) : undefined);
     const custom = h.custom !== false;
     if (!b) {
       if (custom) changes.push(baseChange(h, "create", []));
@@ -202,7 +212,7 @@ export function diffPlans(
     });
   }
   for (const b of base) {
-    if (!headBy.has(b.urn) && b.custom !== false) changes.push(baseChange(b, "delete", []));
+    if (!headBy.has(b.urn) && !aliasOf.has(b.urn) && b.custom !== false) changes.push(baseChange(b, "delete", []));
   }
   return { changes, unclassified, unchanged };
 }

@@ -105,6 +105,17 @@ describe("protected-replacement", () => {
   });
 });
 
+describe("aliases", () => {
+  it("a resource moved under an alias is the same resource; without the alias it is a delete and a create", () => {
+    const old = server("p", "Standard_D4ds_v5", 256);
+    const moved = { ...old, urn: urn(SERVER, "p2"), name: "p2" };
+    assert.deepEqual(check([old], [{ ...moved, aliasUrns: [old.urn] }]).diff.changes, []);
+    const { diff, violations } = check([old], [moved]);
+    assert.deepEqual(diff.changes.map((c) => c.op).sort(), ["create", "delete"]);
+    assert.equal(violations[0].policy, "protected-replacement");
+  });
+});
+
 describe("retainOnDelete", () => {
   it("a removed resource kept in Azure is a delete from the stack, said so; a retained stateful one is still refused", () => {
     const lock = res(
