@@ -27,6 +27,8 @@ export interface PlanDocument {
     deleteBeforeReplace?: boolean;
     replaceOnChanges?: string[];
     propertyDependencies?: Record<string, string[]>;
+    /** The URNs the resource's aliases name: a base resource under one of them is this one, renamed. */
+    aliasUrns?: string[];
   }[];
   readonly outputs: Record<string, unknown>;
   readonly violations: Violation[];
@@ -52,6 +54,7 @@ export function planDocument(run: OfflineRun, violations: readonly Violation[], 
       deleteBeforeReplace: r.deleteBeforeReplace,
       replaceOnChanges: r.replaceOnChanges,
       propertyDependencies: r.propertyDependencies,
+      aliasUrns: r.aliasUrns,
     })),
     outputs: run.outputs,
     violations: [...violations],

@@ -86,6 +86,7 @@ describe("npm run plan -- --stack prod", () => {
         "deleteBeforeReplace",
         "replaceOnChanges",
         "propertyDependencies",
+        "aliasUrns",
       ]);
       assert.ok(r.urn.startsWith("urn:pulumi:prod::authdb::"));
       assert.ok(
