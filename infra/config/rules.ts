@@ -721,6 +721,56 @@ export const alertsHaveReceivers: Rule<AzurePlatformInput> = (c) => {
   return out;
 };
 
+/** Cost Management's own limits on a budget (REST spec Microsoft.Consumption budgets; provider NotificationArgs). */
+export const BUDGET_EARLIEST_START = "2017-06-01";
+export const BUDGET_MAX_THRESHOLD_PERCENT = 1000;
+
+export const budgetIsValid: Rule<AzurePlatformInput> = (c) => {
+  const b = c.monitoring.budget;
+  if (!b) return [];
+  const out: ConfigIssue[] = [];
+  const path = `${P}.monitoring.budget`;
+  if (!(Number.isFinite(b.amount) && b.amount > 0))
+    out.push(issue(`${path}.amount`, `${b.amount} is not a positive amount (in the subscription's billing currency)`));
+  if (!/^\d{4}-(0[1-9]|1[0-2])-01$/.test(b.startDate) || !isCalendarDate(b.startDate))
+    out.push(
+      issue(
+        `${path}.startDate`,
+        `${b.startDate} is not the first day of a month in YYYY-MM-01 form (Cost Management requires it)`,
+      ),
+    );
+  else if (b.startDate < BUDGET_EARLIEST_START)
+    out.push(
+      issue(
+        `${path}.startDate`,
+        `${b.startDate} is before ${BUDGET_EARLIEST_START}, the earliest budget start Azure accepts`,
+      ),
+    );
+  for (const key of ["actualPercent", "forecastPercent"] as const) {
+    const t = b[key];
+    if (!(t > 0 && t <= BUDGET_MAX_THRESHOLD_PERCENT) || Math.round(t * 100) !== t * 100)
+      out.push(
+        issue(
+          `${path}.${key}`,
+          `${t} is not a percentage of the budget between 0 (exclusive) and ${BUDGET_MAX_THRESHOLD_PERCENT} with at most 2 decimals`,
+        ),
+      );
+  }
+  const groups = c.monitoring.actionGroups;
+  if (b.actionGroups.length === 0)
+    out.push(issue(`${path}.actionGroups`, `[] names no action group: the budget would notify no one`));
+  b.actionGroups.forEach((g, i) => {
+    if (!groups[g])
+      out.push(
+        issue(
+          `${path}.actionGroups[${i}]`,
+          `${g} is not one of platform.monitoring.actionGroups (${Object.keys(groups).join(", ") || "none"})`,
+        ),
+      );
+  });
+  return out;
+};
+
 export const workspaceRetentionInRange: Rule<AzurePlatformInput> = (c) => {
   const w = c.monitoring.workspace;
   const out: ConfigIssue[] = [];
@@ -832,6 +882,7 @@ export const AZURE_RULES: readonly Rule<AzurePlatformInput>[] = [
   alertThresholdsInRange,
   alertsHaveReceivers,
   workspaceRetentionInRange,
+  budgetIsValid,
   requiredTagsPresent,
   tagsHoldNoSecrets,
 ];

@@ -201,6 +201,22 @@ function buildSchemas(strict: boolean) {
     }),
     actionGroups: z.record(z.string(), actionGroupSchema),
     alerts: alertsSchema,
+    /**
+     * Cost budget on the resource group (R-10.1.1, R-11.1.2): Cost Management notifies the listed action groups when
+     * actual cost passes actualPercent of the amount, or forecast cost passes forecastPercent. The amount is in the
+     * billing currency of the subscription (Cost Management has no currency field on a budget).
+     */
+    budget: obj({
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,63}$/, { message: "is not a valid budget name (letters, digits, - and _)" }),
+      amount: z.number(),
+      /** First day of the first budget month, YYYY-MM-01 (Cost Management requires the first of a month). */
+      startDate: z.string(),
+      actualPercent: z.number().default(80),
+      forecastPercent: z.number().default(100),
+      actionGroups: z.array(groupRef).default(["warning", "critical"]),
+    }).optional(),
   });
 
   const kubernetesSchema = obj({

@@ -7,7 +7,9 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { activeConnectionsThreshold } from "../../../../infra/config/platform.js";
-import { Monitoring } from "../../../../infra/monitoring/monitoring.js";
+import { Monitoring, workbookGuid } from "../../../../infra/monitoring/monitoring.js";
+import { alertThresholds, buildWorkbook } from "../../../../infra/monitoring/workbook.js";
+import { checkWorkbook } from "../../../../infra/monitoring/workbook-check.js";
 import type { ServerRef } from "../../../../infra/types.js";
 import {
   type CapturedResource,
@@ -21,6 +23,7 @@ import { azurePlatform } from "../../../support/stack-platforms.js";
 
 const platform = azurePlatform("prod");
 const RG = platform.resourceGroupName;
+const RG_ID = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}`;
 const KEY_VAULT_ID = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.KeyVault/vaults/${platform.keyVault.name}`;
 const WEBHOOK = `${MOCK_SECRET_MARKER}teams-webhook`;
 
@@ -64,6 +67,7 @@ describe("Monitoring (prod config, under mocks)", () => {
         }));
         component = new Monitoring("monitoring", {
           resourceGroupName: RG,
+          resourceGroupId: RG_ID,
           location: platform.location,
           monitoring: platform.monitoring,
           servers,
@@ -417,10 +421,74 @@ describe("Monitoring (prod config, under mocks)", () => {
       assert.ok(root);
       for (const r of run.resources.filter((x) => x.type.startsWith("azure-native:"))) {
         assert.equal(r.parent, root.urn, r.name);
-        if (!["azure-native:monitor:DiagnosticSetting", "azure-native:operationalinsights:Table"].includes(r.type)) {
+        if (
+          ![
+            "azure-native:monitor:DiagnosticSetting",
+            "azure-native:operationalinsights:Table",
+            "azure-native:consumption:Budget", // BudgetArgs has no tags
+          ].includes(r.type)
+        ) {
           assert.deepEqual(r.inputs.tags, platform.tags, r.name);
         }
       }
+    });
+  });
+
+  describe("cost budget (R-10.1.1, R-11.1.2)", () => {
+    const budgets = () => run.resources.filter((r) => r.type === "azure-native:consumption:Budget");
+    it("puts one monthly cost budget on the resource group, amount and start from config", () => {
+      const [b, ...more] = budgets();
+      assert.equal(more.length, 0);
+      const cfg = platform.monitoring.budget!;
+      assert.equal(b.inputs.scope, RG_ID);
+      assert.equal(b.inputs.budgetName, cfg.name);
+      assert.equal(b.inputs.amount, cfg.amount);
+      assert.equal(b.inputs.category, "Cost");
+      assert.equal(b.inputs.timeGrain, "Monthly");
+      assert.deepEqual(b.inputs.timePeriod, { startDate: cfg.startDate });
+    });
+    it("notifies warning and critical at actual 80 % and forecast 100 %", () => {
+      const n = budgets()[0].inputs.notifications as Record<string, Record<string, unknown>>;
+      const byType = Object.fromEntries(Object.values(n).map((x) => [x.thresholdType, x]));
+      assert.deepEqual(Object.keys(byType).sort(), ["Actual", "Forecasted"]);
+      assert.equal(byType.Actual.threshold, 80);
+      assert.equal(byType.Forecasted.threshold, 100);
+      for (const x of Object.values(n)) {
+        assert.equal(x.operator, "GreaterThan");
+        assert.equal(x.enabled, true);
+        assert.deepEqual(x.contactGroups, [WARNING, CRITICAL]);
+      }
+    });
+  });
+
+  describe("workbook (R-6.2.1, R-9.1.2)", () => {
+    const books = () => run.resources.filter((r) => r.type === "azure-native:applicationinsights:Workbook");
+    it("registers one shared workbook with a stable GUID name, attached to the workspace", () => {
+      const [w, ...more] = books();
+      assert.equal(more.length, 0);
+      assert.match(
+        String(w.inputs.resourceName),
+        /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+      assert.equal(w.inputs.resourceName, workbookGuid(platform.monitoring.workspace.name));
+      assert.notEqual(workbookGuid("law-phonebill-dev"), workbookGuid("law-phonebill-prod"));
+      assert.equal(w.inputs.kind, "shared");
+      assert.equal(w.inputs.category, "workbook");
+      assert.equal(w.inputs.sourceId, WORKSPACE_ID);
+      assert.deepEqual(w.inputs.tags, platform.tags);
+    });
+    it("holds the document buildWorkbook makes for these servers, and it passes the workbook check", () => {
+      const doc = JSON.parse(String(books()[0].inputs.serializedData));
+      const ids = SERVERS.map((s) => serverId(s.name));
+      assert.deepEqual(checkWorkbook(doc, { serverIds: ids }), []);
+      const expected = buildWorkbook({
+        workspaceId: WORKSPACE_ID,
+        thresholds: alertThresholds(platform.monitoring.alerts, platform.server.maxConnections),
+        servers: SERVERS.map((s) => ({ name: s.name, role: s.role, id: serverId(s.name) })),
+      });
+      assert.deepEqual(doc, JSON.parse(JSON.stringify(expected)));
+      // Negative control: the check fails when a server id is missing from the document.
+      assert.notDeepEqual(checkWorkbook(doc, { serverIds: [...ids, serverId("not-in-the-workbook")] }), []);
     });
   });
 });
