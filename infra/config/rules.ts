@@ -685,6 +685,11 @@ export const alertThresholdsInRange: Rule<AzurePlatformInput> = (c) => {
     if (!(t > 0)) out.push(issue(path(k, "threshold"), `${t} must be a positive ${what}`));
   };
   positive("failedConnections", "count");
+  const deadlocks = alerts.deadlocks.threshold;
+  if (!(Number.isInteger(deadlocks) && deadlocks >= 0))
+    out.push(
+      issue(path("deadlocks", "threshold"), `${deadlocks} is not a whole number of deadlocks ≥ 0 (the plan says 0)`),
+    );
   positive("replicaLagSeconds", "number of seconds");
   positive("queryResponseTimeMs", "number of milliseconds");
   if (alerts.replicaLagSeconds.threshold > 3600)

@@ -176,6 +176,8 @@ function buildSchemas(strict: boolean) {
     failedConnections: obj({ ...metricAlertBase, threshold: z.number() }),
     diskIopsPercent: obj({ ...metricAlertBase, threshold: z.number() }),
     replicaLagSeconds: obj({ ...metricAlertBase, threshold: z.number() }),
+    /** Enhanced metric `deadlocks` (needs metrics.collector_database_activity = on, which the platform declares). */
+    deadlocks: obj({ ...metricAlertBase, threshold: z.number() }),
     /** Log alert on Query Store runtime data (no metric exists for average query time). */
     queryResponseTimeMs: obj({ ...metricAlertBase, threshold: z.number() }),
     /** Activity-log alert on Resource Health events (failover, unavailability) of the servers. */

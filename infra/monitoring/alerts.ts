@@ -27,7 +27,8 @@ export type MetricAlertKey =
   | "storagePercent"
   | "failedConnections"
   | "diskIopsPercent"
-  | "replicaLagSeconds";
+  | "replicaLagSeconds"
+  | "deadlocks";
 
 export type MetricOperator = "GreaterThan" | "LessThan";
 export type MetricAggregation = "Average" | "Maximum" | "Total";
@@ -186,6 +187,20 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
     operator: "GreaterThan",
     planItem: "R-3.2.1 복제_지연 < 5 s (replica metric physical_replication_delay_in_seconds)",
     describe: (t, w) => `Replication lag above ${t} s within ${w}`,
+  },
+  {
+    // Learn concepts-monitoring, Enhanced metrics > Database: "**Deadlocks** (Preview)|`deadlocks` |Count|Number of
+    // deadlocks that are detected in this database.|DatabaseName|No" — emitted only with
+    // metrics.collector_database_activity = on (declared in parameters.ts). Without a dimension filter the rule sums
+    // every database's count. Every server: the parameter is set on replicas too, and a promoted replica keeps it.
+    key: "deadlocks",
+    roles: BOTH,
+    suffix: "deadlocks",
+    metricName: "deadlocks",
+    timeAggregation: "Total",
+    operator: "GreaterThan",
+    planItem: "R-6.2.1 데드락 0건: any deadlock alerts",
+    describe: (t, w) => `More than ${t} deadlocks within ${w}`,
   },
 ];
 

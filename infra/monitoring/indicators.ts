@@ -121,8 +121,8 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
     planItem: "R-6.2.1 데드락 0건",
     target: { operator: "=", value: 0, unit: "deadlocks" },
     roles: BOTH,
-    signal: { kind: "metric", metricName: "deadlocks", aggregation: "Total" },
-    requires: "metrics.collector_database_activity = ON (enhanced metric, off by default)",
+    signal: alerted("deadlocks"),
+    requires: "metrics.collector_database_activity = on (declared; enhanced metric, off by default)",
   },
   {
     key: "lockWait",

@@ -44,7 +44,7 @@ const primaryPack = alertsFor(target("primary"), prod.monitoring.alerts);
 const replicaPack = alertsFor(target("replica"), prod.monitoring.alerts);
 
 describe("alert pack per role (prod)", () => {
-  it("gives the primary down, CPU, memory, connections, storage, failed connections, IOPS, response time and health", () => {
+  it("gives the primary down, CPU, memory, connections, storage, failed connections, IOPS, deadlocks, response time and health", () => {
     assert.deepEqual(
       primaryPack.map((a) => a.key),
       [
@@ -55,13 +55,14 @@ describe("alert pack per role (prod)", () => {
         "storagePercent",
         "failedConnections",
         "diskIopsPercent",
+        "deadlocks",
         "queryResponseTimeMs",
         "resourceHealth",
       ],
     );
   });
 
-  it("gives every replica down, CPU, memory, connections, storage, lag and health — and none of the primary-only alerts", () => {
+  it("gives every replica down, CPU, memory, connections, storage, lag, deadlocks and health — and none of the primary-only alerts", () => {
     assert.deepEqual(
       replicaPack.map((a) => a.key),
       [
@@ -71,6 +72,7 @@ describe("alert pack per role (prod)", () => {
         "activeConnections",
         "storagePercent",
         "replicaLagSeconds",
+        "deadlocks",
         "resourceHealth",
       ],
     );
@@ -91,6 +93,7 @@ describe("alert pack per role (prod)", () => {
       failedConnections: ["connections_failed", "Total", "GreaterThan"],
       diskIopsPercent: ["disk_iops_consumed_percentage", "Average", "GreaterThan"],
       replicaLagSeconds: ["physical_replication_delay_in_seconds", "Maximum", "GreaterThan"],
+      deadlocks: ["deadlocks", "Total", "GreaterThan"],
     };
     for (const a of [...primaryPack, ...replicaPack]) {
       if (a.kind !== "metric") continue;
@@ -151,6 +154,7 @@ describe("alert pack per role (prod)", () => {
       storagePercent: "warning",
       failedConnections: "warning",
       diskIopsPercent: "warning",
+      deadlocks: "warning",
       queryResponseTimeMs: "warning",
       resourceHealth: "critical",
     });
@@ -161,6 +165,7 @@ describe("alert pack per role (prod)", () => {
       activeConnections: "critical",
       storagePercent: "warning",
       replicaLagSeconds: "critical",
+      deadlocks: "warning",
       resourceHealth: "critical",
     });
     assert.equal(metric(primaryPack, "serverDown").severity, 0);
@@ -258,7 +263,7 @@ describe("config variations", () => {
     const primary = alertsFor(target("primary"), alerts).map((a) => a.key);
     const replica = alertsFor(target("replica"), alerts).map((a) => a.key);
     assert.ok(!primary.includes("cpuPercent") && primary.includes("memoryPercent"));
-    assert.deepEqual(replica, ["serverDown", "memoryPercent", "activeConnections", "storagePercent"]);
+    assert.deepEqual(replica, ["serverDown", "memoryPercent", "activeConnections", "storagePercent", "deadlocks"]);
   });
 
   it("exposes the role mapping the docs table is written from", () => {
@@ -269,8 +274,9 @@ describe("config variations", () => {
       "activeConnections",
       "storagePercent",
       "replicaLagSeconds",
+      "deadlocks",
     ]);
-    assert.equal(metricAlertKeysFor("primary").length, 7);
+    assert.equal(metricAlertKeysFor("primary").length, 8);
   });
 });
 

@@ -246,6 +246,7 @@ describe("Monitoring (prod config, under mocks)", () => {
         a.diskIopsPercent,
         WARNING,
       ),
+      deadlocks: row("deadlocks", "Total", "GreaterThan", 0, a.deadlocks, WARNING),
     };
     const REPLICA: Record<string, Row> = {
       is_db_alive: PRIMARY.is_db_alive,
@@ -261,6 +262,7 @@ describe("Monitoring (prod config, under mocks)", () => {
         a.replicaLagSeconds,
         CRITICAL,
       ),
+      deadlocks: PRIMARY.deadlocks,
     };
 
     const observed = (id: string): Record<string, Row> =>
@@ -308,7 +310,7 @@ describe("Monitoring (prod config, under mocks)", () => {
 
     it("builds each rule as a global single-resource static-threshold alert in the PostgreSQL namespace, auto-resolving and tagged", () => {
       const all = ofType("MetricAlert");
-      assert.equal(all.length, 7 + 6 * platform.replicas.length);
+      assert.equal(all.length, 8 + 7 * platform.replicas.length);
       for (const r of all) {
         assert.equal(r.inputs.location, "global");
         assert.equal(r.inputs.enabled, true);
@@ -411,6 +413,7 @@ describe("Monitoring (prod config, under mocks)", () => {
         `${p}-storage-high`,
         `${p}-failed-connections`,
         `${p}-disk-iops-high`,
+        `${p}-deadlocks`,
         `${p}-query-time-high`,
         `${p}-resource-health`,
       ]);
