@@ -657,7 +657,8 @@ export const alertWindowsAreAzureValues: Rule<AzurePlatformInput> = (c) => {
   for (const key of Object.keys(alerts) as (keyof typeof alerts)[]) {
     if (key === "resourceHealth") continue;
     const a = alerts[key];
-    if (key === "queryResponseTimeMs") check(key, a, LOG_ALERT_WINDOWS, LOG_ALERT_FREQUENCIES, "log alert");
+    if (key === "queryResponseTimeMs" || key === "slowQueriesPerHour")
+      check(key, a, LOG_ALERT_WINDOWS, LOG_ALERT_FREQUENCIES, "log alert");
     else check(key, a, METRIC_ALERT_WINDOWS, METRIC_ALERT_FREQUENCIES, "metric alert");
   }
   return out;
@@ -685,6 +686,9 @@ export const alertThresholdsInRange: Rule<AzurePlatformInput> = (c) => {
     if (!(t > 0)) out.push(issue(path(k, "threshold"), `${t} must be a positive ${what}`));
   };
   positive("failedConnections", "count");
+  const slow = alerts.slowQueriesPerHour.threshold;
+  if (!(Number.isInteger(slow) && slow >= 0))
+    out.push(issue(path("slowQueriesPerHour", "threshold"), `${slow} is not a whole number of slow queries ≥ 0`));
   const deadlocks = alerts.deadlocks.threshold;
   if (!(Number.isInteger(deadlocks) && deadlocks >= 0))
     out.push(

@@ -180,6 +180,8 @@ function buildSchemas(strict: boolean) {
     deadlocks: obj({ ...metricAlertBase, threshold: z.number() }),
     /** Log alert on Query Store runtime data (no metric exists for average query time). */
     queryResponseTimeMs: obj({ ...metricAlertBase, threshold: z.number() }),
+    /** Log alert on the server log: statements logged by log_min_duration_statement per window. */
+    slowQueriesPerHour: obj({ ...metricAlertBase, threshold: z.number() }),
     /** Activity-log alert on Resource Health events (failover, unavailability) of the servers. */
     resourceHealth: obj({ enabled: z.boolean().default(true), actionGroup: groupRef }),
   });

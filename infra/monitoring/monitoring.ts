@@ -17,7 +17,7 @@ import {
   type MetricAlertDefinition,
   alertRuleName,
   alertsFor,
-  queryResponseTimeQuery,
+  logAlertQuery,
 } from "./alerts.js";
 import { alertThresholds, buildWorkbook } from "./workbook.js";
 import type { AzurePlatform } from "../config/platform.js";
@@ -341,13 +341,13 @@ export class Monitoring extends pulumi.ComponentResource {
         windowSize: alert.windowSize,
         evaluationFrequency: alert.evaluationFrequency,
         autoMitigate: true,
-        // PGSQLQueryStoreRuntime appears in a new workspace only once the first Query Store rows arrive; without this,
-        // creating the rule fails query validation on the first deployment.
+        // PGSQLQueryStoreRuntime and PGSQLServerLogs appear in a new workspace only once their first rows arrive;
+        // without this, creating the rule fails query validation on the first deployment.
         skipQueryValidation: true,
         criteria: {
           allOf: [
             {
-              query: server.id.apply((id) => queryResponseTimeQuery(id, alert)),
+              query: server.id.apply((id) => logAlertQuery(id, alert)),
               timeAggregation: alert.timeAggregation,
               metricMeasureColumn: alert.measureColumn,
               resourceIdColumn: "_ResourceId",

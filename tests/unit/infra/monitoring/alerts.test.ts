@@ -12,6 +12,7 @@ import {
   alertsFor,
   kqlTimespan,
   metricAlertKeysFor,
+  logAlertQuery,
   queryResponseTimeQuery,
 } from "../../../../infra/monitoring/alerts.js";
 import {
@@ -57,6 +58,7 @@ describe("alert pack per role (prod)", () => {
         "diskIopsPercent",
         "deadlocks",
         "queryResponseTimeMs",
+        "slowQueriesPerHour",
         "resourceHealth",
       ],
     );
@@ -73,6 +75,7 @@ describe("alert pack per role (prod)", () => {
         "storagePercent",
         "replicaLagSeconds",
         "deadlocks",
+        "slowQueriesPerHour",
         "resourceHealth",
       ],
     );
@@ -156,6 +159,7 @@ describe("alert pack per role (prod)", () => {
       diskIopsPercent: "warning",
       deadlocks: "warning",
       queryResponseTimeMs: "warning",
+      slowQueriesPerHour: "warning",
       resourceHealth: "critical",
     });
     assert.deepEqual(route(replicaPack), {
@@ -166,6 +170,7 @@ describe("alert pack per role (prod)", () => {
       storagePercent: "warning",
       replicaLagSeconds: "critical",
       deadlocks: "warning",
+      slowQueriesPerHour: "warning",
       resourceHealth: "critical",
     });
     assert.equal(metric(primaryPack, "serverDown").severity, 0);
@@ -191,7 +196,7 @@ describe("alert pack per role (prod)", () => {
 });
 
 describe("response-time log alert", () => {
-  const log = primaryPack.find((a): a is LogAlertDefinition => a.kind === "log");
+  const log = primaryPack.find((a): a is LogAlertDefinition => a.kind === "log" && a.key === "queryResponseTimeMs");
 
   it("compares the Query Store mean against the configured 200 ms over the 10-minute window", () => {
     assert.ok(log);
@@ -210,6 +215,25 @@ describe("response-time log alert", () => {
     assert.match(query, /IsSystemQuery == false/);
     assert.match(query, /AvgExecDurationMs = sum\(TotalExecDurationMs\) \/ sum\(Calls\)/);
     assert.match(query, /by _ResourceId, bin\(TimeGenerated, 10m\)/);
+  });
+
+  it("counts a server's slow statements in the server log over the window, with no bin (Total of one row)", () => {
+    const slow = primaryPack.find((a): a is LogAlertDefinition => a.kind === "log" && a.key === "slowQueriesPerHour");
+    assert.ok(slow);
+    assert.equal(slow.table, "PGSQLServerLogs");
+    assert.equal(slow.timeAggregation, "Total");
+    const query = logAlertQuery("/x/pg-a", slow);
+    assert.equal(
+      query,
+      "PGSQLServerLogs\n| where _ResourceId =~ '/x/pg-a'\n| where Message has \"duration:\"\n| summarize SlowQueries = count() by _ResourceId",
+    );
+    // Negative control: the response-time alert does not get the server-log query.
+    assert.ok(log);
+    assert.ok(logAlertQuery("/x/pg-a", log).startsWith(QUERY_STORE_RUNTIME_TABLE));
+    assert.ok(
+      replicaPack.some((a) => a.key === "slowQueriesPerHour"),
+      "replicas log slow statements too",
+    );
   });
 
   it("escapes the id as a KQL string", () => {
@@ -263,7 +287,14 @@ describe("config variations", () => {
     const primary = alertsFor(target("primary"), alerts).map((a) => a.key);
     const replica = alertsFor(target("replica"), alerts).map((a) => a.key);
     assert.ok(!primary.includes("cpuPercent") && primary.includes("memoryPercent"));
-    assert.deepEqual(replica, ["serverDown", "memoryPercent", "activeConnections", "storagePercent", "deadlocks"]);
+    assert.deepEqual(replica, [
+      "serverDown",
+      "memoryPercent",
+      "activeConnections",
+      "storagePercent",
+      "deadlocks",
+      "slowQueriesPerHour",
+    ]);
   });
 
   it("exposes the role mapping the docs table is written from", () => {

@@ -328,14 +328,16 @@ describe("Monitoring (prod config, under mocks)", () => {
   });
 
   describe("response-time log alert (Query Store)", () => {
+    const queryStoreRules = () =>
+      ofType("ScheduledQueryRule").filter((r) => String(criterion(r).query).startsWith("PGSQLQueryStoreRuntime"));
     it("puts none on a replica, where Query Store records nothing", () => {
       for (const s of SERVERS.filter((x) => x.role === "replica")) {
-        assert.equal(ofType("ScheduledQueryRule").filter((r) => queriesServer(r, serverId(s.name))).length, 0, s.name);
+        assert.equal(queryStoreRules().filter((r) => queriesServer(r, serverId(s.name))).length, 0, s.name);
       }
     });
     for (const s of SERVERS.filter((x) => x.role === "primary")) {
       it(`watches ${s.name}'s PGSQLQueryStoreRuntime rows against 200 ms over 10 minutes, routed to the warning group`, () => {
-        const rules = ofType("ScheduledQueryRule").filter((r) => queriesServer(r, serverId(s.name)));
+        const rules = queryStoreRules().filter((r) => queriesServer(r, serverId(s.name)));
         assert.equal(rules.length, 1);
         const r = rules[0];
         assert.equal(r.inputs.kind, "LogAlert");
@@ -363,6 +365,29 @@ describe("Monitoring (prod config, under mocks)", () => {
         assert.ok(diag && r.dependsOn.includes(diag.urn), r.name);
       }
     });
+  });
+
+  describe("slow-query log alert (server log, R-6.2.1)", () => {
+    for (const s of SERVERS) {
+      it(`counts ${s.name}'s statements logged by log_min_duration_statement over an hour, alerting above 4`, () => {
+        const rules = ofType("ScheduledQueryRule").filter(
+          (r) => queriesServer(r, serverId(s.name)) && String(criterion(r).query).startsWith("PGSQLServerLogs\n"),
+        );
+        assert.equal(rules.length, 1);
+        const r = rules[0];
+        const c = criterion(r);
+        assert.match(String(c.query), /Message has "duration:"/);
+        assert.match(String(c.query), /SlowQueries = count\(\) by _ResourceId$/);
+        assert.equal(c.metricMeasureColumn, "SlowQueries");
+        assert.equal(c.timeAggregation, "Total");
+        assert.equal(c.operator, "GreaterThan");
+        assert.equal(c.threshold, 4);
+        assert.equal(r.inputs.windowSize, "PT1H");
+        assert.equal(r.inputs.evaluationFrequency, "PT15M");
+        assert.deepEqual(r.inputs.actions, { actionGroups: [WARNING] });
+        assert.equal(r.inputs.ruleName, `${s.name}-slow-queries`);
+      });
+    }
   });
 
   describe("Resource Health (failover and outage) alerts", () => {
@@ -415,6 +440,7 @@ describe("Monitoring (prod config, under mocks)", () => {
         `${p}-disk-iops-high`,
         `${p}-deadlocks`,
         `${p}-query-time-high`,
+        `${p}-slow-queries`,
         `${p}-resource-health`,
       ]);
     });

@@ -1,7 +1,7 @@
 /** The workbook document from the prod and dev stack files: its structure, thresholds, and what the checker refuses. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { METRIC_CATALOGUE } from "../../../../infra/monitoring/alerts.js";
+import { METRIC_CATALOGUE, alertsFor } from "../../../../infra/monitoring/alerts.js";
 import { PLAN_INDICATORS, type PlanIndicator } from "../../../../infra/monitoring/indicators.js";
 import {
   type WorkbookInput,
@@ -226,6 +226,18 @@ describe("workbook and alert pack read one catalogue", () => {
   it("every metric alert is drawn by an indicator (or listed as not one), and every indicator on an alerted metric names its alert", () => {
     assert.deepEqual(undrawn(PLAN_INDICATORS), []);
     assert.deepEqual(unalerted(PLAN_INDICATORS), []);
+  });
+
+  it("every log alert of the pack is drawn by an indicator", () => {
+    const p = azurePlatform("prod");
+    const logKeys = (["primary", "replica"] as const).flatMap((role) =>
+      alertsFor({ role, maxConnections: 100, queryStore: true }, p.monitoring.alerts)
+        .filter((a) => a.kind === "log")
+        .map((a) => a.key),
+    );
+    assert.deepEqual([...new Set(logKeys)].sort(), ["queryResponseTimeMs", "slowQueriesPerHour"]);
+    for (const k of logKeys) assert.ok(drawn(PLAN_INDICATORS).has(k), k);
+    assert.ok(!drawn(PLAN_INDICATORS.filter((i) => i.key !== "slowQueries")).has("slowQueriesPerHour"));
   });
 
   it("fails when an indicator drops its alert, or an alert has no indicator (negative controls)", () => {
