@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import {
   type CostedResource,
   costDelta,
+  costDeltaMarkdown,
   costText,
   estimateCost,
   localCost,
@@ -210,6 +211,38 @@ describe("costDelta", () => {
 
   it("reports no change for an identical plan", () =>
     assert.deepEqual(costDelta(base, estimateCost(RESOURCES, TABLE)).changes, []));
+
+  it("renders as a Markdown table for the change preview, signed, with the total", () => {
+    const next = estimateCost(
+      RESOURCES.filter((r) => r !== replica),
+      TABLE,
+    );
+    const md = costDeltaMarkdown(costDelta(base, next));
+    assert.ok(md.includes("| `krs` | removed | $449.40 | — | −$449.40 |"), md.join("\n"));
+    assert.match(md.at(-1)!, /^\| \*\*Total\*\* \| \| \$\d+\.\d\d \| \$\d+\.\d\d \| \*\*−\$449\.40\*\* \|$/);
+    assert.deepEqual(
+      costDeltaMarkdown(costDelta(base, base)).at(-1),
+      `No change to the estimated monthly cost ($${base.total.toFixed(2)}).`,
+    );
+  });
+
+  it("says unpriced and flags the total when a side has no price (negative control)", () => {
+    const unknownSku = {
+      ...replica,
+      inputs: { ...replica.inputs, sku: { name: "Standard_X9_v9", tier: "GeneralPurpose" } },
+    };
+    const md = costDeltaMarkdown(
+      costDelta(
+        base,
+        estimateCost(
+          RESOURCES.map((r) => (r === replica ? unknownSku : r)),
+          TABLE,
+        ),
+      ),
+    ).join("\n");
+    assert.match(md, /\| `krs` \| changed \| \$449\.40 \| unpriced \| unpriced \|/);
+    assert.match(md, /excludes unpriced changes/);
+  });
 });
 
 describe("Defender and Backup vault arithmetic", () => {
