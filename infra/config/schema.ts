@@ -206,7 +206,7 @@ function buildSchemas(strict: boolean) {
     actionGroups: z.record(z.string(), actionGroupSchema),
     alerts: alertsSchema,
     /**
-     * Cost budget on the resource group (R-10.1.1, R-11.1.2): Cost Management notifies the listed action groups when
+     * Cost budget on the resource group (R-11.1.1): Cost Management notifies the listed action groups when
      * actual cost passes actualPercent of the amount, or forecast cost passes forecastPercent. The amount is in the
      * billing currency of the subscription (Cost Management has no currency field on a budget).
      */

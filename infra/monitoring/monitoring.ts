@@ -232,7 +232,7 @@ export class Monitoring extends pulumi.ComponentResource {
   }
 
   /**
-   * Monthly cost budget on the resource group (R-10.1.1 비용 모니터링, R-11.1.2). Two notifications: actual cost past
+   * Monthly cost budget on the resource group (R-11.1.1 cost). Two notifications: actual cost past
    * actualPercent (money already spent) and forecast cost past forecastPercent (the month is heading over), each to the
    * configured action groups. Action groups are "Only supported at Subscription or Resource Group scopes" (provider
    * consumption NotificationArgs.contactGroups), which is why the scope is the resource group; contactEmails is

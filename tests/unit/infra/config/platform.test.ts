@@ -482,7 +482,7 @@ describe("derived values", () => {
   });
 });
 
-describe("cost budget (R-10.1.1)", () => {
+describe("cost budget (R-11.1.1)", () => {
   it("accepts the committed budgets", () => {
     assert.deepEqual(
       problems("prod", () => {}),

@@ -463,7 +463,7 @@ describe("Monitoring (prod config, under mocks)", () => {
     });
   });
 
-  describe("cost budget (R-10.1.1, R-11.1.2)", () => {
+  describe("cost budget (R-11.1.1)", () => {
     const budgets = () => run.resources.filter((r) => r.type === "azure-native:consumption:Budget");
     it("puts one monthly cost budget on the resource group, amount and start from config", () => {
       const [b, ...more] = budgets();
