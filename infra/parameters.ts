@@ -362,6 +362,19 @@ export function declaredParameters(settings: ParameterSettings = DEFAULT_PARAMET
         "### pg_qs.interval_length_minutes … | Default value | `15` | | Allowed values | `1-30` | | Parameter type | dynamic |",
       ),
     },
+    {
+      name: "metrics.collector_database_activity",
+      value: "on",
+      requiresRestart: false,
+      allowed: ON_OFF,
+      appliesTo: ["azure"],
+      reason:
+        "Emits the enhanced metric `deadlocks` the deadlock alert watches (R-6.2.1 데드락 0건); off by default. Learn, concepts-monitoring: 'To enable these metrics, set the server parameter `metrics.collector_database_activity` to `ON`. This parameter is dynamic and doesn't require an instance restart.'",
+      source: reference(
+        "metrics",
+        "### metrics.collector_database_activity … | Default value | `off` | | Allowed values | `on,off` | | Parameter type | dynamic |",
+      ),
+    },
   ];
   if (settings.pgBouncer) {
     params.push({

@@ -95,6 +95,7 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
 
   new Monitoring("monitoring", {
     resourceGroupName: resourceGroup.name,
+    resourceGroupId: resourceGroup.id,
     location: platform.location,
     monitoring: platform.monitoring,
     servers: postgres.servers,

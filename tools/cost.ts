@@ -180,6 +180,31 @@ const money = (n: number | null) => (n === null ? "unpriced" : `$${n.toFixed(2)}
 const qty = (n: number) =>
   Number.isInteger(n) ? n.toLocaleString("en-US") : n.toLocaleString("en-US", { maximumFractionDigits: 2 });
 
+const signed = (n: number | null) => (n === null ? "unpriced" : `${n < 0 ? "−" : "+"}$${Math.abs(n).toFixed(2)}`);
+/** The resource's short name in a URN (`urn:pulumi:stack::project::type::name` → name). */
+const urnName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+
+/**
+ * The monthly cost delta as a Markdown section for the change preview: one row per resource whose cost changes, and the
+ * total. An unpriced side prints "unpriced" and the total says it leaves those out — never a guessed figure.
+ */
+export function costDeltaMarkdown(d: CostDelta): string[] {
+  const out = ["### Monthly cost (estimate)", ""];
+  if (d.changes.length === 0) return [...out, `No change to the estimated monthly cost (${money(d.after)}).`];
+  out.push("| Resource | Change | Before | After | Delta |", "|---|---|---|---|---|");
+  for (const c of d.changes) {
+    out.push(
+      `| \`${urnName(c.urn)}\` | ${c.change} | ${c.before === null && c.change === "added" ? "—" : money(c.before)} | ${c.after === null && c.change === "removed" ? "—" : money(c.after)} | ${signed(c.delta)} |`,
+    );
+  }
+  out.push(
+    `| **Total** | | ${money(d.before)} | ${money(d.after)} | **${signed(d.delta)}**${d.incomplete ? " (excludes unpriced changes)" : ""} |`,
+  );
+  if (d.incomplete)
+    out.push("", "Some changed resources are unpriced (no price in infra/prices.json): the real delta differs.");
+  return out;
+}
+
 /** The "Estimated monthly cost" section of the readable plan. */
 export function costText(report: CostReport): string[] {
   const out = ["Estimated monthly cost (USD):"];

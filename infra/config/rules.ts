@@ -738,7 +738,8 @@ export const alertWindowsAreAzureValues: Rule<AzurePlatformInput> = (c) => {
   for (const key of Object.keys(alerts) as (keyof typeof alerts)[]) {
     if (key === "resourceHealth") continue;
     const a = alerts[key];
-    if (key === "queryResponseTimeMs") check(key, a, LOG_ALERT_WINDOWS, LOG_ALERT_FREQUENCIES, "log alert");
+    if (key === "queryResponseTimeMs" || key === "slowQueriesPerHour")
+      check(key, a, LOG_ALERT_WINDOWS, LOG_ALERT_FREQUENCIES, "log alert");
     else check(key, a, METRIC_ALERT_WINDOWS, METRIC_ALERT_FREQUENCIES, "metric alert");
   }
   return out;
@@ -766,6 +767,14 @@ export const alertThresholdsInRange: Rule<AzurePlatformInput> = (c) => {
     if (!(t > 0)) out.push(issue(path(k, "threshold"), `${t} must be a positive ${what}`));
   };
   positive("failedConnections", "count");
+  const slow = alerts.slowQueriesPerHour.threshold;
+  if (!(Number.isInteger(slow) && slow >= 0))
+    out.push(issue(path("slowQueriesPerHour", "threshold"), `${slow} is not a whole number of slow queries ≥ 0`));
+  const deadlocks = alerts.deadlocks.threshold;
+  if (!(Number.isInteger(deadlocks) && deadlocks >= 0))
+    out.push(
+      issue(path("deadlocks", "threshold"), `${deadlocks} is not a whole number of deadlocks ≥ 0 (the plan says 0)`),
+    );
   positive("replicaLagSeconds", "number of seconds");
   positive("queryResponseTimeMs", "number of milliseconds");
   if (alerts.replicaLagSeconds.threshold > 3600)
@@ -799,6 +808,56 @@ export const alertsHaveReceivers: Rule<AzurePlatformInput> = (c) => {
       );
     }
   }
+  return out;
+};
+
+/** Cost Management's own limits on a budget (REST spec Microsoft.Consumption budgets; provider NotificationArgs). */
+export const BUDGET_EARLIEST_START = "2017-06-01";
+export const BUDGET_MAX_THRESHOLD_PERCENT = 1000;
+
+export const budgetIsValid: Rule<AzurePlatformInput> = (c) => {
+  const b = c.monitoring.budget;
+  if (!b) return [];
+  const out: ConfigIssue[] = [];
+  const path = `${P}.monitoring.budget`;
+  if (!(Number.isFinite(b.amount) && b.amount > 0))
+    out.push(issue(`${path}.amount`, `${b.amount} is not a positive amount (in the subscription's billing currency)`));
+  if (!/^\d{4}-(0[1-9]|1[0-2])-01$/.test(b.startDate) || !isCalendarDate(b.startDate))
+    out.push(
+      issue(
+        `${path}.startDate`,
+        `${b.startDate} is not the first day of a month in YYYY-MM-01 form (Cost Management requires it)`,
+      ),
+    );
+  else if (b.startDate < BUDGET_EARLIEST_START)
+    out.push(
+      issue(
+        `${path}.startDate`,
+        `${b.startDate} is before ${BUDGET_EARLIEST_START}, the earliest budget start Azure accepts`,
+      ),
+    );
+  for (const key of ["actualPercent", "forecastPercent"] as const) {
+    const t = b[key];
+    if (!(t > 0 && t <= BUDGET_MAX_THRESHOLD_PERCENT) || Math.round(t * 100) !== t * 100)
+      out.push(
+        issue(
+          `${path}.${key}`,
+          `${t} is not a percentage of the budget between 0 (exclusive) and ${BUDGET_MAX_THRESHOLD_PERCENT} with at most 2 decimals`,
+        ),
+      );
+  }
+  const groups = c.monitoring.actionGroups;
+  if (b.actionGroups.length === 0)
+    out.push(issue(`${path}.actionGroups`, `[] names no action group: the budget would notify no one`));
+  b.actionGroups.forEach((g, i) => {
+    if (!groups[g])
+      out.push(
+        issue(
+          `${path}.actionGroups[${i}]`,
+          `${g} is not one of platform.monitoring.actionGroups (${Object.keys(groups).join(", ") || "none"})`,
+        ),
+      );
+  });
   return out;
 };
 
@@ -915,6 +974,7 @@ export const AZURE_RULES: readonly Rule<AzurePlatformInput>[] = [
   alertThresholdsInRange,
   alertsHaveReceivers,
   workspaceRetentionInRange,
+  budgetIsValid,
   requiredTagsPresent,
   tagsHoldNoSecrets,
 ];

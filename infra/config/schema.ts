@@ -176,8 +176,12 @@ function buildSchemas(strict: boolean) {
     failedConnections: obj({ ...metricAlertBase, threshold: z.number() }),
     diskIopsPercent: obj({ ...metricAlertBase, threshold: z.number() }),
     replicaLagSeconds: obj({ ...metricAlertBase, threshold: z.number() }),
+    /** Enhanced metric `deadlocks` (needs metrics.collector_database_activity = on, which the platform declares). */
+    deadlocks: obj({ ...metricAlertBase, threshold: z.number() }),
     /** Log alert on Query Store runtime data (no metric exists for average query time). */
     queryResponseTimeMs: obj({ ...metricAlertBase, threshold: z.number() }),
+    /** Log alert on the server log: statements logged by log_min_duration_statement per window. */
+    slowQueriesPerHour: obj({ ...metricAlertBase, threshold: z.number() }),
     /** Activity-log alert on Resource Health events (failover, unavailability) of the servers. */
     resourceHealth: obj({ enabled: z.boolean().default(true), actionGroup: groupRef }),
   });
@@ -201,6 +205,22 @@ function buildSchemas(strict: boolean) {
     }),
     actionGroups: z.record(z.string(), actionGroupSchema),
     alerts: alertsSchema,
+    /**
+     * Cost budget on the resource group (R-11.1.1): Cost Management notifies the listed action groups when
+     * actual cost passes actualPercent of the amount, or forecast cost passes forecastPercent. The amount is in the
+     * billing currency of the subscription (Cost Management has no currency field on a budget).
+     */
+    budget: obj({
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,63}$/, { message: "is not a valid budget name (letters, digits, - and _)" }),
+      amount: z.number(),
+      /** First day of the first budget month, YYYY-MM-01 (Cost Management requires the first of a month). */
+      startDate: z.string(),
+      actualPercent: z.number().default(80),
+      forecastPercent: z.number().default(100),
+      actionGroups: z.array(groupRef).default(["warning", "critical"]),
+    }).optional(),
   });
 
   const kubernetesSchema = obj({

@@ -18,6 +18,8 @@ export const POSTGRES_METRIC_NAMESPACE = "Microsoft.DBforPostgreSQL/flexibleServ
 export const POSTGRES_RESOURCE_TYPE = "microsoft.dbforpostgresql/flexibleservers";
 /** Resource-specific table of the PostgreSQLFlexQueryStoreRuntime category (diagnostic setting in Dedicated mode). */
 export const QUERY_STORE_RUNTIME_TABLE = "PGSQLQueryStoreRuntime";
+/** Resource-specific table of the PostgreSQLLogs category (the server log, where log_min_duration_statement writes). */
+export const SERVER_LOGS_TABLE = "PGSQLServerLogs";
 
 export type MetricAlertKey =
   | "serverDown"
@@ -27,7 +29,8 @@ export type MetricAlertKey =
   | "storagePercent"
   | "failedConnections"
   | "diskIopsPercent"
-  | "replicaLagSeconds";
+  | "replicaLagSeconds"
+  | "deadlocks";
 
 export type MetricOperator = "GreaterThan" | "LessThan";
 export type MetricAggregation = "Average" | "Maximum" | "Total";
@@ -55,13 +58,18 @@ export interface MetricAlertDefinition extends Routed {
   readonly severity: number;
 }
 
+export type LogAlertKey = "queryResponseTimeMs" | "slowQueriesPerHour";
+
 export interface LogAlertDefinition extends Routed {
   readonly kind: "log";
-  readonly key: "queryResponseTimeMs";
-  readonly table: typeof QUERY_STORE_RUNTIME_TABLE;
-  /** Column the query computes and the rule compares (call-weighted mean execution time per window, in ms). */
+  readonly key: LogAlertKey;
+  readonly table: typeof QUERY_STORE_RUNTIME_TABLE | typeof SERVER_LOGS_TABLE;
+  /**
+   * Column the query computes and the rule compares: the call-weighted mean execution time per window in ms
+   * (queryResponseTimeMs), or the number of slow statements logged in the window (slowQueriesPerHour).
+   */
   readonly measureColumn: string;
-  readonly timeAggregation: "Maximum";
+  readonly timeAggregation: "Maximum" | "Total";
   readonly operator: "GreaterThan";
   readonly threshold: number;
   readonly windowSize: string;
@@ -187,6 +195,20 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
     planItem: "R-3.2.1 복제_지연 < 5 s (replica metric physical_replication_delay_in_seconds)",
     describe: (t, w) => `Replication lag above ${t} s within ${w}`,
   },
+  {
+    // Learn concepts-monitoring, Enhanced metrics > Database: "**Deadlocks** (Preview)|`deadlocks` |Count|Number of
+    // deadlocks that are detected in this database.|DatabaseName|No" — emitted only with
+    // metrics.collector_database_activity = on (declared in parameters.ts). Without a dimension filter the rule sums
+    // every database's count. Every server: the parameter is set on replicas too, and a promoted replica keeps it.
+    key: "deadlocks",
+    roles: BOTH,
+    suffix: "deadlocks",
+    metricName: "deadlocks",
+    timeAggregation: "Total",
+    operator: "GreaterThan",
+    planItem: "R-6.2.1 데드락 0건: any deadlock alerts",
+    describe: (t, w) => `More than ${t} deadlocks within ${w}`,
+  },
 ];
 
 /** The metric-alert keys a role gets when every alert is enabled (the catalogue's role mapping, for docs and tests). */
@@ -271,6 +293,25 @@ export function alertsFor(target: AlertTarget, alerts: AlertsConfig): AlertDefin
       planItem: "R-8.2.2 Warning 성능_저하: average response time > 200 ms for 10 min (log alert, D10)",
     });
   }
+  const slow = alerts.slowQueriesPerHour;
+  if (slow.enabled) {
+    out.push({
+      kind: "log",
+      key: "slowQueriesPerHour",
+      suffix: "slow-queries",
+      description: `More than ${slow.threshold} statements slower than log_min_duration_statement logged within ${slow.window}`,
+      table: SERVER_LOGS_TABLE,
+      measureColumn: "SlowQueries",
+      timeAggregation: "Total",
+      operator: "GreaterThan",
+      threshold: slow.threshold,
+      windowSize: slow.window,
+      evaluationFrequency: slow.frequency,
+      severity: slow.severity,
+      actionGroup: slow.actionGroup,
+      planItem: "R-6.2.1 슬로우_쿼리 < 5개/시간: more than 4 statements ≥ 1 s in an hour (log alert on the server log)",
+    });
+  }
   const h = alerts.resourceHealth;
   if (h.enabled) {
     out.push({
@@ -322,6 +363,29 @@ export function queryResponseTimeQuery(
     "| where IsSystemQuery == false and Calls > 0",
     `| summarize ${alert.measureColumn} = sum(TotalExecDurationMs) / sum(Calls) by _ResourceId, bin(TimeGenerated, ${kqlTimespan(alert.windowSize)})`,
   ].join("\n");
+}
+
+/**
+ * The slow-query count for one server. With log_min_duration_statement set, PostgreSQL logs each statement that ran at
+ * least that long as "duration: … ms  statement: …" (or "… execute <name>: …" for the extended protocol); PostgreSQL
+ * docs, runtime-config-logging: "Causes the duration of each completed statement to be logged if the statement ran
+ * for at least the specified amount of time." log_duration stays off (not declared), so no other line carries
+ * "duration:". No bin: the rule restricts the query to its window, and Total of the one row is the window's count.
+ */
+export function slowQueriesQuery(serverResourceId: string, alert: Pick<LogAlertDefinition, "measureColumn">): string {
+  return [
+    SERVER_LOGS_TABLE,
+    `| where _ResourceId =~ ${kqlString(serverResourceId)}`,
+    '| where Message has "duration:"',
+    `| summarize ${alert.measureColumn} = count() by _ResourceId`,
+  ].join("\n");
+}
+
+/** The query of a log alert on one server. */
+export function logAlertQuery(serverResourceId: string, alert: LogAlertDefinition): string {
+  return alert.key === "slowQueriesPerHour"
+    ? slowQueriesQuery(serverResourceId, alert)
+    : queryResponseTimeQuery(serverResourceId, alert);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ export type IndicatorSignal =
       readonly scale?: number;
     }
   | { readonly kind: "averageResponseTime"; readonly alertKey: "queryResponseTimeMs" }
-  | { readonly kind: "slowQueriesPerHour" }
+  | { readonly kind: "slowQueriesPerHour"; readonly alertKey: "slowQueriesPerHour" }
   | { readonly kind: "lockWaitPerExecution" }
   | { readonly kind: "resourceHealth" }
   | { readonly kind: "backups" };
@@ -112,7 +112,7 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
     planItem: "R-6.2.1 슬로우_쿼리 < 5개/시간",
     target: { operator: "<", value: 5, unit: "per hour" },
     roles: BOTH,
-    signal: { kind: "slowQueriesPerHour" },
+    signal: { kind: "slowQueriesPerHour", alertKey: "slowQueriesPerHour" },
     requires: "log_min_duration_statement = 1000 ms (declared): a slow query is one logged with its duration",
   },
   {
@@ -121,8 +121,8 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
     planItem: "R-6.2.1 데드락 0건",
     target: { operator: "=", value: 0, unit: "deadlocks" },
     roles: BOTH,
-    signal: { kind: "metric", metricName: "deadlocks", aggregation: "Total" },
-    requires: "metrics.collector_database_activity = ON (enhanced metric, off by default)",
+    signal: alerted("deadlocks"),
+    requires: "metrics.collector_database_activity = on (declared; enhanced metric, off by default)",
   },
   {
     key: "lockWait",

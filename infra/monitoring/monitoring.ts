@@ -2,7 +2,10 @@
  * Monitoring: Log Analytics workspace, diagnostic settings on every server and on the vault, action groups from config,
  * and the alert pack per server role (the catalogue itself lives in alerts.ts).
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import * as applicationinsights from "@pulumi/azure-native/applicationinsights/index.js";
+import * as consumption from "@pulumi/azure-native/consumption/index.js";
 import * as monitor from "@pulumi/azure-native/monitor/index.js";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights/index.js";
 import {
@@ -14,13 +17,16 @@ import {
   type MetricAlertDefinition,
   alertRuleName,
   alertsFor,
-  queryResponseTimeQuery,
+  logAlertQuery,
 } from "./alerts.js";
+import { alertThresholds, buildWorkbook } from "./workbook.js";
 import type { AzurePlatform } from "../config/platform.js";
 import type { ServerRef, Tags } from "../types.js";
 
 export interface MonitoringArgs {
   readonly resourceGroupName: pulumi.Input<string>;
+  /** Scope of the cost budget (platform.monitoring.budget). */
+  readonly resourceGroupId: pulumi.Input<string>;
   readonly location: string;
   readonly monitoring: AzurePlatform["monitoring"];
   readonly servers: readonly ServerRef[];
@@ -183,7 +189,88 @@ export class Monitoring extends pulumi.ComponentResource {
     }
     this.alertsByServer = alertsByServer;
 
+    if (monitoring.budget) this.budget(name, monitoring.budget, groupId, args);
+    this.workbook(name, workspace.id, args);
+
     this.registerOutputs({ workspaceId: this.workspaceId, actionGroupIds, alertsByServer });
+  }
+
+  /**
+   * The workbook of the plan's indicators (R-6.2.1, R-9.1.2 대시보드), built by buildWorkbook from the same catalogue
+   * as the alert pack. A workbook's resource name must be a GUID (REST spec Microsoft.Insights workbooks; the
+   * provider's own example uses one); it is derived from the workspace name so it is stable across runs and stacks
+   * differ.
+   */
+  private workbook(name: string, workspaceId: pulumi.Output<string>, args: MonitoringArgs): void {
+    const primary = args.servers.find((s) => s.role === "primary");
+    const thresholds = alertThresholds(args.monitoring.alerts, primary?.maxConnections ?? 0);
+    const serializedData = pulumi.all([workspaceId, pulumi.all(args.servers.map((s) => s.id))]).apply(([ws, ids]) =>
+      JSON.stringify(
+        buildWorkbook({
+          workspaceId: ws,
+          thresholds,
+          servers: args.servers.map((s, i) => ({ name: s.name, role: s.role, id: ids[i] })),
+        }),
+      ),
+    );
+    new applicationinsights.Workbook(
+      `${name}-workbook`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        resourceName: workbookGuid(args.monitoring.workspace.name),
+        location: args.location,
+        kind: "shared",
+        category: "workbook",
+        displayName: `authdb plan indicators (${args.monitoring.workspace.name})`,
+        serializedData,
+        sourceId: workspaceId,
+        version: "Notebook/1.0",
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+  }
+
+  /**
+   * Monthly cost budget on the resource group (R-11.1.1 cost). Two notifications: actual cost past
+   * actualPercent (money already spent) and forecast cost past forecastPercent (the month is heading over), each to the
+   * configured action groups. Action groups are "Only supported at Subscription or Resource Group scopes" (provider
+   * consumption NotificationArgs.contactGroups), which is why the scope is the resource group; contactEmails is
+   * required by the API but may be empty when a group is given ("Must have at least one contact email or contact
+   * group specified at the Subscription or Resource Group scopes").
+   */
+  private budget(
+    name: string,
+    budget: NonNullable<AzurePlatform["monitoring"]["budget"]>,
+    groupId: (key: string) => pulumi.Output<string>,
+    args: MonitoringArgs,
+  ): void {
+    const contactGroups = budget.actionGroups.map(groupId);
+    const notification = (thresholdType: "Actual" | "Forecasted", threshold: number) => ({
+      enabled: true,
+      operator: "GreaterThan",
+      threshold,
+      thresholdType,
+      contactEmails: [],
+      contactGroups,
+    });
+    new consumption.Budget(
+      `${name}-budget`,
+      {
+        scope: args.resourceGroupId,
+        budgetName: budget.name,
+        amount: budget.amount,
+        category: "Cost",
+        timeGrain: "Monthly",
+        timePeriod: { startDate: budget.startDate },
+        notifications: {
+          [`actual-${budget.actualPercent}-percent`]: notification("Actual", budget.actualPercent),
+          [`forecast-${budget.forecastPercent}-percent`]: notification("Forecasted", budget.forecastPercent),
+        },
+      },
+      // Azure fills in endDate (start + 10 years) when none is given; without this every refresh shows a diff.
+      { parent: this, ignoreChanges: ["timePeriod.endDate"] },
+    );
   }
 
   private metricAlert(
@@ -254,13 +341,13 @@ export class Monitoring extends pulumi.ComponentResource {
         windowSize: alert.windowSize,
         evaluationFrequency: alert.evaluationFrequency,
         autoMitigate: true,
-        // PGSQLQueryStoreRuntime appears in a new workspace only once the first Query Store rows arrive; without this,
-        // creating the rule fails query validation on the first deployment.
+        // PGSQLQueryStoreRuntime and PGSQLServerLogs appear in a new workspace only once their first rows arrive;
+        // without this, creating the rule fails query validation on the first deployment.
         skipQueryValidation: true,
         criteria: {
           allOf: [
             {
-              query: server.id.apply((id) => queryResponseTimeQuery(id, alert)),
+              query: server.id.apply((id) => logAlertQuery(id, alert)),
               timeAggregation: alert.timeAggregation,
               metricMeasureColumn: alert.measureColumn,
               resourceIdColumn: "_ResourceId",
@@ -313,4 +400,13 @@ export class Monitoring extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+}
+
+/** A stable GUID (RFC 4122 name-based layout, SHA-1) for a workbook, from a name unique per stack. */
+export function workbookGuid(seed: string): string {
+  const h = createHash("sha1").update(`authdb-workbook:${seed}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString("hex");
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }

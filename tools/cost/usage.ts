@@ -125,6 +125,10 @@ const NO_METER: Readonly<Record<string, string>> = {
   "azure-native:privatedns:VirtualNetworkLink": "no meter modelled; resolution is billed as the zone's queries",
   "azure-native:keyvault:Secret": "stored in the vault; its reads are billed as the vault's operations",
   "azure-native:dataprotection:BackupPolicy": "a backup policy has no meter",
+  "azure-native:authorization:ManagementLockByScope": "a management lock has no meter",
+  "azure-native:consumption:Budget": "a Cost Management budget has no meter",
+  "azure-native:applicationinsights:Workbook":
+    "no meter of its own; the queries it runs read data already billed as workspace ingestion",
 };
 
 function noMeterReason(type: string): string | undefined {
@@ -347,6 +351,8 @@ export function resourceUsage(r: CostedResource, ctx: UsageContext): ResourceUsa
             kind: "noMeter",
             reason: `Defender plan ${i.pricingName} at tier ${i.pricingTier}: not an open-source DB plan`,
           };
+    case "azure-native:resources:Resource":
+      return genericResourceUsage(i, ctx);
     case "azure-native:dataprotection:BackupVault":
       return { kind: "noMeter", reason: "the vault bills per protected instance and stored data (BackupInstance)" };
     case "azure-native:dataprotection:BackupInstance":
@@ -369,6 +375,37 @@ export function resourceUsage(r: CostedResource, ctx: UsageContext): ResourceUsa
     }
   }
 }
+/**
+ * A generic ARM resource (resources:Resource) is priced only when the program uses it for something billed: today the
+ * per-server Defender for open-source relational databases setting (Microsoft.DBforPostgreSQL
+ * flexibleServers/advancedThreatProtectionSettings, state Enabled), billed per protected server-hour on the same meter
+ * as the subscription plan. Anything else stays "unpriced" rather than guessed.
+ */
+function genericResourceUsage(i: Inputs, ctx: UsageContext): ResourceUsage {
+  const isThreatProtection =
+    String(i.resourceProviderNamespace).toLowerCase() === "microsoft.dbforpostgresql" &&
+    i.resourceType === "advancedThreatProtectionSettings";
+  if (!isThreatProtection)
+    return {
+      kind: "unknown",
+      reason: `no cost model for azure-native:resources:Resource of type ${String(i.resourceProviderNamespace)}/${String(i.resourceType)}`,
+    };
+  if (i.properties?.state !== "Enabled") return { kind: "noMeter", reason: "Defender switched off on this server" };
+  const a = ctx.assumptions;
+  return {
+    kind: "metered",
+    lines: [
+      {
+        meter: "defender-oss-databases",
+        region: ctx.primaryRegion,
+        quantity: a.hoursPerMonth,
+        unit: "server-hour",
+        what: `1 server × ${a.hoursPerMonth} h (${String(i.parentResourcePath)})`,
+      },
+    ],
+  };
+}
+
 /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access */
 
 /** The run-wide facts the per-resource rules need. */

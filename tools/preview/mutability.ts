@@ -211,6 +211,19 @@ arm("azure-native:dbforpostgresql:Configuration", {
   specFile: `${PG_SPEC}/Configurations.json`,
   updatable: ["value", "source"],
 });
+arm("azure-native:applicationinsights:Workbook", {
+  pathParams: ["resourceGroupName", "resourceName"],
+  tracked: true,
+  specFile: `${SPEC}/applicationinsights/resource-manager/Microsoft.Insights/stable/2023-06-01/workbooks_API.json`,
+  // WorkbookProperties and WorkbookUpdateParameters give none of these an x-ms-mutability (read 2023-06-01).
+  updatable: ["displayName", "serializedData", "version", "category", "sourceId", "kind"],
+});
+arm("azure-native:consumption:Budget", {
+  pathParams: ["scope", "budgetName"],
+  specFile: `${SPEC}/consumption/resource-manager/Microsoft.Consumption/stable/2024-08-01/consumption.json`,
+  // Not re-read property by property (the provider's default is stated, as for the other non-PostgreSQL types).
+  updatable: ["amount", "category", "timeGrain", "timePeriod", "notifications"],
+});
 arm("azure-native:dbforpostgresql:VirtualEndpoint", {
   pathParams: ["resourceGroupName", "serverName", "virtualEndpointName"],
   specFile: `${PG_SPEC}/VirtualEndpoints.json`,

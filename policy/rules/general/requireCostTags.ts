@@ -26,6 +26,7 @@ export const TAGGABLE_TYPES: readonly string[] = [
   T.metricAlert,
   T.scheduledQueryRule,
   T.activityLogAlert,
+  "azure-native:applicationinsights:Workbook",
   "azure-native:managedidentity:UserAssignedIdentity",
 ];
 

@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import {
   type CostedResource,
   costDelta,
+  costDeltaMarkdown,
   costText,
   estimateCost,
   localCost,
@@ -210,4 +211,71 @@ describe("costDelta", () => {
 
   it("reports no change for an identical plan", () =>
     assert.deepEqual(costDelta(base, estimateCost(RESOURCES, TABLE)).changes, []));
+
+  it("renders as a Markdown table for the change preview, signed, with the total", () => {
+    const next = estimateCost(
+      RESOURCES.filter((r) => r !== replica),
+      TABLE,
+    );
+    const md = costDeltaMarkdown(costDelta(base, next));
+    assert.ok(md.includes("| `krs` | removed | $449.40 | — | −$449.40 |"), md.join("\n"));
+    assert.match(md.at(-1)!, /^\| \*\*Total\*\* \| \| \$\d+\.\d\d \| \$\d+\.\d\d \| \*\*−\$449\.40\*\* \|$/);
+    assert.deepEqual(
+      costDeltaMarkdown(costDelta(base, base)).at(-1),
+      `No change to the estimated monthly cost ($${base.total.toFixed(2)}).`,
+    );
+  });
+
+  it("says unpriced and flags the total when a side has no price (negative control)", () => {
+    const unknownSku = {
+      ...replica,
+      inputs: { ...replica.inputs, sku: { name: "Standard_X9_v9", tier: "GeneralPurpose" } },
+    };
+    const md = costDeltaMarkdown(
+      costDelta(
+        base,
+        estimateCost(
+          RESOURCES.map((r) => (r === replica ? unknownSku : r)),
+          TABLE,
+        ),
+      ),
+    ).join("\n");
+    assert.match(md, /\| `krs` \| changed \| \$449\.40 \| unpriced \| unpriced \|/);
+    assert.match(md, /excludes unpriced changes/);
+  });
+});
+
+describe("Defender and Backup vault arithmetic", () => {
+  const table = parsePriceTable({
+    currency: "USD",
+    retrievedAt: "2026-01-01",
+    source: "test fixture",
+    prices: [
+      price("defender-oss-databases", "koreacentral", "1 Hour", 0.02),
+      price("backup-vault-instance", "koreacentral", "1/Month", 10),
+      price("backup-vault-storage", "koreacentral", "1 GB/Month", 0.05),
+    ],
+  });
+  const rgRes = res("azure-native:resources:ResourceGroup", "rg", { location: "koreacentral" });
+  const tp = res("azure-native:resources:Resource", "tp", {
+    resourceProviderNamespace: "Microsoft.DBforPostgreSQL",
+    parentResourcePath: "flexibleServers/primary",
+    resourceType: "advancedThreatProtectionSettings",
+    properties: { state: "Enabled" },
+  });
+  const bi = res("azure-native:dataprotection:BackupInstance", "bi", { location: "koreacentral" });
+
+  it("prices them from the table: 730 h × 0.02 and 10 + 256 GB × 0.05", () => {
+    const r = estimateCost([rgRes, tp, bi], table);
+    assert.equal(r.resources.find((x) => x.name === "tp")?.monthly, 14.6);
+    assert.equal(r.resources.find((x) => x.name === "bi")?.monthly, 22.8);
+    assert.equal(r.total, 37.4);
+    assert.equal(r.unpriced.length, 0);
+  });
+
+  it("says unpriced, not a guess, when the table lacks the Backup meters (negative control)", () => {
+    const r = estimateCost([rgRes, tp, bi], TABLE);
+    assert.equal(r.resources.find((x) => x.name === "bi")?.monthly, null);
+    assert.ok(r.unpriced.some((u) => u.urn.endsWith("::bi")));
+  });
 });

@@ -588,3 +588,99 @@ describe("primaryRegion (D72)", () => {
       "koreasouth has no VNet",
     ));
 });
+
+describe("cost budget (R-11.1.1)", () => {
+  it("accepts the committed budgets", () => {
+    assert.deepEqual(
+      problems("prod", () => {}),
+      [],
+    );
+    assert.deepEqual(
+      problems("dev", () => {}),
+      [],
+    );
+  });
+  it("rejects a zero, negative or non-finite amount, naming the currency rule", () => {
+    for (const amount of [0, -10])
+      rejects(
+        "prod",
+        (c) => (c.monitoring.budget.amount = amount),
+        "platform.monitoring.budget.amount",
+        `${amount} is not a positive amount`,
+        "billing currency",
+      );
+  });
+  it("rejects a start date that is not the first of a month, or before June 2017", () => {
+    rejects(
+      "prod",
+      (c) => (c.monitoring.budget.startDate = "2026-12-15"),
+      "platform.monitoring.budget.startDate",
+      "2026-12-15",
+      "first day of a month",
+    );
+    rejects(
+      "prod",
+      (c) => (c.monitoring.budget.startDate = "2026-13-01"),
+      "platform.monitoring.budget.startDate",
+      "2026-13-01",
+    );
+    rejects(
+      "prod",
+      (c) => (c.monitoring.budget.startDate = "2017-05-01"),
+      "platform.monitoring.budget.startDate",
+      "2017-06-01",
+    );
+  });
+  it("rejects thresholds outside (0, 1000] or with more than two decimals", () => {
+    rejects(
+      "prod",
+      (c) => (c.monitoring.budget.actualPercent = 0),
+      "platform.monitoring.budget.actualPercent",
+      "0 is not a percentage",
+    );
+    rejects(
+      "prod",
+      (c) => (c.monitoring.budget.forecastPercent = 1001),
+      "platform.monitoring.budget.forecastPercent",
+      "1001",
+    );
+    rejects(
+      "prod",
+      (c) => (c.monitoring.budget.actualPercent = 80.125),
+      "platform.monitoring.budget.actualPercent",
+      "2 decimals",
+    );
+  });
+  it("rejects an unknown or empty action group list", () => {
+    rejects(
+      "prod",
+      (c) => (c.monitoring.budget.actionGroups = ["warning", "pager"]),
+      "platform.monitoring.budget.actionGroups[1]",
+      "pager is not one of",
+      "critical, warning",
+    );
+    rejects(
+      "prod",
+      (c) => (c.monitoring.budget.actionGroups = []),
+      "platform.monitoring.budget.actionGroups",
+      "notify no one",
+    );
+  });
+  it("reports every budget mistake at once", () => {
+    const found = problems("prod", (c) => {
+      c.monitoring.budget.amount = -1;
+      c.monitoring.budget.startDate = "2026-12-02";
+      c.monitoring.budget.actionGroups = ["nobody"];
+    });
+    for (const key of ["amount", "startDate", "actionGroups[0]"])
+      assert.ok(
+        found.some((m) => m.startsWith(`platform.monitoring.budget.${key}:`)),
+        `${key} missing in ${found.join("\n")}`,
+      );
+  });
+  it("a stack without a budget is valid (the budget is opt-in)", () =>
+    assert.deepEqual(
+      problems("prod", (c) => delete c.monitoring.budget),
+      [],
+    ));
+});

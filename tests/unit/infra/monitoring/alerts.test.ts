@@ -12,6 +12,7 @@ import {
   alertsFor,
   kqlTimespan,
   metricAlertKeysFor,
+  logAlertQuery,
   queryResponseTimeQuery,
 } from "../../../../infra/monitoring/alerts.js";
 import {
@@ -44,7 +45,7 @@ const primaryPack = alertsFor(target("primary"), prod.monitoring.alerts);
 const replicaPack = alertsFor(target("replica"), prod.monitoring.alerts);
 
 describe("alert pack per role (prod)", () => {
-  it("gives the primary down, CPU, memory, connections, storage, failed connections, IOPS, response time and health", () => {
+  it("gives the primary down, CPU, memory, connections, storage, failed connections, IOPS, deadlocks, response time and health", () => {
     assert.deepEqual(
       primaryPack.map((a) => a.key),
       [
@@ -55,13 +56,15 @@ describe("alert pack per role (prod)", () => {
         "storagePercent",
         "failedConnections",
         "diskIopsPercent",
+        "deadlocks",
         "queryResponseTimeMs",
+        "slowQueriesPerHour",
         "resourceHealth",
       ],
     );
   });
 
-  it("gives every replica down, CPU, memory, connections, storage, lag and health — and none of the primary-only alerts", () => {
+  it("gives every replica down, CPU, memory, connections, storage, lag, deadlocks and health — and none of the primary-only alerts", () => {
     assert.deepEqual(
       replicaPack.map((a) => a.key),
       [
@@ -71,6 +74,8 @@ describe("alert pack per role (prod)", () => {
         "activeConnections",
         "storagePercent",
         "replicaLagSeconds",
+        "deadlocks",
+        "slowQueriesPerHour",
         "resourceHealth",
       ],
     );
@@ -91,6 +96,7 @@ describe("alert pack per role (prod)", () => {
       failedConnections: ["connections_failed", "Total", "GreaterThan"],
       diskIopsPercent: ["disk_iops_consumed_percentage", "Average", "GreaterThan"],
       replicaLagSeconds: ["physical_replication_delay_in_seconds", "Maximum", "GreaterThan"],
+      deadlocks: ["deadlocks", "Total", "GreaterThan"],
     };
     for (const a of [...primaryPack, ...replicaPack]) {
       if (a.kind !== "metric") continue;
@@ -151,7 +157,9 @@ describe("alert pack per role (prod)", () => {
       storagePercent: "warning",
       failedConnections: "warning",
       diskIopsPercent: "warning",
+      deadlocks: "warning",
       queryResponseTimeMs: "warning",
+      slowQueriesPerHour: "warning",
       resourceHealth: "critical",
     });
     assert.deepEqual(route(replicaPack), {
@@ -161,6 +169,8 @@ describe("alert pack per role (prod)", () => {
       activeConnections: "critical",
       storagePercent: "warning",
       replicaLagSeconds: "critical",
+      deadlocks: "warning",
+      slowQueriesPerHour: "warning",
       resourceHealth: "critical",
     });
     assert.equal(metric(primaryPack, "serverDown").severity, 0);
@@ -186,7 +196,7 @@ describe("alert pack per role (prod)", () => {
 });
 
 describe("response-time log alert", () => {
-  const log = primaryPack.find((a): a is LogAlertDefinition => a.kind === "log");
+  const log = primaryPack.find((a): a is LogAlertDefinition => a.kind === "log" && a.key === "queryResponseTimeMs");
 
   it("compares the Query Store mean against the configured 200 ms over the 10-minute window", () => {
     assert.ok(log);
@@ -205,6 +215,25 @@ describe("response-time log alert", () => {
     assert.match(query, /IsSystemQuery == false/);
     assert.match(query, /AvgExecDurationMs = sum\(TotalExecDurationMs\) \/ sum\(Calls\)/);
     assert.match(query, /by _ResourceId, bin\(TimeGenerated, 10m\)/);
+  });
+
+  it("counts a server's slow statements in the server log over the window, with no bin (Total of one row)", () => {
+    const slow = primaryPack.find((a): a is LogAlertDefinition => a.kind === "log" && a.key === "slowQueriesPerHour");
+    assert.ok(slow);
+    assert.equal(slow.table, "PGSQLServerLogs");
+    assert.equal(slow.timeAggregation, "Total");
+    const query = logAlertQuery("/x/pg-a", slow);
+    assert.equal(
+      query,
+      "PGSQLServerLogs\n| where _ResourceId =~ '/x/pg-a'\n| where Message has \"duration:\"\n| summarize SlowQueries = count() by _ResourceId",
+    );
+    // Negative control: the response-time alert does not get the server-log query.
+    assert.ok(log);
+    assert.ok(logAlertQuery("/x/pg-a", log).startsWith(QUERY_STORE_RUNTIME_TABLE));
+    assert.ok(
+      replicaPack.some((a) => a.key === "slowQueriesPerHour"),
+      "replicas log slow statements too",
+    );
   });
 
   it("escapes the id as a KQL string", () => {
@@ -258,7 +287,14 @@ describe("config variations", () => {
     const primary = alertsFor(target("primary"), alerts).map((a) => a.key);
     const replica = alertsFor(target("replica"), alerts).map((a) => a.key);
     assert.ok(!primary.includes("cpuPercent") && primary.includes("memoryPercent"));
-    assert.deepEqual(replica, ["serverDown", "memoryPercent", "activeConnections", "storagePercent"]);
+    assert.deepEqual(replica, [
+      "serverDown",
+      "memoryPercent",
+      "activeConnections",
+      "storagePercent",
+      "deadlocks",
+      "slowQueriesPerHour",
+    ]);
   });
 
   it("exposes the role mapping the docs table is written from", () => {
@@ -269,8 +305,9 @@ describe("config variations", () => {
       "activeConnections",
       "storagePercent",
       "replicaLagSeconds",
+      "deadlocks",
     ]);
-    assert.equal(metricAlertKeysFor("primary").length, 7);
+    assert.equal(metricAlertKeysFor("primary").length, 8);
   });
 });
 

@@ -7,7 +7,9 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { activeConnectionsThreshold } from "../../../../infra/config/platform.js";
-import { Monitoring } from "../../../../infra/monitoring/monitoring.js";
+import { Monitoring, workbookGuid } from "../../../../infra/monitoring/monitoring.js";
+import { alertThresholds, buildWorkbook } from "../../../../infra/monitoring/workbook.js";
+import { checkWorkbook } from "../../../../infra/monitoring/workbook-check.js";
 import type { ServerRef } from "../../../../infra/types.js";
 import {
   type CapturedResource,
@@ -21,6 +23,7 @@ import { azurePlatform } from "../../../support/stack-platforms.js";
 
 const platform = azurePlatform("prod");
 const RG = platform.resourceGroupName;
+const RG_ID = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}`;
 const KEY_VAULT_ID = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.KeyVault/vaults/${platform.keyVault.name}`;
 const WEBHOOK = `${MOCK_SECRET_MARKER}teams-webhook`;
 
@@ -64,6 +67,7 @@ describe("Monitoring (prod config, under mocks)", () => {
         }));
         component = new Monitoring("monitoring", {
           resourceGroupName: RG,
+          resourceGroupId: RG_ID,
           location: platform.location,
           monitoring: platform.monitoring,
           servers,
@@ -242,6 +246,7 @@ describe("Monitoring (prod config, under mocks)", () => {
         a.diskIopsPercent,
         WARNING,
       ),
+      deadlocks: row("deadlocks", "Total", "GreaterThan", 0, a.deadlocks, WARNING),
     };
     const REPLICA: Record<string, Row> = {
       is_db_alive: PRIMARY.is_db_alive,
@@ -257,6 +262,7 @@ describe("Monitoring (prod config, under mocks)", () => {
         a.replicaLagSeconds,
         CRITICAL,
       ),
+      deadlocks: PRIMARY.deadlocks,
     };
 
     const observed = (id: string): Record<string, Row> =>
@@ -304,7 +310,7 @@ describe("Monitoring (prod config, under mocks)", () => {
 
     it("builds each rule as a global single-resource static-threshold alert in the PostgreSQL namespace, auto-resolving and tagged", () => {
       const all = ofType("MetricAlert");
-      assert.equal(all.length, 7 + 6 * platform.replicas.length);
+      assert.equal(all.length, 8 + 7 * platform.replicas.length);
       for (const r of all) {
         assert.equal(r.inputs.location, "global");
         assert.equal(r.inputs.enabled, true);
@@ -322,14 +328,16 @@ describe("Monitoring (prod config, under mocks)", () => {
   });
 
   describe("response-time log alert (Query Store)", () => {
+    const queryStoreRules = () =>
+      ofType("ScheduledQueryRule").filter((r) => String(criterion(r).query).startsWith("PGSQLQueryStoreRuntime"));
     it("puts none on a replica, where Query Store records nothing", () => {
       for (const s of SERVERS.filter((x) => x.role === "replica")) {
-        assert.equal(ofType("ScheduledQueryRule").filter((r) => queriesServer(r, serverId(s.name))).length, 0, s.name);
+        assert.equal(queryStoreRules().filter((r) => queriesServer(r, serverId(s.name))).length, 0, s.name);
       }
     });
     for (const s of SERVERS.filter((x) => x.role === "primary")) {
       it(`watches ${s.name}'s PGSQLQueryStoreRuntime rows against 200 ms over 10 minutes, routed to the warning group`, () => {
-        const rules = ofType("ScheduledQueryRule").filter((r) => queriesServer(r, serverId(s.name)));
+        const rules = queryStoreRules().filter((r) => queriesServer(r, serverId(s.name)));
         assert.equal(rules.length, 1);
         const r = rules[0];
         assert.equal(r.inputs.kind, "LogAlert");
@@ -357,6 +365,29 @@ describe("Monitoring (prod config, under mocks)", () => {
         assert.ok(diag && r.dependsOn.includes(diag.urn), r.name);
       }
     });
+  });
+
+  describe("slow-query log alert (server log, R-6.2.1)", () => {
+    for (const s of SERVERS) {
+      it(`counts ${s.name}'s statements logged by log_min_duration_statement over an hour, alerting above 4`, () => {
+        const rules = ofType("ScheduledQueryRule").filter(
+          (r) => queriesServer(r, serverId(s.name)) && String(criterion(r).query).startsWith("PGSQLServerLogs\n"),
+        );
+        assert.equal(rules.length, 1);
+        const r = rules[0];
+        const c = criterion(r);
+        assert.match(String(c.query), /Message has "duration:"/);
+        assert.match(String(c.query), /SlowQueries = count\(\) by _ResourceId$/);
+        assert.equal(c.metricMeasureColumn, "SlowQueries");
+        assert.equal(c.timeAggregation, "Total");
+        assert.equal(c.operator, "GreaterThan");
+        assert.equal(c.threshold, 4);
+        assert.equal(r.inputs.windowSize, "PT1H");
+        assert.equal(r.inputs.evaluationFrequency, "PT15M");
+        assert.deepEqual(r.inputs.actions, { actionGroups: [WARNING] });
+        assert.equal(r.inputs.ruleName, `${s.name}-slow-queries`);
+      });
+    }
   });
 
   describe("Resource Health (failover and outage) alerts", () => {
@@ -407,7 +438,9 @@ describe("Monitoring (prod config, under mocks)", () => {
         `${p}-storage-high`,
         `${p}-failed-connections`,
         `${p}-disk-iops-high`,
+        `${p}-deadlocks`,
         `${p}-query-time-high`,
+        `${p}-slow-queries`,
         `${p}-resource-health`,
       ]);
     });
@@ -417,10 +450,74 @@ describe("Monitoring (prod config, under mocks)", () => {
       assert.ok(root);
       for (const r of run.resources.filter((x) => x.type.startsWith("azure-native:"))) {
         assert.equal(r.parent, root.urn, r.name);
-        if (!["azure-native:monitor:DiagnosticSetting", "azure-native:operationalinsights:Table"].includes(r.type)) {
+        if (
+          ![
+            "azure-native:monitor:DiagnosticSetting",
+            "azure-native:operationalinsights:Table",
+            "azure-native:consumption:Budget", // BudgetArgs has no tags
+          ].includes(r.type)
+        ) {
           assert.deepEqual(r.inputs.tags, platform.tags, r.name);
         }
       }
+    });
+  });
+
+  describe("cost budget (R-11.1.1)", () => {
+    const budgets = () => run.resources.filter((r) => r.type === "azure-native:consumption:Budget");
+    it("puts one monthly cost budget on the resource group, amount and start from config", () => {
+      const [b, ...more] = budgets();
+      assert.equal(more.length, 0);
+      const cfg = platform.monitoring.budget!;
+      assert.equal(b.inputs.scope, RG_ID);
+      assert.equal(b.inputs.budgetName, cfg.name);
+      assert.equal(b.inputs.amount, cfg.amount);
+      assert.equal(b.inputs.category, "Cost");
+      assert.equal(b.inputs.timeGrain, "Monthly");
+      assert.deepEqual(b.inputs.timePeriod, { startDate: cfg.startDate });
+    });
+    it("notifies warning and critical at actual 80 % and forecast 100 %", () => {
+      const n = budgets()[0].inputs.notifications as Record<string, Record<string, unknown>>;
+      const byType = Object.fromEntries(Object.values(n).map((x) => [x.thresholdType, x]));
+      assert.deepEqual(Object.keys(byType).sort(), ["Actual", "Forecasted"]);
+      assert.equal(byType.Actual.threshold, 80);
+      assert.equal(byType.Forecasted.threshold, 100);
+      for (const x of Object.values(n)) {
+        assert.equal(x.operator, "GreaterThan");
+        assert.equal(x.enabled, true);
+        assert.deepEqual(x.contactGroups, [WARNING, CRITICAL]);
+      }
+    });
+  });
+
+  describe("workbook (R-6.2.1, R-9.1.2)", () => {
+    const books = () => run.resources.filter((r) => r.type === "azure-native:applicationinsights:Workbook");
+    it("registers one shared workbook with a stable GUID name, attached to the workspace", () => {
+      const [w, ...more] = books();
+      assert.equal(more.length, 0);
+      assert.match(
+        String(w.inputs.resourceName),
+        /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+      assert.equal(w.inputs.resourceName, workbookGuid(platform.monitoring.workspace.name));
+      assert.notEqual(workbookGuid("law-phonebill-dev"), workbookGuid("law-phonebill-prod"));
+      assert.equal(w.inputs.kind, "shared");
+      assert.equal(w.inputs.category, "workbook");
+      assert.equal(w.inputs.sourceId, WORKSPACE_ID);
+      assert.deepEqual(w.inputs.tags, platform.tags);
+    });
+    it("holds the document buildWorkbook makes for these servers, and it passes the workbook check", () => {
+      const doc = JSON.parse(String(books()[0].inputs.serializedData));
+      const ids = SERVERS.map((s) => serverId(s.name));
+      assert.deepEqual(checkWorkbook(doc, { serverIds: ids }), []);
+      const expected = buildWorkbook({
+        workspaceId: WORKSPACE_ID,
+        thresholds: alertThresholds(platform.monitoring.alerts, platform.server.maxConnections),
+        servers: SERVERS.map((s) => ({ name: s.name, role: s.role, id: serverId(s.name) })),
+      });
+      assert.deepEqual(doc, JSON.parse(JSON.stringify(expected)));
+      // Negative control: the check fails when a server id is missing from the document.
+      assert.notDeepEqual(checkWorkbook(doc, { serverIds: [...ids, serverId("not-in-the-workbook")] }), []);
     });
   });
 });

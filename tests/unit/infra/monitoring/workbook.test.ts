@@ -1,8 +1,8 @@
 /** The workbook document from the prod and dev stack files: its structure, thresholds, and what the checker refuses. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { METRIC_CATALOGUE } from "../../../../infra/monitoring/alerts.js";
-import { PLAN_INDICATORS } from "../../../../infra/monitoring/indicators.js";
+import { METRIC_CATALOGUE, alertsFor } from "../../../../infra/monitoring/alerts.js";
+import { PLAN_INDICATORS, type PlanIndicator } from "../../../../infra/monitoring/indicators.js";
 import {
   type WorkbookInput,
   alertThresholds,
@@ -114,7 +114,16 @@ describe("workbook document (prod)", () => {
       ],
       "is_db_alive < 1 drawn as availability %",
     );
-    assert.deepEqual(lines("deadlocks"), [["plan", 0]], "no alert watches deadlocks yet");
+    assert.deepEqual(
+      lines("deadlocks"),
+      [
+        ["plan", 0],
+        ["alert", 0],
+      ],
+      "the deadlock alert's threshold is drawn beside the plan's 0",
+    );
+    // Negative control: an indicator without an alert draws the plan line only.
+    assert.deepEqual(lines("iops"), [["plan", 2500]]);
     assert.match(panel("cpu").query, /\| extend \['Plan target < 80 %'\] = 80, \['Alert > 90 %'\] = 90/);
   });
 
@@ -197,4 +206,51 @@ describe("the checker refuses", () => {
     assert.deepEqual(checkWorkbook({ version: "Notebook/1.0", items: [] }, { serverIds: [] }), [
       "items is not a non-empty array",
     ]));
+});
+
+describe("workbook and alert pack read one catalogue", () => {
+  /** Alerts the pack keeps that watch no indicator of their own (the workbook does not draw them). */
+  const NOT_AN_INDICATOR: readonly string[] = ["storagePercent", "failedConnections", "diskIopsPercent"];
+  const drawn = (indicators: readonly PlanIndicator[]) =>
+    new Set(indicators.flatMap((i) => ("alertKey" in i.signal && i.signal.alertKey ? [i.signal.alertKey] : [])));
+  const undrawn = (indicators: readonly PlanIndicator[]) =>
+    METRIC_CATALOGUE.map((s) => s.key).filter((k) => !drawn(indicators).has(k) && !NOT_AN_INDICATOR.includes(k));
+  const unalerted = (indicators: readonly PlanIndicator[]) =>
+    indicators.filter(
+      (i) =>
+        i.signal.kind === "metric" &&
+        !i.signal.alertKey &&
+        METRIC_CATALOGUE.some((s) => i.signal.kind === "metric" && s.metricName === i.signal.metricName),
+    );
+
+  it("every metric alert is drawn by an indicator (or listed as not one), and every indicator on an alerted metric names its alert", () => {
+    assert.deepEqual(undrawn(PLAN_INDICATORS), []);
+    assert.deepEqual(unalerted(PLAN_INDICATORS), []);
+  });
+
+  it("every log alert of the pack is drawn by an indicator", () => {
+    const p = azurePlatform("prod");
+    const logKeys = (["primary", "replica"] as const).flatMap((role) =>
+      alertsFor({ role, maxConnections: 100, queryStore: true }, p.monitoring.alerts)
+        .filter((a) => a.kind === "log")
+        .map((a) => a.key),
+    );
+    assert.deepEqual([...new Set(logKeys)].sort(), ["queryResponseTimeMs", "slowQueriesPerHour"]);
+    for (const k of logKeys) assert.ok(drawn(PLAN_INDICATORS).has(k), k);
+    assert.ok(!drawn(PLAN_INDICATORS.filter((i) => i.key !== "slowQueries")).has("slowQueriesPerHour"));
+  });
+
+  it("fails when an indicator drops its alert, or an alert has no indicator (negative controls)", () => {
+    const withoutDeadlockAlert = PLAN_INDICATORS.map((i) =>
+      i.key === "deadlocks"
+        ? { ...i, signal: { kind: "metric" as const, metricName: "deadlocks", aggregation: "Total" as const } }
+        : i,
+    );
+    assert.deepEqual(undrawn(withoutDeadlockAlert), ["deadlocks"]);
+    assert.deepEqual(
+      unalerted(withoutDeadlockAlert).map((i) => i.key),
+      ["deadlocks"],
+    );
+    assert.deepEqual(undrawn(PLAN_INDICATORS.filter((i) => i.key !== "cpu")), ["cpuPercent"]);
+  });
 });

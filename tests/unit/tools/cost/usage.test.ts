@@ -163,3 +163,59 @@ describe("network, monitoring, vault", () => {
     assert.equal(u.lines[0].quantity, 2 * 730);
   });
 });
+
+describe("Defender per server and the Backup vault", () => {
+  const threatProtection = (state: string) =>
+    res("azure-native:resources:Resource", "tp", {
+      resourceGroupName: "rg-x",
+      resourceProviderNamespace: "Microsoft.DBforPostgreSQL",
+      parentResourcePath: "flexibleServers/primary",
+      resourceType: "advancedThreatProtectionSettings",
+      resourceName: "Default",
+      properties: { state },
+    });
+
+  it("bills an enabled server threat-protection setting one server-hour per hour on the Defender meter", () => {
+    assert.deepEqual(
+      lines(threatProtection("Enabled")).map((l) => [l.meter, l.region, l.quantity, l.unit]),
+      [["defender-oss-databases", "koreacentral", 730, "server-hour"]],
+    );
+  });
+
+  it("bills nothing for a disabled setting, and leaves any other generic resource unpriced", () => {
+    assert.equal(usage(threatProtection("Disabled")).kind, "noMeter");
+    const other = res("azure-native:resources:Resource", "o", {
+      resourceProviderNamespace: "Microsoft.Storage",
+      resourceType: "storageAccounts",
+    });
+    assert.deepEqual(usage(other), {
+      kind: "unknown",
+      reason: "no cost model for azure-native:resources:Resource of type Microsoft.Storage/storageAccounts",
+    });
+  });
+
+  it("bills a Backup vault instance per protected server plus its stored GB, in the instance's region", () => {
+    const instance = res("azure-native:dataprotection:BackupInstance", "bi", {
+      location: "koreacentral",
+      vaultName: "bv-x",
+      properties: { objectType: "BackupInstance" },
+    });
+    assert.deepEqual(
+      lines(instance).map((l) => [l.meter, l.region, l.quantity, l.unit]),
+      [
+        ["backup-vault-instance", "koreacentral", 1, "instance-month"],
+        ["backup-vault-storage", "koreacentral", DEFAULT_ASSUMPTIONS.backupVaultGBPerInstance, "GB-month"],
+      ],
+    );
+    assert.equal(usage(res("azure-native:dataprotection:BackupVault", "bv", {})).kind, "noMeter");
+  });
+
+  it("budget, workbook and scope lock carry no meter", () => {
+    for (const t of [
+      "azure-native:consumption:Budget",
+      "azure-native:applicationinsights:Workbook",
+      "azure-native:authorization:ManagementLockByScope",
+    ])
+      assert.equal(usage(res(t, "x", {})).kind, "noMeter", t);
+  });
+});
