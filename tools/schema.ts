@@ -23,3 +23,49 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (values.out) writeFileSync(values.out, schema);
   else process.stdout.write(schema);
 }
+
+/** JSON paths where two schemas differ (empty when equal), so a drift failure says what changed. */
+export function schemaDifferences(expected: unknown, actual: unknown, path = "$"): string[] {
+  if (typeof expected !== "object" || expected === null || typeof actual !== "object" || actual === null) {
+    return JSON.stringify(expected) === JSON.stringify(actual) ? [] : [path];
+  }
+  const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+  return [...keys].flatMap((k) =>
+    schemaDifferences((expected as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k], `${path}.${k}`),
+  );
+}
+
+/**
+ * C# property names Program.cs sets that the schema does not have, as `Type.Property`: each `new PlatformArgs` or
+ * `new Inputs.<T>Args` initializer is matched with its schema type, property names PascalCased as .NET codegen does.
+ */
+export function unknownCSharpProperties(programCs: string, schema: SchemaLike): string[] {
+  const propsOf = (cls: string): Record<string, unknown> | undefined => {
+    if (cls === "PlatformArgs") return schema.resources["authdb:index:Platform"]?.inputProperties;
+    const m = /^Inputs\.(\w+)Args$/.exec(cls);
+    return m ? schema.types[`authdb:index:${m[1]}`]?.properties : undefined;
+  };
+  const out: string[] = [];
+  const stack: (string | null)[] = [];
+  let pending: string | null = null;
+  const token = /new\s+([\w.]+(?:<[^>]*>)?)|(\{)|(\})|\b([A-Z]\w*)\s*=(?!=|>)/g;
+  for (const m of programCs.matchAll(token)) {
+    if (m[1]) pending = m[1];
+    else if (m[2]) {
+      stack.push(pending && propsOf(pending) ? pending : null);
+      pending = null;
+    } else if (m[3]) stack.pop();
+    else if (m[4]) {
+      const cls = stack.at(-1);
+      if (!cls) continue;
+      const camel = m[4][0]!.toLowerCase() + m[4].slice(1);
+      if (!(camel in propsOf(cls)!)) out.push(`${cls}.${m[4]}`);
+    }
+  }
+  return out;
+}
+
+export interface SchemaLike {
+  resources: Record<string, { inputProperties: Record<string, unknown> }>;
+  types: Record<string, { properties?: Record<string, unknown> }>;
+}
