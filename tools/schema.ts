@@ -58,7 +58,7 @@ export function unknownCSharpProperties(programCs: string, schema: SchemaLike): 
     else if (m[4]) {
       const cls = stack.at(-1);
       if (!cls) continue;
-      const camel = m[4][0]!.toLowerCase() + m[4].slice(1);
+      const camel = m[4][0].toLowerCase() + m[4].slice(1);
       if (!(camel in propsOf(cls)!)) out.push(`${cls}.${m[4]}`);
     }
   }

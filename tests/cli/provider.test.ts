@@ -27,7 +27,7 @@ describe("component provider plugin", () => {
       child.stdout.on("data", (d) => {
         out += d;
         const line = /^(\d+)\s*$/m.exec(out);
-        if (line) resolve(line[1]!);
+        if (line) resolve(line[1]);
       });
       child.on("exit", (code) => reject(new Error(`plugin exited (${code}): ${stderr}`)));
     });
