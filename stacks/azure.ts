@@ -23,7 +23,19 @@ export function postgresDnsZoneId(subscriptionId: string, platform: AzurePlatfor
   return `/subscriptions/${subscriptionId}/resourceGroups/${platform.resourceGroupName}/providers/Microsoft.Network/privateDnsZones/${platform.network.postgresDnsZoneName}`;
 }
 
-export async function azureStack(platform: AzurePlatform, secrets: PlatformSecrets): Promise<ContractOutputs> {
+/**
+ * Options for each top-level resource of the composition: under the Platform component, answering also to its URN from
+ * when it was a child of the stack (D81), so existing stacks keep every resource.
+ */
+export function childOptions(parent: pulumi.Resource | undefined): pulumi.CustomResourceOptions {
+  return parent ? { parent, aliases: [{ parent: pulumi.rootStackResource }] } : {};
+}
+
+export async function azureStack(
+  platform: AzurePlatform,
+  secrets: PlatformSecrets,
+  parent?: pulumi.Resource,
+): Promise<ContractOutputs> {
   // What exists decides createMode, the disk size to send and whether a scale-up is in Azure's order: read it before
   // anything is registered, and refuse the whole change (like a config error) when it is out of order.
   const clientConfig = await authorization.getClientConfig();
@@ -32,7 +44,8 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
   const problems = preflightProblems(platform, live, postgresDnsZoneId(clientConfig.subscriptionId, platform));
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const client = authorization.getClientConfigOutput();
+  const child = childOptions(parent);
+  const client = authorization.getClientConfigOutput(parent ? { parent } : {});
   const tags = platform.tags;
   const logins: RoleLogins = {
     administrator: platform.server.administratorLogin,
@@ -43,66 +56,86 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
   const resourceGroup = new resources.ResourceGroup(
     "resource-group",
     { resourceGroupName: platform.resourceGroupName, location: platform.location, tags },
-    { protect: true },
+    { ...child, protect: true },
   );
 
-  const network = new Network("network", {
-    resourceGroupName: resourceGroup.name,
-    primaryRegion: platform.location,
-    network: platform.network,
-    pgBouncer: platform.server.pgBouncer.enabled,
-    tags,
-  });
-
-  const passwords = new Passwords("passwords", { policy: platform.passwords });
-
-  const vault = new KeyVault("vault", {
-    resourceGroupName: resourceGroup.name,
-    location: platform.location,
-    keyVault: platform.keyVault,
-    passwords: platform.passwords,
-    secrets: {
-      "administrator-password": passwords.values.administrator,
-      "application-password": passwords.values.application,
-      "monitoring-password": passwords.values.monitoring,
-      "application-scram-verifier": passwords.verifiers.application,
-      "monitoring-scram-verifier": passwords.verifiers.monitoring,
+  const network = new Network(
+    "network",
+    {
+      resourceGroupName: resourceGroup.name,
+      primaryRegion: platform.location,
+      network: platform.network,
+      pgBouncer: platform.server.pgBouncer.enabled,
+      tags,
     },
-    readers: vaultReaders(platform.keyVault),
-    tenantId: client.tenantId,
-    privateEndpointSubnetId: network.privateEndpointSubnetId,
-    keyVaultDnsZoneId: network.keyVaultDnsZoneId,
-    tags,
-  });
+    child,
+  );
 
-  const postgres = new PostgresServers("postgres", {
-    platform,
-    resourceGroupName: resourceGroup.name,
-    subscriptionId: client.subscriptionId,
-    tenantId: client.tenantId,
-    administratorPassword: passwords.values.administrator,
-    network,
-    live,
-  });
+  const passwords = new Passwords("passwords", { policy: platform.passwords }, child);
 
-  new Defender("defender", {
-    defender: platform.defender,
-    resourceGroupName: resourceGroup.name,
-    subscriptionId: client.subscriptionId,
-    serverNames,
-    after: [postgres.settled],
-  });
+  const vault = new KeyVault(
+    "vault",
+    {
+      resourceGroupName: resourceGroup.name,
+      location: platform.location,
+      keyVault: platform.keyVault,
+      passwords: platform.passwords,
+      secrets: {
+        "administrator-password": passwords.values.administrator,
+        "application-password": passwords.values.application,
+        "monitoring-password": passwords.values.monitoring,
+        "application-scram-verifier": passwords.verifiers.application,
+        "monitoring-scram-verifier": passwords.verifiers.monitoring,
+      },
+      readers: vaultReaders(platform.keyVault),
+      tenantId: client.tenantId,
+      privateEndpointSubnetId: network.privateEndpointSubnetId,
+      keyVaultDnsZoneId: network.keyVaultDnsZoneId,
+      tags,
+    },
+    child,
+  );
 
-  new Monitoring("monitoring", {
-    resourceGroupName: resourceGroup.name,
-    resourceGroupId: resourceGroup.id,
-    location: platform.location,
-    monitoring: platform.monitoring,
-    servers: postgres.servers,
-    keyVaultId: vault.vaultId,
-    ...(secrets.teamsWebhookUrl ? { teamsWebhookUrl: secrets.teamsWebhookUrl } : {}),
-    tags,
-  });
+  const postgres = new PostgresServers(
+    "postgres",
+    {
+      platform,
+      resourceGroupName: resourceGroup.name,
+      subscriptionId: client.subscriptionId,
+      tenantId: client.tenantId,
+      administratorPassword: passwords.values.administrator,
+      network,
+      live,
+    },
+    child,
+  );
+
+  new Defender(
+    "defender",
+    {
+      defender: platform.defender,
+      resourceGroupName: resourceGroup.name,
+      subscriptionId: client.subscriptionId,
+      serverNames,
+      after: [postgres.settled],
+    },
+    child,
+  );
+
+  new Monitoring(
+    "monitoring",
+    {
+      resourceGroupName: resourceGroup.name,
+      resourceGroupId: resourceGroup.id,
+      location: platform.location,
+      monitoring: platform.monitoring,
+      servers: postgres.servers,
+      keyVaultId: vault.vaultId,
+      ...(secrets.teamsWebhookUrl ? { teamsWebhookUrl: secrets.teamsWebhookUrl } : {}),
+      tags,
+    },
+    child,
+  );
 
   // The configured replicas, whatever the roles are today: the per-server outputs keep naming the servers as configured
   // (a switchover would otherwise put two "replicas" in Korea Central); writerFqdn/readerFqdn follow the roles (D72).
@@ -112,31 +145,35 @@ export async function azureStack(platform: AzurePlatform, secrets: PlatformSecre
     pulumi.all(Object.fromEntries(replicas.map((s) => [s.region, pick(s)])));
 
   if (platform.kubernetes?.enabled) {
-    new KubernetesPublishing("kubernetes", {
-      kubernetes: platform.kubernetes,
-      connection: {
-        writerHost: postgres.writerFqdn,
-        readerHost: postgres.readerFqdn,
-        primaryHost: postgres.primaryFqdn,
-        replicaHosts: pulumi.all(replicas.map((s) => s.fqdn)),
-        port: POSTGRES_PORT,
-        databaseName: platform.database.name,
-        sslMode: "verify-full",
-        caCertificates: readAzureRootCas(),
+    new KubernetesPublishing(
+      "kubernetes",
+      {
+        kubernetes: platform.kubernetes,
+        connection: {
+          writerHost: postgres.writerFqdn,
+          readerHost: postgres.readerFqdn,
+          primaryHost: postgres.primaryFqdn,
+          replicaHosts: pulumi.all(replicas.map((s) => s.fqdn)),
+          port: POSTGRES_PORT,
+          databaseName: platform.database.name,
+          sslMode: "verify-full",
+          caCertificates: readAzureRootCas(),
+        },
+        logins,
+        keyVault: { name: vault.vaultName, tenantId: client.tenantId, secretNames: vault.secretNames },
+        bootstrapTarget: {
+          database: platform.database.name,
+          applicationLogin: logins.application,
+          monitoringLogin: logins.monitoring,
+        },
+        databaseSubnetCidrs: Object.values(network.databaseSubnetCidrs),
+        bootstrapSql: readBootstrapSql(),
+        // A rotation must re-run the bootstrap, and only after the new secret versions and the database exist.
+        passwordsRotation: platform.passwords.rotation,
+        bootstrapDependsOn: [postgres.database, ...vault.secretResources],
       },
-      logins,
-      keyVault: { name: vault.vaultName, tenantId: client.tenantId, secretNames: vault.secretNames },
-      bootstrapTarget: {
-        database: platform.database.name,
-        applicationLogin: logins.application,
-        monitoringLogin: logins.monitoring,
-      },
-      databaseSubnetCidrs: Object.values(network.databaseSubnetCidrs),
-      bootstrapSql: readBootstrapSql(),
-      // A rotation must re-run the bootstrap, and only after the new secret versions and the database exist.
-      passwordsRotation: platform.passwords.rotation,
-      bootstrapDependsOn: [postgres.database, ...vault.secretResources],
-    });
+      child,
+    );
   }
 
   return {

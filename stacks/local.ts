@@ -6,17 +6,27 @@ import type { PlatformSecrets } from "../infra/config/load.js";
 import { LocalTwin } from "../infra/local-twin/twin.js";
 import { type ContractOutputs, jdbcUrl } from "../infra/outputs.js";
 import { Passwords } from "../infra/secrets/passwords.js";
+import { childOptions } from "./azure.js";
 import { APPLICATION_LOGIN, MONITORING_LOGIN } from "../infra/types.js";
 
-export function localStack(platform: LocalPlatform, _secrets: PlatformSecrets): ContractOutputs {
-  const passwords = new Passwords("passwords", { policy: platform.passwords });
-  const twin = new LocalTwin("twin", {
-    platform,
-    passwords: passwords.values,
-    verifiers: passwords.verifiers,
-    logins: { application: APPLICATION_LOGIN, monitoring: MONITORING_LOGIN },
-    bootstrapSql: readBootstrapSql(),
-  });
+export function localStack(
+  platform: LocalPlatform,
+  _secrets: PlatformSecrets,
+  parent?: pulumi.Resource,
+): ContractOutputs {
+  const child = childOptions(parent);
+  const passwords = new Passwords("passwords", { policy: platform.passwords }, child);
+  const twin = new LocalTwin(
+    "twin",
+    {
+      platform,
+      passwords: passwords.values,
+      verifiers: passwords.verifiers,
+      logins: { application: APPLICATION_LOGIN, monitoring: MONITORING_LOGIN },
+      bootstrapSql: readBootstrapSql(),
+    },
+    child,
+  );
   return {
     platformKind: "local",
     environment: platform.environment,

@@ -22,6 +22,8 @@ export interface PlatformSecrets {
 
 export interface LoadedPlatform {
   readonly platform: Platform;
+  /** The value of `authdb:platform` as written (validated): the Platform component's args. */
+  readonly raw: unknown;
   readonly secrets: PlatformSecrets;
 }
 
@@ -46,5 +48,5 @@ export function loadPlatform(): LoadedPlatform {
   const secrets: PlatformSecrets = {
     ...(secretKeys.teamsWebhookUrl === "secret" ? { teamsWebhookUrl: config.requireSecret("teamsWebhookUrl") } : {}),
   };
-  return { platform, secrets };
+  return { platform, raw: raw ?? {}, secrets };
 }

@@ -39,10 +39,12 @@ describe("npm run plan -- --stack prod", () => {
   it("exits 0 and prints the tree grouped by component with a count by type", () => {
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /^authdb plan — stack prod/);
-    assert.match(first.stdout, /\n {2}- postgres {2}\[authdb:azure:PostgresServers \(component\)\]/);
+    // The composition sits under the Platform component (D80).
+    assert.match(first.stdout, /\n {2}- platform {2}\[authdb:index:Platform \(component\)\]/);
+    assert.match(first.stdout, /\n {4}- postgres {2}\[authdb:azure:PostgresServers \(component\)\]/);
     assert.match(
       first.stdout,
-      /\n {4}- postgres-primary {2}\[azure-native:dbforpostgresql:Server\].*HA ZoneRedundant standby zone 2/,
+      /\n {6}- postgres-primary {2}\[azure-native:dbforpostgresql:Server\].*HA ZoneRedundant standby zone 2/,
     );
     assert.match(first.stdout, /Resources by type \(\d+ in all\):\n\s+\d+ {2}azure-native:/);
     assert.match(first.stdout, /Policy: 0 mandatory/);

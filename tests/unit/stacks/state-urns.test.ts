@@ -50,6 +50,44 @@ function unaccountedUrns(recorded: readonly string[], resources: readonly Captur
  */
 const engineUrn = (urn: string) => urn.replace("::pulumi:pulumi:Stack$", "::");
 
+/**
+ * Recorded URNs the engine would not find, computing URNs as the engine does (full parent type chain): `recovered` with
+ * the run's aliases (must be empty), `lost` with every alias removed (the negative control).
+ */
+function engineView(recorded: readonly string[], resources: readonly CapturedResource[]) {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const prefix = (urn: string) => urn.split("::").slice(0, 2).join("::");
+  const chain = (r: CapturedResource): string => {
+    const parent = r.parent ? byUrn.get(r.parent) : undefined;
+    return parent && parent.type !== "pulumi:pulumi:Stack" ? `${chain(parent)}$${r.type}` : r.type;
+  };
+  const known = (withAliases: boolean) => {
+    const memo = new Map<string, string[]>();
+    const of = (r: CapturedResource): string[] => {
+      const hit = memo.get(r.urn);
+      if (hit) return hit;
+      const own = `${prefix(r.urn)}::${chain(r)}::${r.name}`;
+      const parent = r.parent ? byUrn.get(r.parent) : undefined;
+      const viaParent =
+        parent && parent.type !== "pulumi:pulumi:Stack"
+          ? of(parent)
+              .slice(1)
+              .map((p) => `${prefix(p)}::${p.split("::")[2]}$${r.type}::${r.name}`)
+          : [];
+      const all = [own, ...(withAliases ? r.aliasUrns : []), ...viaParent];
+      memo.set(r.urn, all);
+      return all;
+    };
+    return new Set(resources.flatMap(of).map(engineUrn));
+  };
+  const withAliases = known(true);
+  const without = known(false);
+  return {
+    recovered: recorded.filter((u) => !withAliases.has(engineUrn(u))),
+    lost: recorded.filter((u) => !without.has(engineUrn(u))),
+  };
+}
+
 const customUrns = (run: OfflineRun) =>
   run.resources
     .filter((r) => r.custom)
@@ -79,6 +117,24 @@ describe("state URNs", () => {
     });
   }
 
+  it("the resources under the Platform component keep their stack-level URNs through its aliases, also with the engine's full type chain (D81)", async () => {
+    const run = await runOf("prod");
+    assert.ok(
+      run.resources.some((r) => r.type === "authdb:index:Platform"),
+      "the composition runs inside the Platform component",
+    );
+    // The mock monitor writes only the parent's last type into a URN; the engine writes the whole chain
+    // (Platform$PostgresServers$Server), so a grandchild's URN changes too and must be reached through the aliases.
+    const { lost, recovered } = engineView(recorded.prod ?? [], run.resources);
+    assert.deepEqual(recovered, [], "every recorded URN is reached with the aliases");
+    for (const stateful of ["dbforpostgresql:Server::", "keyvault:Vault::", "resources:ResourceGroup::"]) {
+      assert.ok(
+        lost.some((u) => u.includes(stateful)),
+        `${stateful} would be replaced without the alias`,
+      );
+    }
+  });
+
   it("catches a renamed component token without an alias, and accepts it with one (negative control)", async () => {
     const run = await runOf("prod");
     const servers = run.resources.filter((r) => r.urn.includes("authdb:azure:PostgresServers$"));
@@ -95,7 +151,7 @@ describe("state URNs", () => {
     const aliased = run.resources.map((r) => ({
       ...r,
       urn: r.urn.replace("authdb:azure:PostgresServers", "authdb:database:Servers"),
-      aliasUrns: r.urn.includes("authdb:azure:PostgresServers") ? [r.urn] : [],
+      aliasUrns: r.urn.includes("authdb:azure:PostgresServers") ? [r.urn, ...r.aliasUrns] : r.aliasUrns,
     }));
     assert.deepEqual(unaccountedUrns(recorded.prod ?? [], aliased), []);
     // The usual fix: only the component names its former token; its children inherit the alias, as the engine does.
@@ -103,7 +159,7 @@ describe("state URNs", () => {
     const newComponentUrn = component.urn.replace("authdb:azure:PostgresServers", "authdb:database:Servers");
     const inherited = renamed.map((r) =>
       r.urn === newComponentUrn
-        ? { ...r, aliasUrns: [component.urn] }
+        ? { ...r, aliasUrns: [component.urn, ...component.aliasUrns] }
         : { ...r, parent: r.parent?.replace("authdb:azure:PostgresServers", "authdb:database:Servers") ?? null },
     );
     assert.deepEqual(unaccountedUrns(recorded.prod ?? [], inherited), []);
