@@ -22,8 +22,19 @@ export interface DrillOptions {
   };
   pitr: { scale: number; writeSeconds: number };
   backup: { scale: number };
-  archive: { archiveTimeoutSeconds: number; durationSeconds: number; writeIntervalMs: number };
+  archive: {
+    archiveTimeoutSeconds: number;
+    durationSeconds: number;
+    writeIntervalMs: number;
+    /** SIGKILL one backend half-way (crash-restart) and check archive_timeout still holds afterwards. */
+    crashRestart: boolean;
+    /** The start-up-gap control runs with its own short archive_timeout, whatever the measured one. */
+    controlArchiveTimeoutSeconds: number;
+    controlMarginSeconds: number;
+  };
 }
+
+const archiveControl = { controlArchiveTimeoutSeconds: 3, controlMarginSeconds: 3 };
 
 export function defaultOptions(quick: boolean): DrillOptions {
   return {
@@ -46,8 +57,8 @@ export function defaultOptions(quick: boolean): DrillOptions {
     pitr: quick ? { scale: 1, writeSeconds: 3 } : { scale: 13, writeSeconds: 30 },
     backup: quick ? { scale: 1 } : { scale: 13 },
     archive: quick
-      ? { archiveTimeoutSeconds: 3, durationSeconds: 7, writeIntervalMs: 200 }
-      : { archiveTimeoutSeconds: 30, durationSeconds: 65, writeIntervalMs: 250 },
+      ? { archiveTimeoutSeconds: 3, durationSeconds: 8, writeIntervalMs: 200, crashRestart: true, ...archiveControl }
+      : { archiveTimeoutSeconds: 30, durationSeconds: 65, writeIntervalMs: 250, crashRestart: true, ...archiveControl },
   };
 }
 

@@ -91,6 +91,15 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
 
   const archive = one("archive");
   assert.ok((archive.metrics.rpoSeconds as number) > 0 && (archive.metrics.rpoSeconds as number) <= TARGETS.rpoSeconds);
+  // archive_timeout alone ships the segments (the harness forces no switch), also after the crash-restart.
+  assert.equal(archive.parameters?.forcedSwitches, 0);
+  assert.ok((archive.metrics.segments as number) >= 2);
+  assert.ok((archive.metrics.crashRestartSeconds as number) > 0);
+  // Negative control, run for real: without the CHECKPOINT after start no segment arrives within archive_timeout +
+  // margin; the CHECKPOINT alone then ships one.
+  assert.equal(archive.metrics.controlSegmentWithoutCheckpoint, false);
+  assert.ok((archive.metrics.controlSecondsAfterCheckpoint as number) >= 0);
+  assert.deepEqual(archive.controls, [{ name: "no-checkpoint-after-start", expectFailure: true, failed: true }]);
   assert.equal(archive.passed, true);
 
   const md = renderMarkdown(report, outcomes, {
