@@ -18,6 +18,10 @@ export interface DrillOptions {
     confirmIntervalMs: number;
     /** Consecutive failed probes that declare the primary dead. */
     failuresToDeclare: number;
+    /** pg_isready -t: a hung server counts as failed after this long (whole seconds). */
+    probeTimeoutMs: number;
+    /** The walsender is frozen (SIGSTOP) this long before the primary is killed. */
+    freezeWalsenderMs: number;
     bucketMs: number;
   };
   pitr: { scale: number; writeSeconds: number };
@@ -51,6 +55,8 @@ export function defaultOptions(quick: boolean): DrillOptions {
       probeIntervalMs: 200,
       confirmIntervalMs: 1000,
       failuresToDeclare: 3,
+      probeTimeoutMs: 1000,
+      freezeWalsenderMs: 1000,
       bucketMs: 250,
     },
     // scale 13 ≈ 200 MB of pgbench data.

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, openSync, readdirSync, readFileSync, statSync, writeSync, closeSync } from "node:fs";
 import { join } from "node:path";
 import { expectedShowValues, HOST, Workspace, type Cluster } from "./cluster.js";
-import { pgBin, run, runAsServer, sleep } from "./exec.js";
+import { killPid, pgBin, run, runAsServer, sleep } from "./exec.js";
 import type { DrillOptions } from "./options.js";
 import type { ScenarioOutcome, ScenarioResult } from "./report.js";
 import { TARGETS } from "./targets.js";
@@ -243,14 +243,20 @@ export async function lagScenario(ws: Workspace, o: DrillOptions["lag"]): Promis
 }
 
 /** pg_isready probe: true when the server accepts connections. */
-async function probe(ws: Workspace, port: number): Promise<boolean> {
+async function probe(ws: Workspace, port: number, probeTimeoutMs: number): Promise<boolean> {
   const r = await run(
     pgBin("pg_isready"),
-    ["-q", "-t", "1", "-d", `host=${HOST} port=${port} dbname=postgres user=postgres sslmode=require`],
+    [
+      "-q",
+      "-t",
+      String(Math.ceil(probeTimeoutMs / 1000)),
+      "-d",
+      `host=${HOST} port=${port} dbname=postgres user=postgres sslmode=require`,
+    ],
     {
       env: ws.clientEnv(),
       allowFailure: true,
-      timeoutMs: 3000,
+      timeoutMs: probeTimeoutMs + 2000,
     },
   );
   return r.code === 0;
@@ -268,12 +274,42 @@ async function detectFailure(
 ): Promise<number | undefined> {
   let failures = 0;
   while (!stop()) {
-    const ok = await probe(ws, port);
+    const ok = await probe(ws, port, o.probeTimeoutMs);
     failures = ok ? 0 : failures + 1;
     if (failures >= o.failuresToDeclare) return performance.now();
     await sleep(failures > 0 ? o.confirmIntervalMs : o.probeIntervalMs);
   }
   return undefined;
+}
+
+/** Worst-case detection time of `detectFailure`, seconds: a full probe interval, then every probe timing out. */
+export function detectorBudgetSeconds(o: DrillOptions["failover"]): number {
+  return (
+    (o.probeIntervalMs + (o.failuresToDeclare - 1) * o.confirmIntervalMs + o.failuresToDeclare * o.probeTimeoutMs) /
+    1000
+  );
+}
+
+/** The detector's settings: inputs of the RTO, reported as parameters (never as results). */
+function detectorParameters(o: DrillOptions["failover"]): Record<string, number> {
+  return {
+    probeIntervalMs: o.probeIntervalMs,
+    confirmIntervalMs: o.confirmIntervalMs,
+    failuresToDeclare: o.failuresToDeclare,
+    probeTimeoutMs: o.probeTimeoutMs,
+    detectorBudgetSeconds: round(detectorBudgetSeconds(o)),
+  };
+}
+
+async function waitSyncState(primary: Cluster, want: "sync" | "async"): Promise<void> {
+  // The walsender picks up the reloaded synchronous_standby_names on its next cycle: wait for it.
+  let state: unknown;
+  for (let i = 0; i < 100; i++) {
+    state = await primary.scalar("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'replica'");
+    if (state === want) return;
+    await sleep(50);
+  }
+  throw new Error(`replica is ${String(state)}, expected ${want}`);
 }
 
 export async function failoverScenario(
@@ -284,16 +320,12 @@ export async function failoverScenario(
   const primary = await ws.createPrimary({ name: "primary" });
   const replica = await ws.createReplica(primary, "replica");
   if (mode === "sync") await primary.setInstanceSetting("synchronous_standby_names", "replica");
-  // The walsender picks up the reloaded synchronous_standby_names on its next cycle: wait for it.
-  let syncState: unknown;
-  for (let i = 0; i < 100; i++) {
-    syncState = await primary.scalar("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'replica'");
-    if (mode !== "sync" || syncState === "sync") break;
-    await sleep(50);
-  }
-  if (mode === "sync" && syncState !== "sync") throw new Error(`replica is ${String(syncState)}, expected sync`);
+  await waitSyncState(primary, mode);
   await primary.query(
     "CREATE TABLE drill_writes (seq bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())",
+  );
+  const walsender = Number(
+    await primary.scalar("SELECT pid FROM pg_stat_replication WHERE application_name = 'replica'"),
   );
   const writer = new FailoverWriter(ws, {
     ports: [primary.port, replica.port],
@@ -307,7 +339,20 @@ export async function failoverScenario(
     await sleep(o.warmupSeconds * 1000);
     const detector = detectFailure(ws, primary.port, o, () => stopDetector);
     await sleep(o.probeIntervalMs * Math.random()); // do not align the kill with the probe schedule
+    // Freeze the walsender (SIGSTOP): WAL the primary acknowledges from now on never reaches the replica. Without it,
+    // on loopback the WAL already in the socket is delivered after the primary dies and asynchronous loss never shows.
+    const frozenAt = performance.now();
+    killPid(walsender, "SIGSTOP");
+    await sleep(o.freezeWalsenderMs);
+    const lagBytesAtKill = Number(
+      await primary
+        .scalar(
+          "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint FROM pg_stat_replication WHERE application_name = 'replica'",
+        )
+        .catch(() => -1),
+    );
     const killedAt = primary.kill9();
+    const acksDuringFreeze = writer.acks.filter((a) => a.at > frozenAt + 100 && a.at <= killedAt).length;
     const detectedAt = await detector;
     if (detectedAt === undefined) throw new Error("failure never detected");
     await replica.promote();
@@ -323,19 +368,33 @@ export async function failoverScenario(
     const stored = new Set(
       (await replica.query<{ seq: string }>("SELECT seq::text FROM drill_writes")).map((r) => Number(r.seq)),
     );
-    const lost = writer.acks.filter((a) => !stored.has(a.seq)).length;
+    // Only writes acknowledged before the kill can be lost by the failover; later ones went to the new primary.
+    const beforeKill = writer.acks.filter((a) => a.at <= killedAt);
+    const lostAcks = beforeKill.filter((a) => !stored.has(a.seq));
+    const lost = lostAcks.length;
+    const oldestLostAgeSeconds = lost > 0 ? (killedAt - Math.min(...lostAcks.map((a) => a.at))) / 1000 : 0;
     const timeline = Number.parseInt(
       String(await replica.scalar("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)")),
       16,
     );
     const rto = (first - killedAt) / 1000;
-    const before = writer.acks.filter((a) => a.at <= killedAt).length;
     const after = writer.acks.filter((a) => a.at > killedAt).length;
     const name = mode === "sync" ? "failover" : "failover-async";
+    const rtoOk = rto <= TARGETS.failoverRtoSeconds && timeline >= 2 && beforeKill.length > 0 && after > 0;
+    // async: the freeze must show real loss (control), and nothing acknowledged more than 5 s before the kill is lost
+    // (R-3.2.1 lag < 5 s). sync: the same freeze stops acknowledgements (control) and loses nothing.
+    const control =
+      mode === "async"
+        ? { name: "walsender-frozen-loses-writes", expectFailure: true as const, failed: lost > 0 }
+        : { name: "walsender-frozen-stops-acks", expectFailure: true as const, failed: acksDuringFreeze === 0 };
+    const claimOk =
+      mode === "async"
+        ? oldestLostAgeSeconds <= TARGETS.asyncMaxLossAgeSeconds
+        : lost === TARGETS.lostAcknowledgedWrites;
+    const passed = rtoOk && claimOk && control.failed;
     const targets: Record<string, number> = { rtoSeconds: TARGETS.failoverRtoSeconds };
     if (mode === "sync") targets.lostAcknowledgedWrites = TARGETS.lostAcknowledgedWrites;
-    const passed =
-      rto <= TARGETS.failoverRtoSeconds && (mode === "async" || lost === 0) && timeline >= 2 && before > 0 && after > 0;
+    else targets.oldestLostAgeSeconds = TARGETS.asyncMaxLossAgeSeconds;
     const fromMs = -Math.min(2000, o.warmupSeconds * 1000);
     const toMs = first - killedAt + o.afterSeconds * 1000;
     return {
@@ -345,18 +404,26 @@ export async function failoverScenario(
           passed,
           metrics: {
             rtoSeconds: round(rto),
-            lostAcknowledgedWrites: lost,
             detectSeconds: round((detectedAt - killedAt) / 1000),
             promoteSeconds: round((promotedAt - detectedAt) / 1000),
-            acknowledgedWrites: writer.acks.length,
+            reconnectSeconds: round((first - promotedAt) / 1000),
+            lostAcknowledgedWrites: lost,
+            acknowledgedBeforeKill: beforeKill.length,
+            acknowledgedAfterKill: after,
+            acknowledgedDuringFreeze: acksDuringFreeze,
+            lagBytesAtKill,
+            oldestLostAgeSeconds: round(oldestLostAgeSeconds),
           },
           targets,
+          parameters: { ...detectorParameters(o), freezeWalsenderMs: o.freezeWalsenderMs },
+          controls: [control],
         },
       ],
       notes: [
         `${mode === "sync" ? "Synchronous (synchronous_standby_names='replica', synchronous_commit=on)" : "Asynchronous"} streaming replica; writer: one psql session through libpq multi-host \`target_session_attrs=read-write connect_timeout=1\`, reconnecting 50 ms after losing its session.`,
-        `kill -9 of the postmaster and its children → detected after ${((detectedAt - killedAt) / 1000).toFixed(2)} s (${o.failuresToDeclare} failed pg_isready probes, ${o.confirmIntervalMs} ms apart) → pg_ctl promote -w ${((promotedAt - detectedAt) / 1000).toFixed(2)} s → first acknowledged write on the new primary ${rto.toFixed(2)} s after the kill (new timeline ${timeline}).`,
-        `${writer.acks.length} acknowledged writes (${before} before the kill, ${after} after), ${writer.sessions} psql sessions, ${lost} acknowledged writes missing on the new primary.`,
+        `The walsender was frozen (SIGSTOP) ${o.freezeWalsenderMs} ms before kill -9 of the postmaster and its children: ${acksDuringFreeze} writes acknowledged during the freeze, ${lagBytesAtKill} bytes of WAL not replayed at the kill.`,
+        `Detected after ${((detectedAt - killedAt) / 1000).toFixed(2)} s (parameters: probe every ${o.probeIntervalMs} ms, ${o.failuresToDeclare} failed pg_isready probes ${o.confirmIntervalMs} ms apart, worst case ${detectorBudgetSeconds(o).toFixed(1)} s) → pg_ctl promote -w ${((promotedAt - detectedAt) / 1000).toFixed(2)} s → writer reconnected and acknowledged on the new primary ${((first - promotedAt) / 1000).toFixed(2)} s later: RTO ${rto.toFixed(2)} s (new timeline ${timeline}).`,
+        `${lost} of ${beforeKill.length} writes acknowledged before the kill are missing on the new primary${lost > 0 ? ` (the oldest acknowledged ${oldestLostAgeSeconds.toFixed(2)} s before the kill)` : ""}; ${after} acknowledged after it, ${writer.sessions} psql sessions.`,
       ],
       chart: {
         title: `Writer throughput across the ${mode} failover`,
@@ -366,6 +433,7 @@ export async function failoverScenario(
     };
   } finally {
     stopDetector = true;
+    killPid(walsender, "SIGCONT");
     await writer.stop();
   }
 }
