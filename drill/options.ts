@@ -1,6 +1,6 @@
 /** Drill durations and sizes: the full run (benchmark figures) and a quick run (tests, CI). */
 
-export const SCENARIOS = ["connect", "load", "lag", "failover", "pitr", "backup", "archive"] as const;
+export const SCENARIOS = ["connect", "load", "lag", "failover", "hang", "pitr", "backup", "archive"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface DrillOptions {
@@ -22,6 +22,8 @@ export interface DrillOptions {
     probeTimeoutMs: number;
     /** The walsender is frozen (SIGSTOP) this long before the primary is killed. */
     freezeWalsenderMs: number;
+    /** hang: the writer's statement deadline (the application's, client side). */
+    writerAckTimeoutMs: number;
     bucketMs: number;
   };
   pitr: { scale: number; writeSeconds: number };
@@ -55,8 +57,9 @@ export function defaultOptions(quick: boolean): DrillOptions {
       probeIntervalMs: 200,
       confirmIntervalMs: 1000,
       failuresToDeclare: 3,
-      probeTimeoutMs: 1000,
+      probeTimeoutMs: 2000, // libpq treats connect_timeout below 2 s as 2 s
       freezeWalsenderMs: 1000,
+      writerAckTimeoutMs: 2000,
       bucketMs: 250,
     },
     // scale 13 ≈ 200 MB of pgbench data.

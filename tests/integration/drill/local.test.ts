@@ -86,6 +86,17 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
   assert.deepEqual(async.controls, [{ name: "walsender-frozen-loses-writes", expectFailure: true, failed: true }]);
   assert.equal(async.passed, true);
 
+  // hang: the primary frozen, fenced before promotion; resumed, it takes no write. Negative control run for real: the
+  // same run without fencing acknowledges writes on the resumed old primary (split brain) and fails.
+  const hang = one("hang");
+  assert.equal(hang.metrics.splitBrainWrites, 0);
+  assert.equal(hang.metrics.directWriteAccepted, false);
+  assert.ok((hang.metrics.rtoSeconds as number) <= TARGETS.failoverRtoSeconds);
+  assert.ok((hang.metrics.controlSplitBrainWrites as number) > 0, JSON.stringify(hang.metrics));
+  assert.equal(hang.metrics.controlDirectWriteAccepted, true);
+  assert.deepEqual(hang.controls, [{ name: "no-fencing-split-brain", expectFailure: true, failed: true }]);
+  assert.equal(hang.passed, true);
+
   const pitr = one("pitr");
   assert.equal(pitr.metrics.rowsAfterTarget, 0);
   assert.equal(pitr.metrics.rowsMissingBeforeTarget, 0);
