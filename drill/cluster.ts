@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { parametersFor, selfManagedValue } from "../infra/parameters.js";
+import { eventually } from "./eventually.js";
 import {
   childPids,
   descendantPids,
@@ -161,10 +162,11 @@ export class Cluster {
    */
   private async waitArchiver(until: number): Promise<void> {
     const sql = "SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'archiver'";
-    while ((await this.scalar(sql)) !== 1) {
-      if (performance.now() > until) throw new Error(`${this.name}: archiver not restarted\n${this.tailLog()}`);
-      await sleep(100);
-    }
+    await eventually(async () => (await this.scalar(sql)) === 1, {
+      timeout: Math.max(0, until - performance.now()),
+      interval: 100,
+      what: `${this.name}'s archiver after the crash-restart`,
+    });
   }
 
   /** The postmaster and every descendant (backends, walsenders, checkpointer …). */

@@ -7,6 +7,8 @@ import { killPid, pgBin, run, runAsServer, sleep } from "./exec.js";
 import type { DrillOptions } from "./options.js";
 import type { ScenarioOutcome, ScenarioResult } from "./report.js";
 import { TARGETS } from "./targets.js";
+import { eventually } from "./eventually.js";
+import { TIMEOUTS } from "./timeouts.js";
 import { FailoverWriter, throughputBuckets } from "./writer.js";
 
 const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -438,15 +440,14 @@ export async function failoverScenario(
   }
 }
 
-async function waitArchived(c: Cluster, walfile: string, timeoutMs = 60_000): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  while (!existsSync(join(c.ws.archiveDir, walfile))) {
-    if (performance.now() > until)
-      throw new Error(
-        `${walfile} never reached the archive; archive holds ${readdirSync(c.ws.archiveDir).join(", ")}\n${c.tailLog(40)}`,
-      );
-    await sleep(50);
-  }
+async function waitArchived(c: Cluster, walfile: string, timeoutMs: number = TIMEOUTS.archiveSegmentMs): Promise<void> {
+  await eventually(() => existsSync(join(c.ws.archiveDir, walfile)), {
+    timeout: timeoutMs,
+    interval: TIMEOUTS.pollMs,
+    what: `${walfile} in the archive`,
+  }).catch((e: unknown) => {
+    throw new Error(`${String(e)}; archive holds ${readdirSync(c.ws.archiveDir).join(", ")}\n${c.tailLog(40)}`);
+  });
 }
 
 async function switchAndArchive(c: Cluster): Promise<void> {
@@ -456,16 +457,13 @@ async function switchAndArchive(c: Cluster): Promise<void> {
 }
 
 async function waitPromoted(c: Cluster, timeoutMs: number): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await c.scalar("SELECT pg_is_in_recovery()")) === false) return;
-    } catch {
-      /* still starting */
-    }
-    if (performance.now() > until) throw new Error(`${c.name} did not finish recovery\n${c.tailLog()}`);
-    await sleep(20);
-  }
+  await eventually(async () => (await c.scalar("SELECT pg_is_in_recovery()")) === false, {
+    timeout: timeoutMs,
+    interval: TIMEOUTS.fastPollMs,
+    what: `${c.name} to finish recovery`,
+  }).catch((e: unknown) => {
+    throw new Error(`${String(e)}\n${c.tailLog()}`);
+  });
 }
 
 export async function pitrScenario(ws: Workspace, o: DrillOptions["pitr"]): Promise<ScenarioOutcome> {
@@ -510,7 +508,7 @@ export async function pitrScenario(ws: Workspace, o: DrillOptions["pitr"]): Prom
   ]);
   ws.writeServerFile(join(restored.dataDir, "recovery.signal"), "");
   await restored.start();
-  await waitPromoted(restored, 600_000);
+  await waitPromoted(restored, TIMEOUTS.leaveRecoveryMs);
   const restoreSeconds = (performance.now() - r0) / 1000;
   const counts = (
     await restored.query<{ before: number; after: number }>(
@@ -593,7 +591,7 @@ export async function backupScenario(ws: Workspace, o: DrillOptions["backup"]): 
   const corruptionDetected = !bad.ok && /checksum mismatch/.test(bad.output);
   const restored = await ws.clusterFromBackup(backup, "restored");
   await restored.start();
-  await waitPromoted(restored, 300_000);
+  await waitPromoted(restored, TIMEOUTS.leaveRecoveryMs);
   const amcheck = await run(
     pgBin("pg_amcheck"),
     ["--install-missing", "--all", "--heapallindexed", "-h", HOST, "-p", String(restored.port), "-U", "postgres"],

@@ -9,7 +9,9 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { HOST, type Workspace } from "./cluster.js";
+import { eventually } from "./eventually.js";
 import { pgBin, sleep, spawnTracked } from "./exec.js";
+import { TIMEOUTS } from "./timeouts.js";
 
 export interface Ack {
   seq: number;
@@ -94,12 +96,12 @@ export class FailoverWriter {
   }
 
   /** Resolves once `n` acknowledgements have arrived (or rejects after timeoutMs). */
-  async waitForAcks(n: number, timeoutMs = 30_000): Promise<void> {
-    const until = performance.now() + timeoutMs;
-    while (this.acks.length < n) {
-      if (performance.now() > until) throw new Error(`writer: only ${this.acks.length}/${n} acknowledged writes`);
-      await sleep(20);
-    }
+  async waitForAcks(n: number, timeoutMs: number = TIMEOUTS.writerAcksMs): Promise<void> {
+    await eventually(() => this.acks.length >= n, {
+      timeout: timeoutMs,
+      interval: TIMEOUTS.fastPollMs,
+      what: `${n} acknowledged writes (have ${this.acks.length})`,
+    });
   }
 
   private async run(): Promise<void> {
