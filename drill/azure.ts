@@ -261,7 +261,7 @@ export function azurePlan(
         });
         steps.push({
           scenario: s,
-          description: `Forced HA failover (Azure target RTO < ${TARGETS.failoverRtoSeconds} s; RTO = kill → first ack in the writer log)`,
+          description: `Forced HA failover (plan target ≤ ${TARGETS.failoverRtoSeconds} s, R-6.2.1; Azure states < 120 s; RTO = kill → first ack in the writer log)`,
           argv: [
             "az",
             "postgres",

@@ -12,8 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { parametersFor, selfManagedValue } from "../infra/parameters.js";
+import { eventually } from "./eventually.js";
 import {
   childPids,
+  descendantPids,
   isRoot,
   killPid,
   killTree,
@@ -78,6 +80,14 @@ export class Cluster {
   /** Every pid this cluster's postmaster ever had (restart gives a new one). */
   readonly pids = new Set<number>();
   killedAt?: number;
+  /**
+   * Issue one CHECKPOINT once the server is up as a primary (after start and after a crash-restart). PostgreSQL 15 starts
+   * the checkpointer while the startup process still runs, and its first sleep is computed while recovery is in
+   * progress, which leaves archive_timeout out (src/backend/postmaster/checkpointer.c, CheckpointerMain:
+   * `if (XLogArchiveTimeout > 0 && !RecoveryInProgress())` bounds the sleep by archive_timeout); the CHECKPOINT wakes it
+   * and its next sleep honours archive_timeout. Off only for the negative control that shows the gap (D50).
+   */
+  checkpointAfterStart = true;
 
   constructor(
     readonly ws: Workspace,
@@ -107,7 +117,79 @@ export class Cluster {
     const pid = this.postmasterPid();
     if (pid === undefined) throw new Error(`${this.name}: no postmaster.pid after start`);
     this.pids.add(pid);
+    await this.wakeCheckpointer();
   }
+
+  /** The CHECKPOINT of `checkpointAfterStart`, on a primary only (a standby's is a restartpoint; promotion requests one). */
+  async wakeCheckpointer(): Promise<void> {
+    if (!this.checkpointAfterStart) return;
+    if ((await this.scalar("SELECT pg_is_in_recovery()")) === false) await this.query("CHECKPOINT");
+  }
+
+  /**
+   * SIGKILL one backend, as the OOM killer does: the postmaster resets every session and restarts with crash recovery.
+   * Resolves once the server accepts connections as a primary again (then wakes the checkpointer, see
+   * `checkpointAfterStart`) and waits for the archiver. Returns seconds from the kill until then.
+   */
+  async crashRestart(timeoutMs = 60_000): Promise<number> {
+    const victim = await this.client();
+    const pid = Number((await victim.query<{ p: number }>("SELECT pg_backend_pid() AS p")).rows[0]?.p);
+    const t0 = performance.now();
+    killPid(pid, "SIGKILL");
+    await victim.end().catch(() => undefined);
+    const until = t0 + timeoutMs;
+    // The postmaster notices the child's death and resets; a query that still succeeds came before the reset.
+    let sawReset = false;
+    for (;;) {
+      try {
+        const inRecovery = await this.scalar("SELECT pg_is_in_recovery()");
+        if (sawReset && inRecovery === false) break;
+      } catch {
+        sawReset = true;
+      }
+      if (performance.now() > until) throw new Error(`${this.name}: no crash-restart seen\n${this.tailLog()}`);
+      await sleep(20);
+    }
+    await this.wakeCheckpointer();
+    await this.waitArchiver(until);
+    return (performance.now() - t0) / 1000;
+  }
+
+  /**
+   * After a crash-restart PostgreSQL 15.20 here started the archiver only on a later wake-up of the postmaster's loop:
+   * with one persistent session and no new connection, 59.9 s after the restart (D50). Each poll here is a new
+   * connection, which wakes the postmaster; returns once an archiver process is listed.
+   */
+  private async waitArchiver(until: number): Promise<void> {
+    const sql = "SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'archiver'";
+    await eventually(async () => (await this.scalar(sql)) === 1, {
+      timeout: Math.max(0, until - performance.now()),
+      interval: 100,
+      what: `${this.name}'s archiver after the crash-restart`,
+    });
+  }
+
+  /** The postmaster and every descendant (backends, walsenders, checkpointer …). */
+  treePids(): number[] {
+    const pid = this.postmasterPid();
+    return pid === undefined ? [] : [pid, ...descendantPids(pid)];
+  }
+
+  /** SIGSTOP the postmaster tree: the server hangs with its sockets open (no RST), as a stalled VM does. */
+  freeze(): number[] {
+    const pids = this.treePids();
+    for (const p of pids) killPid(p, "SIGSTOP");
+    this.frozen = pids;
+    return pids;
+  }
+
+  /** SIGCONT whatever `freeze` stopped (a no-op for processes that were killed meanwhile). */
+  thaw(): void {
+    for (const p of this.frozen) killPid(p, "SIGCONT");
+    this.frozen = [];
+  }
+
+  private frozen: number[] = [];
 
   tailLog(lines = 20): string {
     try {
@@ -174,6 +256,7 @@ export class Cluster {
 
   /** Stop: fast shutdown, then SIGKILL whatever is left of every pid we knew (and their children). */
   async stop(): Promise<void> {
+    this.thaw();
     const pid = this.postmasterPid();
     const known = new Set(this.pids);
     if (pid !== undefined) known.add(pid);
@@ -225,6 +308,8 @@ export class Cluster {
 
 export interface PrimaryOptions {
   name?: string;
+  /** See `Cluster.checkpointAfterStart`; false only for the negative control. */
+  checkpointAfterStart?: boolean;
   archiveTimeoutSeconds?: number;
   extra?: Record<string, string>;
 }
@@ -395,7 +480,7 @@ export class Workspace {
       "hot_standby_feedback = on",
       "synchronous_commit = on",
       "wal_receiver_status_interval = 1s",
-      `archive_command = ${sqlLiteral(`test ! -f ${this.archiveDir}/%f && cp %p ${this.archiveDir}/%f`)}`,
+      `archive_command = ${sqlLiteral(archiveCommand(this.archiveDir))}`,
       "logging_collector = off",
       "# per-instance settings (port, name, synchronous standbys, recovery) come last",
       "include_if_exists = 'instance.conf'",
@@ -413,6 +498,7 @@ export class Workspace {
         ...(opts.extra ? { extra: opts.extra } : {}),
       }),
     );
+    cluster.checkpointAfterStart = opts.checkpointAfterStart ?? true;
     await cluster.start();
     await cluster.query(
       `CREATE ROLE replicator WITH REPLICATION LOGIN PASSWORD ${sqlLiteral(this.passwordFor("replicator"))}`,
@@ -525,6 +611,17 @@ export class Workspace {
 /** Removes a workspace directory, retrying while a process that was just stopped still releases files in it. */
 function removeWorkspaceDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+}
+
+/**
+ * Copy a segment into the archive: never overwrite a different file, succeed on an identical one (a crash between the
+ * copy and the server's `.done` record makes PostgreSQL archive the same segment again — a plain `test ! -f && cp`
+ * then fails forever and archiving stops; seen in the archive drill's crash-restart), and fsync before the rename so
+ * an archived name always means a durable, complete file. PostgreSQL's "Continuous Archiving" chapter
+ * (doc/src/sgml/backup.sgml) asks exactly this of an archive command.
+ */
+export function archiveCommand(dir: string): string {
+  return `if [ -f ${dir}/%f ]; then cmp -s %p ${dir}/%f; else cp %p ${dir}/%f.tmp && sync ${dir}/%f.tmp && mv ${dir}/%f.tmp ${dir}/%f; fi`;
 }
 
 /** TLS-only client authentication: hostssl + SCRAM for TCP, every non-TLS TCP connection rejected. */

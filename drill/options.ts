@@ -1,6 +1,6 @@
 /** Drill durations and sizes: the full run (benchmark figures) and a quick run (tests, CI). */
 
-export const SCENARIOS = ["connect", "load", "lag", "failover", "pitr", "backup", "archive"] as const;
+export const SCENARIOS = ["connect", "load", "lag", "failover", "hang", "pitr", "backup", "archive"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface DrillOptions {
@@ -18,12 +18,29 @@ export interface DrillOptions {
     confirmIntervalMs: number;
     /** Consecutive failed probes that declare the primary dead. */
     failuresToDeclare: number;
+    /** pg_isready -t: a hung server counts as failed after this long (whole seconds). */
+    probeTimeoutMs: number;
+    /** The walsender is frozen (SIGSTOP) this long before the primary is killed. */
+    freezeWalsenderMs: number;
+    /** hang: the writer's statement deadline (the application's, client side). */
+    writerAckTimeoutMs: number;
     bucketMs: number;
   };
   pitr: { scale: number; writeSeconds: number };
   backup: { scale: number };
-  archive: { archiveTimeoutSeconds: number; durationSeconds: number; writeIntervalMs: number };
+  archive: {
+    archiveTimeoutSeconds: number;
+    durationSeconds: number;
+    writeIntervalMs: number;
+    /** SIGKILL one backend half-way (crash-restart) and check archive_timeout still holds afterwards. */
+    crashRestart: boolean;
+    /** The start-up-gap control runs with its own short archive_timeout, whatever the measured one. */
+    controlArchiveTimeoutSeconds: number;
+    controlMarginSeconds: number;
+  };
 }
+
+const archiveControl = { controlArchiveTimeoutSeconds: 3, controlMarginSeconds: 3 };
 
 export function defaultOptions(quick: boolean): DrillOptions {
   return {
@@ -40,14 +57,17 @@ export function defaultOptions(quick: boolean): DrillOptions {
       probeIntervalMs: 200,
       confirmIntervalMs: 1000,
       failuresToDeclare: 3,
+      probeTimeoutMs: 2000, // libpq treats connect_timeout below 2 s as 2 s
+      freezeWalsenderMs: 1000,
+      writerAckTimeoutMs: 2000,
       bucketMs: 250,
     },
     // scale 13 ≈ 200 MB of pgbench data.
     pitr: quick ? { scale: 1, writeSeconds: 3 } : { scale: 13, writeSeconds: 30 },
     backup: quick ? { scale: 1 } : { scale: 13 },
     archive: quick
-      ? { archiveTimeoutSeconds: 3, durationSeconds: 7, writeIntervalMs: 200 }
-      : { archiveTimeoutSeconds: 30, durationSeconds: 65, writeIntervalMs: 250 },
+      ? { archiveTimeoutSeconds: 3, durationSeconds: 8, writeIntervalMs: 200, crashRestart: true, ...archiveControl }
+      : { archiveTimeoutSeconds: 30, durationSeconds: 65, writeIntervalMs: 250, crashRestart: true, ...archiveControl },
   };
 }
 

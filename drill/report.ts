@@ -7,6 +7,17 @@ export interface ScenarioResult {
   passed: boolean;
   metrics: Record<string, MetricValue>;
   targets: Record<string, MetricValue>;
+  /** Figures the harness set itself (durations, detector settings, timeouts): inputs, never results. */
+  parameters?: Record<string, MetricValue>;
+  /** Negative controls run with the scenario: each must fail for the scenario to pass. */
+  controls?: ScenarioControl[];
+}
+
+/** A run in which the scenario's property must NOT hold; `failed` says whether the harness saw it fail. */
+export interface ScenarioControl {
+  name: string;
+  expectFailure: true;
+  failed: boolean;
 }
 
 export interface DrillReport {
@@ -29,7 +40,8 @@ export const REQUIRED_METRICS: Record<string, readonly string[]> = {
   load: ["tps", "avgLatencyMs", "p95LatencyMs", "clients"],
   lag: ["maxSeconds"],
   failover: ["rtoSeconds", "lostAcknowledgedWrites"],
-  "failover-async": ["rtoSeconds", "lostAcknowledgedWrites"],
+  "failover-async": ["rtoSeconds", "lostAcknowledgedWrites", "acknowledgedBeforeKill"],
+  hang: ["rtoSeconds", "splitBrainWrites", "directWriteAccepted"],
   pitr: ["restoreSeconds", "rowsAfterTarget", "rowsMissingBeforeTarget"],
   backup: ["verified", "corruptionDetected"],
   archive: ["rpoSeconds"],
@@ -47,11 +59,31 @@ export function validateReport(r: unknown): string[] {
   if (!Array.isArray(r.scenarios)) return [...errs, "scenarios is not an array"];
   r.scenarios.forEach((s: unknown, i: number) => {
     if (!isObj(s)) return void errs.push(`scenarios[${i}] is not an object`);
-    const k = Object.keys(s).sort().join(",");
-    if (k !== "metrics,name,passed,targets") errs.push(`scenarios[${i}] keys are ${k}`);
+    const k = Object.keys(s)
+      .filter((x) => x !== "parameters" && x !== "controls")
+      .sort()
+      .join(",");
+    if (k !== "metrics,name,passed,targets") errs.push(`scenarios[${i}] keys are ${Object.keys(s).sort().join(",")}`);
+    if ("controls" in s) {
+      if (!Array.isArray(s.controls)) errs.push(`scenarios[${i}].controls is not an array`);
+      else
+        s.controls.forEach((c: unknown, j: number) => {
+          if (
+            !isObj(c) ||
+            Object.keys(c).sort().join(",") !== "expectFailure,failed,name" ||
+            typeof c.name !== "string" ||
+            c.expectFailure !== true ||
+            typeof c.failed !== "boolean"
+          )
+            return void errs.push(`scenarios[${i}].controls[${j}] is not { name, expectFailure: true, failed }`);
+          if (c.failed === false && s.passed === true)
+            errs.push(`scenarios[${i}] passed although control ${c.name} did not fail`);
+        });
+    }
     if (typeof s.name !== "string") errs.push(`scenarios[${i}].name`);
     if (typeof s.passed !== "boolean") errs.push(`scenarios[${i}].passed`);
-    for (const field of ["metrics", "targets"] as const) {
+    for (const field of ["metrics", "targets", "parameters"] as const) {
+      if (field === "parameters" && !("parameters" in s)) continue;
       const m = s[field];
       if (!isObj(m)) {
         errs.push(`scenarios[${i}].${field} is not an object`);
@@ -114,6 +146,20 @@ export function renderMarkdown(
     });
   }
   out.push("");
+  const withParams = report.scenarios.filter((s) => s.parameters || s.controls);
+  if (withParams.length) {
+    out.push("| Scenario | Parameters (set by the harness) | Negative controls (must fail) |", "| --- | --- | --- |");
+    for (const s of withParams) {
+      const params = Object.entries(s.parameters ?? {})
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(", ");
+      const controls = (s.controls ?? [])
+        .map((c) => `${c.name}: ${c.failed ? "failed ✅" : "did NOT fail ❌"}`)
+        .join(", ");
+      out.push(`| ${s.name} | ${params} | ${controls} |`);
+    }
+    out.push("");
+  }
   for (const o of outcomes) {
     if (o.notes.length === 0 && !o.chart) continue;
     out.push(

@@ -11,6 +11,7 @@ import {
   backupScenario,
   connectScenario,
   failoverScenario,
+  hangScenario,
   lagScenario,
   loadScenario,
   pitrScenario,
@@ -50,6 +51,9 @@ async function runScenario(name: ScenarioName, o: DrillOptions, log: (s: string)
           fn: (ws) => failoverScenario(ws, o.failover, mode),
         });
       }
+      break;
+    case "hang":
+      jobs.push({ label: "hang", fn: (ws) => hangScenario(ws, o.failover) });
       break;
     case "pitr":
       jobs.push({ label: "pitr", fn: (ws) => pitrScenario(ws, o.pitr) });

@@ -3,10 +3,12 @@ import { randomBytes } from "node:crypto";
 import { existsSync, openSync, readdirSync, readFileSync, statSync, writeSync, closeSync } from "node:fs";
 import { join } from "node:path";
 import { expectedShowValues, HOST, Workspace, type Cluster } from "./cluster.js";
-import { pgBin, run, runAsServer, sleep } from "./exec.js";
+import { killPid, pgBin, run, runAsServer, sleep } from "./exec.js";
 import type { DrillOptions } from "./options.js";
 import type { ScenarioOutcome, ScenarioResult } from "./report.js";
 import { TARGETS } from "./targets.js";
+import { eventually } from "./eventually.js";
+import { TIMEOUTS } from "./timeouts.js";
 import { FailoverWriter, throughputBuckets } from "./writer.js";
 
 const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -243,14 +245,20 @@ export async function lagScenario(ws: Workspace, o: DrillOptions["lag"]): Promis
 }
 
 /** pg_isready probe: true when the server accepts connections. */
-async function probe(ws: Workspace, port: number): Promise<boolean> {
+async function probe(ws: Workspace, port: number, probeTimeoutMs: number): Promise<boolean> {
   const r = await run(
     pgBin("pg_isready"),
-    ["-q", "-t", "1", "-d", `host=${HOST} port=${port} dbname=postgres user=postgres sslmode=require`],
+    [
+      "-q",
+      "-t",
+      String(Math.ceil(probeTimeoutMs / 1000)),
+      "-d",
+      `host=${HOST} port=${port} dbname=postgres user=postgres sslmode=require`,
+    ],
     {
       env: ws.clientEnv(),
       allowFailure: true,
-      timeoutMs: 3000,
+      timeoutMs: probeTimeoutMs + 2000,
     },
   );
   return r.code === 0;
@@ -268,12 +276,42 @@ async function detectFailure(
 ): Promise<number | undefined> {
   let failures = 0;
   while (!stop()) {
-    const ok = await probe(ws, port);
+    const ok = await probe(ws, port, o.probeTimeoutMs);
     failures = ok ? 0 : failures + 1;
     if (failures >= o.failuresToDeclare) return performance.now();
     await sleep(failures > 0 ? o.confirmIntervalMs : o.probeIntervalMs);
   }
   return undefined;
+}
+
+/** Worst-case detection time of `detectFailure`, seconds: a full probe interval, then every probe timing out. */
+export function detectorBudgetSeconds(o: DrillOptions["failover"]): number {
+  return (
+    (o.probeIntervalMs + (o.failuresToDeclare - 1) * o.confirmIntervalMs + o.failuresToDeclare * o.probeTimeoutMs) /
+    1000
+  );
+}
+
+/** The detector's settings: inputs of the RTO, reported as parameters (never as results). */
+function detectorParameters(o: DrillOptions["failover"]): Record<string, number> {
+  return {
+    probeIntervalMs: o.probeIntervalMs,
+    confirmIntervalMs: o.confirmIntervalMs,
+    failuresToDeclare: o.failuresToDeclare,
+    probeTimeoutMs: o.probeTimeoutMs,
+    detectorBudgetSeconds: round(detectorBudgetSeconds(o)),
+  };
+}
+
+async function waitSyncState(primary: Cluster, want: "sync" | "async"): Promise<void> {
+  // The walsender picks up the reloaded synchronous_standby_names on its next cycle: wait for it.
+  let state: unknown;
+  for (let i = 0; i < 100; i++) {
+    state = await primary.scalar("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'replica'");
+    if (state === want) return;
+    await sleep(50);
+  }
+  throw new Error(`replica is ${String(state)}, expected ${want}`);
 }
 
 export async function failoverScenario(
@@ -284,16 +322,12 @@ export async function failoverScenario(
   const primary = await ws.createPrimary({ name: "primary" });
   const replica = await ws.createReplica(primary, "replica");
   if (mode === "sync") await primary.setInstanceSetting("synchronous_standby_names", "replica");
-  // The walsender picks up the reloaded synchronous_standby_names on its next cycle: wait for it.
-  let syncState: unknown;
-  for (let i = 0; i < 100; i++) {
-    syncState = await primary.scalar("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'replica'");
-    if (mode !== "sync" || syncState === "sync") break;
-    await sleep(50);
-  }
-  if (mode === "sync" && syncState !== "sync") throw new Error(`replica is ${String(syncState)}, expected sync`);
+  await waitSyncState(primary, mode);
   await primary.query(
     "CREATE TABLE drill_writes (seq bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())",
+  );
+  const walsender = Number(
+    await primary.scalar("SELECT pid FROM pg_stat_replication WHERE application_name = 'replica'"),
   );
   const writer = new FailoverWriter(ws, {
     ports: [primary.port, replica.port],
@@ -307,7 +341,20 @@ export async function failoverScenario(
     await sleep(o.warmupSeconds * 1000);
     const detector = detectFailure(ws, primary.port, o, () => stopDetector);
     await sleep(o.probeIntervalMs * Math.random()); // do not align the kill with the probe schedule
+    // Freeze the walsender (SIGSTOP): WAL the primary acknowledges from now on never reaches the replica. Without it,
+    // on loopback the WAL already in the socket is delivered after the primary dies and asynchronous loss never shows.
+    const frozenAt = performance.now();
+    killPid(walsender, "SIGSTOP");
+    await sleep(o.freezeWalsenderMs);
+    const lagBytesAtKill = Number(
+      await primary
+        .scalar(
+          "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint FROM pg_stat_replication WHERE application_name = 'replica'",
+        )
+        .catch(() => -1),
+    );
     const killedAt = primary.kill9();
+    const acksDuringFreeze = writer.acks.filter((a) => a.at > frozenAt + 100 && a.at <= killedAt).length;
     const detectedAt = await detector;
     if (detectedAt === undefined) throw new Error("failure never detected");
     await replica.promote();
@@ -323,19 +370,33 @@ export async function failoverScenario(
     const stored = new Set(
       (await replica.query<{ seq: string }>("SELECT seq::text FROM drill_writes")).map((r) => Number(r.seq)),
     );
-    const lost = writer.acks.filter((a) => !stored.has(a.seq)).length;
+    // Only writes acknowledged before the kill can be lost by the failover; later ones went to the new primary.
+    const beforeKill = writer.acks.filter((a) => a.at <= killedAt);
+    const lostAcks = beforeKill.filter((a) => !stored.has(a.seq));
+    const lost = lostAcks.length;
+    const oldestLostAgeSeconds = lost > 0 ? (killedAt - Math.min(...lostAcks.map((a) => a.at))) / 1000 : 0;
     const timeline = Number.parseInt(
       String(await replica.scalar("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)")),
       16,
     );
     const rto = (first - killedAt) / 1000;
-    const before = writer.acks.filter((a) => a.at <= killedAt).length;
     const after = writer.acks.filter((a) => a.at > killedAt).length;
     const name = mode === "sync" ? "failover" : "failover-async";
+    const rtoOk = rto <= TARGETS.failoverRtoSeconds && timeline >= 2 && beforeKill.length > 0 && after > 0;
+    // async: the freeze must show real loss (control), and nothing acknowledged more than 5 s before the kill is lost
+    // (R-3.2.1 lag < 5 s). sync: the same freeze stops acknowledgements (control) and loses nothing.
+    const control =
+      mode === "async"
+        ? { name: "walsender-frozen-loses-writes", expectFailure: true as const, failed: lost > 0 }
+        : { name: "walsender-frozen-stops-acks", expectFailure: true as const, failed: acksDuringFreeze === 0 };
+    const claimOk =
+      mode === "async"
+        ? oldestLostAgeSeconds <= TARGETS.asyncMaxLossAgeSeconds
+        : lost === TARGETS.lostAcknowledgedWrites;
+    const passed = rtoOk && claimOk && control.failed;
     const targets: Record<string, number> = { rtoSeconds: TARGETS.failoverRtoSeconds };
     if (mode === "sync") targets.lostAcknowledgedWrites = TARGETS.lostAcknowledgedWrites;
-    const passed =
-      rto <= TARGETS.failoverRtoSeconds && (mode === "async" || lost === 0) && timeline >= 2 && before > 0 && after > 0;
+    else targets.oldestLostAgeSeconds = TARGETS.asyncMaxLossAgeSeconds;
     const fromMs = -Math.min(2000, o.warmupSeconds * 1000);
     const toMs = first - killedAt + o.afterSeconds * 1000;
     return {
@@ -345,18 +406,26 @@ export async function failoverScenario(
           passed,
           metrics: {
             rtoSeconds: round(rto),
-            lostAcknowledgedWrites: lost,
             detectSeconds: round((detectedAt - killedAt) / 1000),
             promoteSeconds: round((promotedAt - detectedAt) / 1000),
-            acknowledgedWrites: writer.acks.length,
+            reconnectSeconds: round((first - promotedAt) / 1000),
+            lostAcknowledgedWrites: lost,
+            acknowledgedBeforeKill: beforeKill.length,
+            acknowledgedAfterKill: after,
+            acknowledgedDuringFreeze: acksDuringFreeze,
+            lagBytesAtKill,
+            oldestLostAgeSeconds: round(oldestLostAgeSeconds),
           },
           targets,
+          parameters: { ...detectorParameters(o), freezeWalsenderMs: o.freezeWalsenderMs },
+          controls: [control],
         },
       ],
       notes: [
         `${mode === "sync" ? "Synchronous (synchronous_standby_names='replica', synchronous_commit=on)" : "Asynchronous"} streaming replica; writer: one psql session through libpq multi-host \`target_session_attrs=read-write connect_timeout=1\`, reconnecting 50 ms after losing its session.`,
-        `kill -9 of the postmaster and its children → detected after ${((detectedAt - killedAt) / 1000).toFixed(2)} s (${o.failuresToDeclare} failed pg_isready probes, ${o.confirmIntervalMs} ms apart) → pg_ctl promote -w ${((promotedAt - detectedAt) / 1000).toFixed(2)} s → first acknowledged write on the new primary ${rto.toFixed(2)} s after the kill (new timeline ${timeline}).`,
-        `${writer.acks.length} acknowledged writes (${before} before the kill, ${after} after), ${writer.sessions} psql sessions, ${lost} acknowledged writes missing on the new primary.`,
+        `The walsender was frozen (SIGSTOP) ${o.freezeWalsenderMs} ms before kill -9 of the postmaster and its children: ${acksDuringFreeze} writes acknowledged during the freeze, ${lagBytesAtKill} bytes of WAL not replayed at the kill.`,
+        `Detected after ${((detectedAt - killedAt) / 1000).toFixed(2)} s (parameters: probe every ${o.probeIntervalMs} ms, ${o.failuresToDeclare} failed pg_isready probes ${o.confirmIntervalMs} ms apart, worst case ${detectorBudgetSeconds(o).toFixed(1)} s) → pg_ctl promote -w ${((promotedAt - detectedAt) / 1000).toFixed(2)} s → writer reconnected and acknowledged on the new primary ${((first - promotedAt) / 1000).toFixed(2)} s later: RTO ${rto.toFixed(2)} s (new timeline ${timeline}).`,
+        `${lost} of ${beforeKill.length} writes acknowledged before the kill are missing on the new primary${lost > 0 ? ` (the oldest acknowledged ${oldestLostAgeSeconds.toFixed(2)} s before the kill)` : ""}; ${after} acknowledged after it, ${writer.sessions} psql sessions.`,
       ],
       chart: {
         title: `Writer throughput across the ${mode} failover`,
@@ -366,16 +435,19 @@ export async function failoverScenario(
     };
   } finally {
     stopDetector = true;
+    killPid(walsender, "SIGCONT");
     await writer.stop();
   }
 }
 
-async function waitArchived(c: Cluster, walfile: string, timeoutMs = 60_000): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  while (!existsSync(join(c.ws.archiveDir, walfile))) {
-    if (performance.now() > until) throw new Error(`${walfile} never reached the archive`);
-    await sleep(50);
-  }
+async function waitArchived(c: Cluster, walfile: string, timeoutMs: number = TIMEOUTS.archiveSegmentMs): Promise<void> {
+  await eventually(() => existsSync(join(c.ws.archiveDir, walfile)), {
+    timeout: timeoutMs,
+    interval: TIMEOUTS.pollMs,
+    what: `${walfile} in the archive`,
+  }).catch((e: unknown) => {
+    throw new Error(`${String(e)}; archive holds ${readdirSync(c.ws.archiveDir).join(", ")}\n${c.tailLog(40)}`);
+  });
 }
 
 async function switchAndArchive(c: Cluster): Promise<void> {
@@ -385,16 +457,13 @@ async function switchAndArchive(c: Cluster): Promise<void> {
 }
 
 async function waitPromoted(c: Cluster, timeoutMs: number): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await c.scalar("SELECT pg_is_in_recovery()")) === false) return;
-    } catch {
-      /* still starting */
-    }
-    if (performance.now() > until) throw new Error(`${c.name} did not finish recovery\n${c.tailLog()}`);
-    await sleep(20);
-  }
+  await eventually(async () => (await c.scalar("SELECT pg_is_in_recovery()")) === false, {
+    timeout: timeoutMs,
+    interval: TIMEOUTS.fastPollMs,
+    what: `${c.name} to finish recovery`,
+  }).catch((e: unknown) => {
+    throw new Error(`${String(e)}\n${c.tailLog()}`);
+  });
 }
 
 export async function pitrScenario(ws: Workspace, o: DrillOptions["pitr"]): Promise<ScenarioOutcome> {
@@ -439,7 +508,7 @@ export async function pitrScenario(ws: Workspace, o: DrillOptions["pitr"]): Prom
   ]);
   ws.writeServerFile(join(restored.dataDir, "recovery.signal"), "");
   await restored.start();
-  await waitPromoted(restored, 600_000);
+  await waitPromoted(restored, TIMEOUTS.leaveRecoveryMs);
   const restoreSeconds = (performance.now() - r0) / 1000;
   const counts = (
     await restored.query<{ before: number; after: number }>(
@@ -522,7 +591,7 @@ export async function backupScenario(ws: Workspace, o: DrillOptions["backup"]): 
   const corruptionDetected = !bad.ok && /checksum mismatch/.test(bad.output);
   const restored = await ws.clusterFromBackup(backup, "restored");
   await restored.start();
-  await waitPromoted(restored, 300_000);
+  await waitPromoted(restored, TIMEOUTS.leaveRecoveryMs);
   const amcheck = await run(
     pgBin("pg_amcheck"),
     ["--install-missing", "--all", "--heapallindexed", "-h", HOST, "-p", String(restored.port), "-U", "postgres"],
@@ -554,7 +623,47 @@ export async function backupScenario(ws: Workspace, o: DrillOptions["backup"]): 
   };
 }
 
+/** Seconds until any segment reaches `dir`, or undefined when none arrives within `timeoutMs`. */
+async function firstArchived(dir: string, timeoutMs: number): Promise<number | undefined> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < timeoutMs) {
+    if (readdirSync(dir).some((f) => /^[0-9A-F]{24}$/.test(f))) return (performance.now() - t0) / 1000;
+    await sleep(25);
+  }
+  return undefined;
+}
+
+/**
+ * Negative control of the start-up gap (D50): a primary started WITHOUT the CHECKPOINT, archive_timeout short and
+ * checkpoint_timeout long, one row written: no segment may reach the archive within archive_timeout + margin. Then the
+ * CHECKPOINT alone must make one arrive. Runs in its own workspace (its own archive).
+ */
+export async function archiveStartGapControl(
+  archiveTimeoutSeconds: number,
+  marginSeconds: number,
+): Promise<{ segmentWithoutCheckpoint: boolean; secondsAfterCheckpoint: number | undefined }> {
+  const ws = await Workspace.create();
+  try {
+    const p = await ws.createPrimary({
+      name: "control",
+      archiveTimeoutSeconds,
+      checkpointAfterStart: false,
+      extra: { checkpoint_timeout: "1h" },
+    });
+    await p.query("CREATE TABLE control_rows (id int)");
+    await p.query("INSERT INTO control_rows VALUES (1)");
+    const without = await firstArchived(ws.archiveDir, (archiveTimeoutSeconds + marginSeconds) * 1000);
+    await p.query("CHECKPOINT");
+    const after = await firstArchived(ws.archiveDir, (archiveTimeoutSeconds + marginSeconds) * 1000);
+    return { segmentWithoutCheckpoint: without !== undefined, secondsAfterCheckpoint: after };
+  } finally {
+    await ws.teardown();
+  }
+}
+
 export async function archiveScenario(ws: Workspace, o: DrillOptions["archive"]): Promise<ScenarioOutcome> {
+  const control = await archiveStartGapControl(o.controlArchiveTimeoutSeconds, o.controlMarginSeconds);
+  // The measured primary gets its CHECKPOINT after start (Cluster.checkpointAfterStart); the harness forces no switch.
   const primary = await ws.createPrimary({ name: "primary", archiveTimeoutSeconds: o.archiveTimeoutSeconds });
   await primary.query(
     "CREATE TABLE archive_rows (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())",
@@ -564,40 +673,25 @@ export async function archiveScenario(ws: Workspace, o: DrillOptions["archive"])
   const watcher = (async () => {
     while (watching) {
       const now = performance.now();
-      for (const f of readdirSync(ws.archiveDir)) if (!seen.has(f)) seen.set(f, now);
+      for (const f of readdirSync(ws.archiveDir)) if (!seen.has(f) && !f.endsWith(".tmp")) seen.set(f, now);
       await sleep(25);
     }
   })();
   const rows: { at: number; walfile: string }[] = [];
-  const c = await primary.client();
-  // Watchdog: PostgreSQL 15.20 here was observed not to force the archive_timeout switch (no "write-ahead log switch
-  // forced" even at debug1), so the harness also switches every archive_timeout (+0.5 s) when no segment has arrived in
-  // that time, as a cron'd `pg_switch_wal()` / Barman `switch-wal` would. Switches it had to force are counted.
-  let watchdogSwitches = 0;
-  let watchdogOn = false;
-  const watchdog = (async () => {
-    const sw = await primary.client();
-    try {
-      while (watching) {
-        await sleep(100);
-        if (!watchdogOn) continue;
-        const newest = Math.max(0, ...seen.values());
-        if (performance.now() - newest >= o.archiveTimeoutSeconds * 1000 + 500) {
-          await sw.query("SELECT pg_switch_wal()");
-          watchdogSwitches++;
-          seen.set(`watchdog-${watchdogSwitches}`, performance.now());
-        }
-      }
-    } finally {
-      await sw.end().catch(() => undefined);
-    }
-  })();
+  let c = await primary.client();
+  let crashRestartSeconds = 0;
   try {
-    await switchAndArchive(primary); // start on a fresh segment: the first row waits the longest
-    watchdogOn = true;
-    const until = performance.now() + o.durationSeconds * 1000;
+    const t0 = performance.now();
+    const until = t0 + o.durationSeconds * 1000;
+    const crashAt = o.crashRestart ? t0 + (o.durationSeconds * 1000) / 2 : Infinity;
     let id = 0;
     while (performance.now() < until) {
+      if (performance.now() >= crashAt && crashRestartSeconds === 0) {
+        // The OOM killer's kind of crash: every session is reset and the checkpointer restarts with the same gap.
+        await c.end().catch(() => undefined);
+        crashRestartSeconds = await primary.crashRestart();
+        c = await primary.client();
+      }
       await c.query("INSERT INTO archive_rows (id) VALUES ($1)", [++id]);
       const at = performance.now();
       const walfile = String(
@@ -606,21 +700,30 @@ export async function archiveScenario(ws: Workspace, o: DrillOptions["archive"])
       rows.push({ at, walfile });
       await sleep(o.writeIntervalMs);
     }
-    // Let archive_timeout (or the watchdog) ship the last segment.
+    // Let archive_timeout ship the last segment.
     const last = rows[rows.length - 1]?.walfile ?? "";
-    await waitArchived(primary, last, (o.archiveTimeoutSeconds + 30) * 1000);
+    await waitArchived(primary, last, (o.archiveTimeoutSeconds + 10) * 1000);
     await sleep(100); // let the watcher record the arrival time of the last segment
   } finally {
     await c.end().catch(() => undefined);
     watching = false;
     await watcher;
-    await watchdog;
   }
   let worst = 0;
   for (const r of rows) worst = Math.max(worst, ((seen.get(r.walfile) ?? Infinity) - r.at) / 1000);
   const segments = new Set(rows.map((r) => r.walfile)).size;
-  const bound = o.archiveTimeoutSeconds + 2;
-  const passed = Number.isFinite(worst) && worst <= TARGETS.rpoSeconds && worst <= bound && rows.length > 0;
+  // A row acknowledged just before the crash waits for the restart plus archive_timeout: the restart is part of the bound.
+  const bound = o.archiveTimeoutSeconds + 2 + crashRestartSeconds;
+  const controlFailed = !control.segmentWithoutCheckpoint;
+  const fixShown = control.secondsAfterCheckpoint !== undefined;
+  const passed =
+    Number.isFinite(worst) &&
+    worst <= TARGETS.rpoSeconds &&
+    worst <= bound &&
+    rows.length > 0 &&
+    segments >= 2 &&
+    controlFailed &&
+    fixShown;
   return {
     results: [
       {
@@ -628,18 +731,150 @@ export async function archiveScenario(ws: Workspace, o: DrillOptions["archive"])
         passed,
         metrics: {
           rpoSeconds: Number.isFinite(worst) ? round(worst) : -1,
-          archiveTimeoutSeconds: o.archiveTimeoutSeconds,
           rows: rows.length,
           segments,
-          watchdogSwitches,
+          crashRestartSeconds: round(crashRestartSeconds),
+          controlSegmentWithoutCheckpoint: control.segmentWithoutCheckpoint,
+          controlSecondsAfterCheckpoint: round(control.secondsAfterCheckpoint ?? -1),
         },
-        targets: { rpoSeconds: TARGETS.rpoSeconds },
+        targets: { rpoSeconds: TARGETS.rpoSeconds, controlSegmentWithoutCheckpoint: false },
+        parameters: {
+          archiveTimeoutSeconds: o.archiveTimeoutSeconds,
+          forcedSwitches: 0,
+          crashRestart: o.crashRestart,
+          controlArchiveTimeoutSeconds: o.controlArchiveTimeoutSeconds,
+          controlWaitSeconds: o.controlArchiveTimeoutSeconds + o.controlMarginSeconds,
+        },
+        controls: [{ name: "no-checkpoint-after-start", expectFailure: true, failed: controlFailed }],
       },
     ],
     notes: [
-      `Trickle writer (one row every ${o.writeIntervalMs} ms for ${o.durationSeconds} s) with archive_timeout = ${o.archiveTimeoutSeconds} s: ${rows.length} rows over ${segments} WAL segments.`,
-      `Segment switches the harness watchdog had to force: ${watchdogSwitches} (0 means archive_timeout did it alone).`,
-      `Worst case, archive-only (primary and replicas lost): a row acknowledged ${worst.toFixed(2)} s before its segment reached the archive. The window is bounded by archive_timeout (+ copy latency), so a self-managed server must run with archive_timeout ≤ ${TARGETS.rpoSeconds} s to meet RPO ${TARGETS.rpoSeconds} s; Azure ships WAL itself (RPO < 5 min for PITR).`,
+      `Trickle writer (one row every ${o.writeIntervalMs} ms for ${o.durationSeconds} s) with archive_timeout = ${o.archiveTimeoutSeconds} s: ${rows.length} rows over ${segments} WAL segments; the harness forced no segment switch (no pg_switch_wal()), one CHECKPOINT after start${o.crashRestart ? ` and one after the crash-restart (a backend SIGKILLed half-way; server back as primary after ${crashRestartSeconds.toFixed(2)} s)` : ""}.`,
+      `Worst case, archive-only (primary and replicas lost): a row acknowledged ${worst.toFixed(2)} s before its segment reached the archive (bound: archive_timeout + 2 s${o.crashRestart ? " + restart" : ""}). A self-managed server must run with archive_timeout ≤ ${TARGETS.rpoSeconds} s to meet RPO ${TARGETS.rpoSeconds} s; Azure ships WAL itself (RPO < 5 min for PITR).`,
+      `Control (checkpointer start-up gap): a primary started without the CHECKPOINT, archive_timeout ${o.controlArchiveTimeoutSeconds} s, checkpoint_timeout 1 h, one row written: ${control.segmentWithoutCheckpoint ? "a segment DID arrive (control did not fail)" : `no segment within ${o.controlArchiveTimeoutSeconds + o.controlMarginSeconds} s`}; after one CHECKPOINT: ${fixShown ? `a segment arrived ${control.secondsAfterCheckpoint?.toFixed(2)} s later` : "still none"}.`,
     ],
+  };
+}
+
+export interface HangRun {
+  passed: boolean;
+  metrics: Record<string, number | boolean>;
+  notes: string[];
+}
+
+/**
+ * The primary hangs (SIGSTOP of its whole tree: sockets stay open, no RST) instead of dying. The detector sees probes
+ * time out; with `fencing` the harness SIGKILLs the frozen tree before promoting (STONITH), so the old primary cannot
+ * come back. Then the old primary is resumed (SIGCONT) and a second application instance connects with the same host
+ * list: any write acknowledged by the old primary after the promotion is a split-brain write. Replication is
+ * asynchronous (a synchronous old primary could not commit without its standby, which would hide the split brain).
+ */
+export async function hangRun(ws: Workspace, o: DrillOptions["failover"], fencing: boolean): Promise<HangRun> {
+  const primary = await ws.createPrimary({ name: "primary" });
+  const replica = await ws.createReplica(primary, "replica");
+  await primary.query(
+    "CREATE TABLE drill_writes (seq bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())",
+  );
+  const ports = [primary.port, replica.port];
+  const writer = new FailoverWriter(ws, { ports, table: "drill_writes", ackTimeoutMs: o.writerAckTimeoutMs });
+  // The second instance's sequence numbers must not collide with the first's.
+  const second = new FailoverWriter(ws, {
+    ports,
+    table: "drill_writes",
+    ackTimeoutMs: o.writerAckTimeoutMs,
+    applicationName: "drill-writer-2",
+    firstSeq: 1_000_000_000,
+  });
+  writer.start();
+  let stopDetector = false;
+  try {
+    await writer.waitForAcks(10);
+    await sleep(o.warmupSeconds * 1000);
+    const detector = detectFailure(ws, primary.port, o, () => stopDetector);
+    await sleep(o.probeIntervalMs * Math.random());
+    const frozenAt = performance.now();
+    const frozen = primary.freeze();
+    const detectedAt = await detector;
+    if (detectedAt === undefined) throw new Error("hang never detected");
+    if (fencing) primary.kill9();
+    const fencedAt = performance.now();
+    await replica.promote();
+    const promotedAt = performance.now();
+    let first: number | undefined;
+    for (let i = 0; i < 1500 && first === undefined; i++) {
+      first = writer.acks.find((a) => a.port === replica.port && a.at > frozenAt)?.at;
+      if (first === undefined) await sleep(10);
+    }
+    if (first === undefined) throw new Error("no acknowledged write on the promoted replica");
+    // The old primary resumes (a VM un-stalls); a fresh application instance connects with the same host list.
+    primary.thaw();
+    second.start();
+    await sleep(o.afterSeconds * 1000);
+    let directWriteAccepted = false;
+    try {
+      await primary.query("INSERT INTO drill_writes (seq) VALUES (-1)");
+      directWriteAccepted = true;
+    } catch {
+      /* refused or unreachable: fenced */
+    }
+    await Promise.all([writer.stop(), second.stop()]);
+    const acks = [...writer.acks, ...second.acks];
+    const splitBrainWrites = acks.filter((a) => a.port === primary.port && a.at > promotedAt).length;
+    const onNewPrimary = acks.filter((a) => a.port === replica.port).length;
+    const rto = (first - frozenAt) / 1000;
+    const passed =
+      splitBrainWrites === 0 && !directWriteAccepted && rto <= TARGETS.failoverRtoSeconds && onNewPrimary > 0;
+    return {
+      passed,
+      metrics: {
+        rtoSeconds: round(rto),
+        detectSeconds: round((detectedAt - frozenAt) / 1000),
+        fenceSeconds: round((fencedAt - detectedAt) / 1000),
+        promoteSeconds: round((promotedAt - fencedAt) / 1000),
+        reconnectSeconds: round((first - promotedAt) / 1000),
+        splitBrainWrites,
+        directWriteAccepted,
+        writesOnNewPrimary: onNewPrimary,
+        abandonedWrites: writer.abandonedWrites + second.abandonedWrites,
+      },
+      notes: [
+        `Primary frozen (SIGSTOP of ${frozen.length} processes: postmaster, backends, walsender, …); detected after ${((detectedAt - frozenAt) / 1000).toFixed(2)} s (pg_isready timing out); ${fencing ? "fenced: the frozen tree SIGKILLed before promotion" : "NOT fenced"}; promoted; the first writer (statement deadline ${o.writerAckTimeoutMs} ms, ${writer.abandonedWrites} writes abandoned in doubt) acknowledged on the new primary ${rto.toFixed(2)} s after the freeze.`,
+        `Old primary resumed (SIGCONT) and a second application instance started with the same host list: ${splitBrainWrites} writes acknowledged by the old primary after the promotion (split brain), direct write to it ${directWriteAccepted ? "ACCEPTED" : "refused"}; ${onNewPrimary} writes on the new primary.`,
+      ],
+    };
+  } finally {
+    stopDetector = true;
+    primary.thaw();
+    await Promise.all([writer.stop(), second.stop()]);
+  }
+}
+
+/** `hang`: fenced run (must pass) plus its negative control, the same run without fencing in its own workspace (must fail). */
+export async function hangScenario(ws: Workspace, o: DrillOptions["failover"]): Promise<ScenarioOutcome> {
+  const fenced = await hangRun(ws, o, true);
+  const cws = await Workspace.create();
+  let unfenced: HangRun;
+  try {
+    unfenced = await hangRun(cws, o, false);
+  } finally {
+    await cws.teardown();
+  }
+  const controlFailed = !unfenced.passed && (unfenced.metrics.splitBrainWrites as number) > 0;
+  return {
+    results: [
+      {
+        name: "hang",
+        passed: fenced.passed && controlFailed,
+        metrics: {
+          ...fenced.metrics,
+          controlSplitBrainWrites: unfenced.metrics.splitBrainWrites,
+          controlDirectWriteAccepted: unfenced.metrics.directWriteAccepted,
+        },
+        targets: { rtoSeconds: TARGETS.failoverRtoSeconds, splitBrainWrites: 0, directWriteAccepted: false },
+        parameters: { ...detectorParameters(o), writerAckTimeoutMs: o.writerAckTimeoutMs, fencing: true },
+        controls: [{ name: "no-fencing-split-brain", expectFailure: true, failed: controlFailed }],
+      },
+    ],
+    notes: [...fenced.notes, ...unfenced.notes.map((n) => `Control without fencing: ${n}`)],
   };
 }

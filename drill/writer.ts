@@ -9,7 +9,9 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { HOST, type Workspace } from "./cluster.js";
+import { eventually } from "./eventually.js";
 import { pgBin, sleep, spawnTracked } from "./exec.js";
+import { TIMEOUTS } from "./timeouts.js";
 
 export interface Ack {
   seq: number;
@@ -25,9 +27,23 @@ export interface WriterOptions {
   retryDelayMs?: number;
   /** Pause between writes (0 = back to back). */
   pauseMs?: number;
+  /**
+   * The application's own statement deadline: a write not acknowledged within this time is abandoned (in doubt, never
+   * counted) and the session dropped, so the writer moves on. A frozen server keeps its sockets open and its kernel
+   * keeps acknowledging TCP, so without a deadline the session waits forever. Undefined = wait.
+   */
+  ackTimeoutMs?: number;
+  applicationName?: string;
+  /** First sequence number (a second writer on the same table starts elsewhere). */
+  firstSeq?: number;
 }
 
-export function multiHostConninfo(ws: Workspace, ports: readonly number[], db = "postgres"): string {
+export function multiHostConninfo(
+  ws: Workspace,
+  ports: readonly number[],
+  db = "postgres",
+  applicationName = "drill-writer",
+): string {
   return [
     `host=${ports.map(() => HOST).join(",")}`,
     `port=${ports.join(",")}`,
@@ -37,7 +53,7 @@ export function multiHostConninfo(ws: Workspace, ports: readonly number[], db = 
     "target_session_attrs=read-write",
     "connect_timeout=1",
     `passfile=${ws.passfile}`,
-    "application_name=drill-writer",
+    `application_name=${applicationName}`,
   ].join(" ");
 }
 
@@ -47,7 +63,9 @@ export class FailoverWriter {
   sessions = 0;
   /** Attempts whose psql exited before acknowledging anything (no read-write server reachable). */
   failedAttempts = 0;
-  private nextSeq = 1;
+  /** Writes abandoned at `ackTimeoutMs`. */
+  abandonedWrites = 0;
+  private nextSeq: number;
   private running = false;
   private child: ChildProcess | undefined;
   private loop: Promise<void> | undefined;
@@ -55,7 +73,9 @@ export class FailoverWriter {
   constructor(
     private readonly ws: Workspace,
     private readonly opts: WriterOptions,
-  ) {}
+  ) {
+    this.nextSeq = opts.firstSeq ?? 1;
+  }
 
   start(): void {
     if (this.running) return;
@@ -76,16 +96,16 @@ export class FailoverWriter {
   }
 
   /** Resolves once `n` acknowledgements have arrived (or rejects after timeoutMs). */
-  async waitForAcks(n: number, timeoutMs = 30_000): Promise<void> {
-    const until = performance.now() + timeoutMs;
-    while (this.acks.length < n) {
-      if (performance.now() > until) throw new Error(`writer: only ${this.acks.length}/${n} acknowledged writes`);
-      await sleep(20);
-    }
+  async waitForAcks(n: number, timeoutMs: number = TIMEOUTS.writerAcksMs): Promise<void> {
+    await eventually(() => this.acks.length >= n, {
+      timeout: timeoutMs,
+      interval: TIMEOUTS.fastPollMs,
+      what: `${n} acknowledged writes (have ${this.acks.length})`,
+    });
   }
 
   private async run(): Promise<void> {
-    const conninfo = multiHostConninfo(this.ws, this.opts.ports, this.opts.db);
+    const conninfo = multiHostConninfo(this.ws, this.opts.ports, this.opts.db, this.opts.applicationName);
     while (this.running) {
       const before = this.acks.length;
       await this.session(conninfo);
@@ -104,12 +124,20 @@ export class FailoverWriter {
       this.child = child;
       let buf = "";
       let inFlight: number | undefined;
+      let deadline: NodeJS.Timeout | undefined;
       const send = (): void => {
         if (!this.running || child.stdin === null || child.stdin.destroyed) {
           child.stdin?.end();
           return;
         }
         inFlight = this.nextSeq++;
+        const timeout = this.opts.ackTimeoutMs;
+        if (timeout !== undefined) {
+          deadline = setTimeout(() => {
+            this.abandonedWrites++;
+            child.kill("SIGKILL");
+          }, timeout);
+        }
         child.stdin.write(
           `INSERT INTO ${this.opts.table}(seq) VALUES (${inFlight}) RETURNING seq, inet_server_port();\n`,
         );
@@ -121,10 +149,15 @@ export class FailoverWriter {
         while ((nl = buf.indexOf("\n")) >= 0) {
           const line = buf.slice(0, nl).trim();
           buf = buf.slice(nl + 1);
+          if (line === "connected") {
+            send(); // psql reads stdin only once connected: the deadline covers the write, not the host walk
+            continue;
+          }
           const m = /^(\d+)\|(\d+)$/.exec(line);
           if (m === null) continue;
           const seq = Number(m[1]);
           if (seq === inFlight) {
+            clearTimeout(deadline);
             this.acks.push({ seq, port: Number(m[2]), at: performance.now() });
             inFlight = undefined;
             const pause = this.opts.pauseMs ?? 0;
@@ -134,9 +167,12 @@ export class FailoverWriter {
         }
       });
       child.stderr?.resume();
-      child.once("exit", () => resolve());
+      child.once("exit", () => {
+        clearTimeout(deadline);
+        resolve();
+      });
       child.once("error", () => resolve());
-      send();
+      child.stdin?.write("\\echo connected\n");
     });
   }
 }

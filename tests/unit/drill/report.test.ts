@@ -79,3 +79,27 @@ test("CLI arguments", () => {
   assert.throws(() => parseArgs(["--target", "gcp"]), /local or azure/);
   assert.throws(() => parseArgs(["--bogus"]), /unknown argument/);
 });
+
+test("parameters and controls: a scenario cannot pass when its control did not fail", () => {
+  const withControl = (failed: boolean, passed: boolean): DrillReport => ({
+    ...good,
+    scenarios: [
+      {
+        name: "archive",
+        passed,
+        metrics: { rpoSeconds: 3.1 },
+        targets: {},
+        parameters: { archiveTimeoutSeconds: 3 },
+        controls: [{ name: "no-checkpoint-after-start", expectFailure: true, failed }],
+      },
+    ],
+  });
+  assert.deepEqual(validateReport(withControl(true, true)), []);
+  assert.deepEqual(validateReport(withControl(false, false)), []);
+  assert.match(validateReport(withControl(false, true)).join(";"), /control no-checkpoint-after-start did not fail/);
+  const bad = withControl(true, true);
+  (bad.scenarios[0] as unknown as { controls: unknown[] }).controls = [{ name: "x", failed: true }];
+  assert.match(validateReport(bad).join(";"), /expectFailure: true/);
+  const md = renderMarkdown(withControl(true, true), [], { command: "c", startedAt: "x", durationSeconds: 1 });
+  assert.match(md, /\| archive \| archiveTimeoutSeconds 3 \| no-checkpoint-after-start: failed ✅ \|/);
+});
