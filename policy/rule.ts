@@ -149,10 +149,31 @@ export function isReplicaProps(props: Props): boolean {
   return sameName(props.createMode, "Replica") || typeof props.sourceServerResourceId === "string";
 }
 
+/** Component type that declares, as its `currentPrimaryServerName` input, which server is primary today (D72). */
+export const SERVERS_COMPONENT = "authdb:azure:PostgresServers";
+
+/** The server the stack says is primary today, when it says so (after a switchover it is the promoted replica). */
+export function currentPrimaryServerName(resources: readonly PolicyResource[]): string | undefined {
+  return resources
+    .map((r) => (r.type === SERVERS_COMPONENT ? str(r.props.currentPrimaryServerName) : undefined))
+    .find(Boolean);
+}
+
+/** The servers with the roles they were configured with (createMode/sourceServerResourceId, create-only). */
 export function serversOf(resources: readonly PolicyResource[]): ServerView[] {
   return resources
     .filter((r) => r.type === T.server)
     .map((r) => ({ resource: r, serverName: str(r.props.serverName) ?? r.name, isReplica: isReplicaProps(r.props) }));
+}
+
+/**
+ * The servers with today's roles, for the rules about what a role needs while it runs (HA, replication-lag alerts):
+ * the stack's declared primary if it declares one. Structure that stays with the configured roles (the lock, the Entra
+ * administrator, a replica's create-time arguments) is judged with serversOf.
+ */
+export function serversToday(resources: readonly PolicyResource[]): ServerView[] {
+  const primary = currentPrimaryServerName(resources);
+  return serversOf(resources).map((s) => (primary ? { ...s, isReplica: s.serverName !== primary } : s));
 }
 
 export function dependsOn(r: PolicyResource, target: PolicyResource): boolean {

@@ -152,7 +152,9 @@ export class PostgresServers extends pulumi.ComponentResource {
   readonly virtualEndpoint?: postgres.VirtualEndpoint;
 
   constructor(name: string, args: PostgresServersArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("authdb:azure:PostgresServers", name, {}, opts);
+    // Which server is primary today is a component input, so a stack policy can tell today's roles from the configured
+    // ones (a promoted replica keeps its create-only sourceServerResourceId; D72).
+    super("authdb:azure:PostgresServers", name, { currentPrimaryServerName: args.platform.currentPrimaryName }, opts);
     const { platform: p, resourceGroupName, network, live } = args;
     const s = p.server;
     const tags: Tags = p.tags;

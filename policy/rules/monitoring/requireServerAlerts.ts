@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { PROD_ONLY, T, arr, obj, serversOf, stackRule, str, targetsServer, type ServerView } from "../../rule.js";
+import { PROD_ONLY, T, arr, obj, serversToday, stackRule, str, targetsServer, type ServerView } from "../../rule.js";
 
 /** What must be watched on every server, each satisfied by any of the listed metrics. */
 export const SERVER_ALERT_METRICS: Readonly<Record<string, readonly string[]>> = {
@@ -41,7 +41,7 @@ export const requireServerAlerts = stackRule({
   },
   check: (resources, _args, report) => {
     const alerts = resources.filter((r) => r.type === T.metricAlert);
-    for (const server of serversOf(resources)) {
+    for (const server of serversToday(resources)) {
       const watched = watchedMetrics(alerts, server);
       const required = server.isReplica ? { ...SERVER_ALERT_METRICS, ...REPLICA_ALERT_METRICS } : SERVER_ALERT_METRICS;
       const missing = Object.entries(required)

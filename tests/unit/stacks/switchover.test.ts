@@ -2,6 +2,7 @@
 // follows the roles, nothing else changes its identity.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { evaluatePolicies } from "../../../policy/evaluate.js";
 import { type OfflineRun, readStackFile, runOffline } from "../../../tools/offline.js";
 
 const P = "phonebill-auth-postgresql-prod";
@@ -60,5 +61,27 @@ describe("prod after a switchover to Korea South", () => {
   it("publishes the same host names to applications", () => {
     for (const key of ["writerFqdn", "readerFqdn", "jdbcUrl"])
       assert.equal(after.outputs[key], before_.outputs[key], key);
+  });
+
+  it("passes the policy pack: HA and the replication-lag alert are judged on today's roles", () => {
+    const mandatory = (r: OfflineRun) =>
+      evaluatePolicies(r.resources, { environment: "prod" })
+        .filter((v) => v.enforcement === "mandatory")
+        .map((v) => `${v.policy}: ${v.message}`);
+    assert.deepEqual(mandatory(after), []);
+    // Negative control: without the servers component's declaration of today's primary, the rules fall back to the
+    // configured roles and block the converging `pulumi up` (the demoted primary has HA Disabled and no lag alert).
+    const undeclared = after.resources.map((x) =>
+      x.type === "authdb:azure:PostgresServers" ? { ...x, rawInputs: {}, inputs: {} } : x,
+    );
+    const blocked = mandatory({ ...after, resources: undeclared });
+    assert.ok(
+      blocked.some((m) => m.startsWith("postgres-enable-zone-redundant-ha:") && m.includes(P)),
+      blocked.join("\n"),
+    );
+    assert.ok(
+      blocked.some((m) => m.startsWith("monitoring-require-server-alerts:")),
+      blocked.join("\n"),
+    );
   });
 });
