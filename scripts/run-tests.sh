@@ -29,6 +29,8 @@ if [ "${#unit[@]}" -gt 0 ] && [ "${AUTHDB_TEST_ISOLATION:-shard}" = shard ]; the
     echo "import \"$PWD/${unit[$i]}\";" >>"$shards/unit-shard-$((i % concurrency)).test.mjs"
   done
   files=("$shards"/unit-shard-*.test.mjs "${files[@]}")
+  # Within a shard, files that run the same committed stack share one run (tools/offline.ts runStackFile).
+  export AUTHDB_OFFLINE_MEMO=1
 else
   files=("${unit[@]}" "${files[@]}")
 fi

@@ -458,5 +458,18 @@ export async function runStackFile(
       secretKeys.push(key);
     }
   }
-  return runOffline({ stack, config, secretKeys, ...(program ? { program } : {}) });
+  if (program || process.env.AUTHDB_OFFLINE_MEMO !== "1")
+    return runOffline({ stack, config, secretKeys, ...(program ? { program } : {}) });
+  // The unit tier's shards run many files in one process, and several run the same committed stack: the same program
+  // on the same file registers the same resources, so the run is made once per process and each caller gets a copy.
+  const key = JSON.stringify([stack, config, secretKeys]);
+  let run = memo.get(key);
+  if (!run) {
+    run = runOffline({ stack, config, secretKeys });
+    memo.set(key, run);
+    run.catch(() => memo.delete(key));
+  }
+  return structuredClone(await run);
 }
+
+const memo = new Map<string, Promise<OfflineRun>>();
