@@ -10,7 +10,7 @@ import { preflightProblems } from "../infra/database/preflight.js";
 import { PostgresServers } from "../infra/database/servers.js";
 import { Defender } from "../infra/defender/defender.js";
 import { readAzureRootCas } from "../infra/certs.js";
-import { KeyVault, passwordSecretName, vaultReaders } from "../infra/secrets/key-vault.js";
+import { KeyVault, passwordSecretName, storedSecrets, vaultReaders } from "../infra/secrets/key-vault.js";
 import { KubernetesPublishing } from "../infra/kubernetes/publishing.js";
 import { Monitoring } from "../infra/monitoring/monitoring.js";
 import { Network } from "../infra/network/network.js";
@@ -80,13 +80,7 @@ export async function azureStack(
       location: platform.location,
       keyVault: platform.keyVault,
       passwords: platform.passwords,
-      secrets: {
-        "administrator-password": passwords.values.administrator,
-        "application-password": passwords.values.application,
-        "monitoring-password": passwords.values.monitoring,
-        "application-scram-verifier": passwords.verifiers.application,
-        "monitoring-scram-verifier": passwords.verifiers.monitoring,
-      },
+      secrets: storedSecrets(passwords),
       readers: vaultReaders(platform.keyVault),
       tenantId: client.tenantId,
       privateEndpointSubnetId: network.privateEndpointSubnetId,

@@ -24,6 +24,20 @@ export const STORED_SECRET_KEYS: readonly StoredSecretKey[] = [
   "monitoring-scram-verifier",
 ];
 
+/** What the vault stores, from the generated passwords and their verifiers (one map for the stack and its tests). */
+export function storedSecrets(generated: {
+  readonly values: Readonly<Record<PasswordRole, pulumi.Output<string>>>;
+  readonly verifiers: Readonly<Record<VerifierRole, pulumi.Output<string>>>;
+}): Record<StoredSecretKey, pulumi.Output<string>> {
+  return {
+    "administrator-password": generated.values.administrator,
+    "application-password": generated.values.application,
+    "monitoring-password": generated.values.monitoring,
+    "application-scram-verifier": generated.verifiers.application,
+    "monitoring-scram-verifier": generated.verifiers.monitoring,
+  };
+}
+
 /** An identity that reads secrets, and exactly which. */
 export interface VaultReader {
   /** Short name, part of the role assignments' Pulumi names (application, bootstrap, monitoring). */

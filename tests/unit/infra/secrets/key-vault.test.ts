@@ -12,6 +12,7 @@ import {
   passwordContentType,
   roleAssignmentName,
   roleDefinitionId,
+  storedSecrets,
   uuidV5,
   vaultReaders,
 } from "../../../../infra/secrets/key-vault.js";
@@ -58,13 +59,7 @@ describe("KeyVault component", () => {
           location: platform.location,
           keyVault: platform.keyVault,
           passwords: platform.passwords,
-          secrets: {
-            "administrator-password": passwords.values.administrator,
-            "application-password": passwords.values.application,
-            "monitoring-password": passwords.values.monitoring,
-            "application-scram-verifier": passwords.verifiers.application,
-            "monitoring-scram-verifier": passwords.verifiers.monitoring,
-          },
+          secrets: storedSecrets(passwords),
           readers: vaultReaders(platform.keyVault),
           tenantId: pulumi.output(MOCK_TENANT),
           privateEndpointSubnetId: pulumi.output(PE_SUBNET_ID),
