@@ -207,7 +207,11 @@ function notFound(what: string): Error {
   return Object.assign(new Error(message), { details: message });
 }
 
-function mocksFor(live: LiveFixture): pulumi.runtime.Mocks {
+/**
+ * The mock provider behaviour of every offline run: deterministic ids and the computed outputs the program reads. Also
+ * what the component provider's out-of-process test answers its registrations with (tests/cli/provider.test.ts).
+ */
+export function mocksFor(live: LiveFixture = {}): pulumi.runtime.Mocks {
   return {
     newResource(args) {
       const inputs = args.inputs as MockInputs;
@@ -346,6 +350,37 @@ export function aliasUrnsOf(req: AliasedRequest, self: { project: string; stack:
     .sort();
 }
 
+/** A registration as the plan records it: what the engine was asked to create, secrets redacted in `inputs`. */
+export function capturedResource(
+  req: RegisterResourceRequest,
+  urn: string,
+  self: { project: string; stack: string },
+): CapturedResource {
+  const raw = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+  return {
+    urn,
+    type: req.getType(),
+    name: req.getName(),
+    custom: req.getCustom(),
+    parent: req.getParent() || null,
+    dependsOn: [...new Set<string>(req.getDependenciesList())].sort(),
+    propertyDependencies: propertyDependenciesOf(req),
+    protect: Boolean(req.getProtect()),
+    ignoreChanges: [...req.getIgnorechangesList()].sort(),
+    retainOnDelete: Boolean(req.getRetainondelete()),
+    deleteBeforeReplace: Boolean(req.getDeletebeforereplace()),
+    replaceOnChanges: [...req.getReplaceonchangesList()].sort(),
+    additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()].sort(),
+    provider: req.getProvider() || null,
+    inputs: decode(raw, false) as Record<string, unknown>,
+    rawInputs: decode(raw, true) as Record<string, unknown>,
+    secretInputs: Object.keys(raw)
+      .filter((k) => containsSecret(raw[k]))
+      .sort(),
+    aliasUrns: aliasUrnsOf(req, self),
+  };
+}
+
 /**
  * Runs the program under mocks and returns what it registered. Throws what the program throws (e.g. ConfigError),
  * in which case nothing was registered if validation ran first — `registeredBeforeError` tells.
@@ -366,30 +401,8 @@ export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
     register(req, (err, resp) => {
       if (!err && resp) {
         const urn = resp.getUrn();
-        const raw = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
         if (req.getType() === "pulumi:pulumi:Stack") stackUrn = urn;
-        const resource: CapturedResource = {
-          urn,
-          type: req.getType(),
-          name: req.getName(),
-          custom: req.getCustom(),
-          parent: req.getParent() || null,
-          dependsOn: [...new Set<string>(req.getDependenciesList())].sort(),
-          propertyDependencies: propertyDependenciesOf(req),
-          protect: Boolean(req.getProtect()),
-          ignoreChanges: [...req.getIgnorechangesList()].sort(),
-          retainOnDelete: Boolean(req.getRetainondelete()),
-          deleteBeforeReplace: Boolean(req.getDeletebeforereplace()),
-          replaceOnChanges: [...req.getReplaceonchangesList()].sort(),
-          additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()].sort(),
-          provider: req.getProvider() || null,
-          inputs: decode(raw, false) as Record<string, unknown>,
-          rawInputs: decode(raw, true) as Record<string, unknown>,
-          secretInputs: Object.keys(raw)
-            .filter((k) => containsSecret(raw[k]))
-            .sort(),
-          aliasUrns: aliasUrnsOf(req, { project, stack: opts.stack }),
-        };
+        const resource = capturedResource(req, urn, { project, stack: opts.stack });
         captured.set(urn, resource);
         opts.onRegister?.(resource);
       }
