@@ -260,6 +260,8 @@ export interface Alerts {
   queryResponseTimeMs: ThresholdAlert;
   /** Log alert on the server log: statements logged by log_min_duration_statement per window. */
   slowQueriesPerHour: ThresholdAlert;
+  /** Log alert on Query Store wait sampling: estimated lock wait per execution, in ms, on the primary. */
+  lockWaitMs: ThresholdAlert;
   /** Activity-log alert on Resource Health events of the servers. */
   resourceHealth: ResourceHealthAlert;
 }

@@ -701,7 +701,7 @@ export const passwordsPolicy: Rule<PlatformInput> = (c) => {
 
 type MetricAlertKey = Exclude<
   keyof AzurePlatformInput["monitoring"]["alerts"],
-  "resourceHealth" | "queryResponseTimeMs"
+  "resourceHealth" | "queryResponseTimeMs" | "lockWaitMs"
 >;
 
 const PERCENT_ALERTS: readonly MetricAlertKey[] = ["cpuPercent", "memoryPercent", "storagePercent", "diskIopsPercent"];
@@ -738,7 +738,7 @@ export const alertWindowsAreAzureValues: Rule<AzurePlatformInput> = (c) => {
   for (const key of Object.keys(alerts) as (keyof typeof alerts)[]) {
     if (key === "resourceHealth") continue;
     const a = alerts[key];
-    if (key === "queryResponseTimeMs" || key === "slowQueriesPerHour")
+    if (key === "queryResponseTimeMs" || key === "slowQueriesPerHour" || key === "lockWaitMs")
       check(key, a, LOG_ALERT_WINDOWS, LOG_ALERT_FREQUENCIES, "log alert");
     else check(key, a, METRIC_ALERT_WINDOWS, METRIC_ALERT_FREQUENCIES, "metric alert");
   }
@@ -777,6 +777,7 @@ export const alertThresholdsInRange: Rule<AzurePlatformInput> = (c) => {
     );
   positive("replicaLagSeconds", "number of seconds");
   positive("queryResponseTimeMs", "number of milliseconds");
+  positive("lockWaitMs", "number of milliseconds");
   if (alerts.replicaLagSeconds.threshold > 3600)
     out.push(
       issue(

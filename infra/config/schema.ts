@@ -182,6 +182,8 @@ function buildSchemas(strict: boolean) {
     queryResponseTimeMs: obj({ ...metricAlertBase, threshold: z.number() }),
     /** Log alert on the server log: statements logged by log_min_duration_statement per window. */
     slowQueriesPerHour: obj({ ...metricAlertBase, threshold: z.number() }),
+    /** Log alert on Query Store wait sampling: estimated lock wait per execution, in ms (D95). */
+    lockWaitMs: obj({ ...metricAlertBase, threshold: z.number() }),
     /** Activity-log alert on Resource Health events (failover, unavailability) of the servers. */
     resourceHealth: obj({ enabled: z.boolean().default(true), actionGroup: groupRef }),
   });

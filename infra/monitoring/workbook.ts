@@ -16,8 +16,9 @@ import {
   type MetricAggregation,
   POSTGRES_METRIC_NAMESPACE,
   alertsFor,
+  lockWaitQuery,
 } from "./alerts.js";
-import { WAIT_SAMPLING_PERIOD_MS, flexibleServerMetric } from "./flexible-server-metrics.js";
+import { flexibleServerMetric } from "./flexible-server-metrics.js";
 import { type PlanIndicator, type TargetOperator, indicatorsFor } from "./indicators.js";
 import type { ServerRole } from "../types.js";
 
@@ -160,21 +161,13 @@ function panelQuery(ind: PlanIndicator, server: WorkbookServer, lines: readonly 
         ].join("\n"),
       };
     case "lockWaitPerExecution":
-      // Wait sampling counts samples (Calls), one every pgms_wait_sampling.history_period ms: samples × period is the
-      // estimated wait, spread over the executions Query Store counted in the same hour.
+      // The lock-wait alert's own measure (alerts.ts lockWaitQuery), per hour: Lock samples × the sampling period
+      // over the executions Query Store counted in the same hour — an estimate (D95).
       return {
         queryType: 0 as const,
         series: "LockWaitPerExecutionMs",
         query: [
-          "let waits = PGSQLQueryStoreWaits",
-          `| where _ResourceId =~ ${id} and EventType == 'Lock'`,
-          `| summarize LockWaitMs = sum(Calls) * ${WAIT_SAMPLING_PERIOD_MS} by bin(TimeGenerated, 1h);`,
-          "PGSQLQueryStoreRuntime",
-          `| where _ResourceId =~ ${id} and IsSystemQuery == false`,
-          "| summarize Executions = sum(Calls) by bin(TimeGenerated, 1h)",
-          "| join kind=leftouter waits on TimeGenerated",
-          "| extend LockWaitPerExecutionMs = iff(Executions > 0, coalesce(LockWaitMs, 0) / todouble(Executions), 0.0)",
-          "| project TimeGenerated, LockWaitPerExecutionMs",
+          lockWaitQuery(server.id, { measureColumn: "LockWaitPerExecutionMs" }, "1h"),
           lineColumns(lines),
           "| order by TimeGenerated asc",
         ].join("\n"),

@@ -294,6 +294,14 @@ public static class Prod
                         Severity = 2,
                         ActionGroup = "warning",
                     },
+                    LockWaitMs = new Inputs.ThresholdAlertArgs
+                    {
+                        Threshold = 50,
+                        Window = "PT15M",
+                        Frequency = "PT5M",
+                        Severity = 2,
+                        ActionGroup = "warning",
+                    },
                     ResourceHealth = new Inputs.ResourceHealthAlertArgs
                     {
                         ActionGroup = "critical",

@@ -235,9 +235,10 @@ describe("workbook and alert pack read one catalogue", () => {
         .filter((a) => a.kind === "log")
         .map((a) => a.key),
     );
-    assert.deepEqual([...new Set(logKeys)].sort(), ["queryResponseTimeMs", "slowQueriesPerHour"]);
+    assert.deepEqual([...new Set(logKeys)].sort(), ["lockWaitMs", "queryResponseTimeMs", "slowQueriesPerHour"]);
     for (const k of logKeys) assert.ok(drawn(PLAN_INDICATORS).has(k), k);
     assert.ok(!drawn(PLAN_INDICATORS.filter((i) => i.key !== "slowQueries")).has("slowQueriesPerHour"));
+    assert.ok(!drawn(PLAN_INDICATORS.filter((i) => i.key !== "lockWait")).has("lockWaitMs"));
   });
 
   it("fails when an indicator drops its alert, or an alert has no indicator (negative controls)", () => {
