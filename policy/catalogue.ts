@@ -93,13 +93,21 @@ export const CATALOGUE = {
   },
   M1: {
     area: "monitoring",
-    asks: "Every prod server has alerts for down, CPU, memory, connections and storage, every replica for lag (R-8.2.2).",
+    asks: "Every prod server has alerts for down, CPU, memory, connections, storage and deadlocks, every replica for lag (R-8.2.2, R-6.2.1).",
   },
   M2: {
     area: "monitoring",
     asks: "Every alert reaches an action group with a receiver, with windows Azure accepts (R-8.2.2).",
   },
   M3: { area: "general", asks: "No preview API version of any resource in prod." },
+  M5: {
+    area: "monitoring",
+    asks: "A server alerted on an enhanced metric (deadlocks) emits it: metrics.collector_database_activity = on (R-6.2.1).",
+  },
+  M6: {
+    area: "monitoring",
+    asks: "A server with the lock-wait alert samples waits: pgms_wait_sampling.query_capture_mode = all, Query Store capturing (R-6.2.1).",
+  },
   M4: {
     area: "general",
     asks: "Every resource is tagged for cost tracking: environment, service, owner, cost-center (R-11.1.1).",

@@ -48,6 +48,8 @@ import { disallowPreviewApiVersions } from "./rules/general/disallowPreviewApiVe
 import { requireCostTags } from "./rules/general/requireCostTags.js";
 import { requireAlertActionGroups } from "./rules/monitoring/requireAlertActionGroups.js";
 import { requireServerAlerts } from "./rules/monitoring/requireServerAlerts.js";
+import { requireEnhancedMetrics } from "./rules/monitoring/requireEnhancedMetrics.js";
+import { requireWaitSampling } from "./rules/monitoring/requireWaitSampling.js";
 
 export const POLICY_PACK_NAME = "authdb-policies";
 
@@ -101,6 +103,8 @@ export const ALL_POLICIES: readonly AuthdbPolicy[] = [
   // Monitoring
   requireServerAlerts,
   requireAlertActionGroups,
+  requireEnhancedMetrics,
+  requireWaitSampling,
   disallowPreviewApiVersions,
   requireCostTags,
 ];

@@ -277,6 +277,20 @@ const CASES: Readonly<Record<string, Case>> = {
     violate: (s) => mutate(s, "primary", () => ({ type: "azure-native:dbforpostgresql/v20240801preview:Server" })),
     expect: /preview API module/,
   },
+  "monitoring-require-enhanced-metrics": {
+    broken: "deadlock alert on a server that does not emit enhanced metrics",
+    violate: setParameter("metrics.collector_database_activity", "off"),
+    expect: new RegExp(
+      `server ${PRIMARY} alerts on the enhanced metric deadlocks but metrics.collector_database_activity is "off", must be "on"`,
+    ),
+  },
+  "monitoring-require-wait-sampling": {
+    broken: "lock-wait alert on a server that does not sample waits",
+    violate: setParameter("pgms_wait_sampling.query_capture_mode", "none"),
+    expect: new RegExp(
+      `server ${PRIMARY} has the wait-sampling alert ${PRIMARY}-lock-wait-high but pgms_wait_sampling.query_capture_mode is "none", must be "all"`,
+    ),
+  },
   "general-require-cost-tags": {
     broken: "a vault without cost-center",
     violate: (s) => mutate(s, "vault", (i) => void delete i.tags["cost-center"]),
@@ -286,6 +300,24 @@ const CASES: Readonly<Record<string, Case>> = {
 
 /** The plan's deliberately broken configurations beyond one per rule (the combinations one rule per fixture would miss). */
 const BROKEN_CONFIGURATIONS: readonly (Case & { readonly policy: string })[] = [
+  {
+    policy: "monitoring-require-server-alerts",
+    broken: "a server without a deadlock alert",
+    violate: dropAlert("deadlocks"),
+    expect: new RegExp(`server ${PRIMARY} has no enabled alert for deadlocks \\(deadlocks\\)`),
+  },
+  {
+    policy: "monitoring-require-enhanced-metrics",
+    broken: "the collector left at Azure's default (not declared)",
+    violate: setParameter("metrics.collector_database_activity", undefined),
+    expect: /metrics\.collector_database_activity is \(not set\), must be "on"/,
+  },
+  {
+    policy: "monitoring-require-wait-sampling",
+    broken: "Query Store off, which silences wait sampling",
+    violate: setParameter("pg_qs.query_capture_mode", "none"),
+    expect: /pg_qs\.query_capture_mode is "none", must be "top" or "all"/,
+  },
   {
     policy: "monitoring-require-server-alerts",
     broken: "a server without any alerts",
@@ -430,6 +462,18 @@ function run(policy: AuthdbPolicy, stack: CapturedResource[], environment = "pro
 }
 
 describe("policy rules: compliant and violating fixture per rule", () => {
+  it("the signal rules judge only servers with such an alert: the parameter off without the alert is no violation", () => {
+    const byName = (n: string) => ALL_POLICIES.find((p) => p.name === n)!;
+    const noDeadlockAlert = without(setParameter("metrics.collector_database_activity", "off")(compliantStack()), (r) =>
+      r.name.endsWith("-deadlocks"),
+    );
+    assert.deepEqual(run(byName("monitoring-require-enhanced-metrics"), noDeadlockAlert), []);
+    const noLockAlert = without(setParameter("pgms_wait_sampling.query_capture_mode", "none")(compliantStack()), (r) =>
+      r.name.endsWith("-lock-wait-high"),
+    );
+    assert.deepEqual(run(byName("monitoring-require-wait-sampling"), noLockAlert), []);
+  });
+
   it("every policy of the pack has a case, and every case names a policy", () => {
     assert.deepEqual(Object.keys(CASES).sort(), ALL_POLICIES.map((p) => p.name).sort());
   });
