@@ -6,16 +6,7 @@ import { Workspace } from "./cluster.js";
 import { killTree, liveChildren, pgBin, waitGoneSync } from "./exec.js";
 import type { DrillOptions, ScenarioName } from "./options.js";
 import type { DrillReport, ScenarioOutcome } from "./report.js";
-import {
-  archiveScenario,
-  backupScenario,
-  connectScenario,
-  failoverScenario,
-  hangScenario,
-  lagScenario,
-  loadScenario,
-  pitrScenario,
-} from "./scenarios.js";
+import { SCENARIO_JOBS } from "./scenarios/index.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -33,38 +24,7 @@ export function postgresVersion(): string {
 }
 
 async function runScenario(name: ScenarioName, o: DrillOptions, log: (s: string) => void): Promise<ScenarioOutcome[]> {
-  const jobs: { label: string; fn: (ws: Workspace) => Promise<ScenarioOutcome> }[] = [];
-  switch (name) {
-    case "connect":
-      jobs.push({ label: "connect", fn: (ws) => connectScenario(ws) });
-      break;
-    case "load":
-      jobs.push({ label: "load", fn: (ws) => loadScenario(ws, o.load) });
-      break;
-    case "lag":
-      jobs.push({ label: "lag", fn: (ws) => lagScenario(ws, o.lag) });
-      break;
-    case "failover":
-      for (const mode of o.failover.modes) {
-        jobs.push({
-          label: mode === "sync" ? "failover" : "failover-async",
-          fn: (ws) => failoverScenario(ws, o.failover, mode),
-        });
-      }
-      break;
-    case "hang":
-      jobs.push({ label: "hang", fn: (ws) => hangScenario(ws, o.failover) });
-      break;
-    case "pitr":
-      jobs.push({ label: "pitr", fn: (ws) => pitrScenario(ws, o.pitr) });
-      break;
-    case "backup":
-      jobs.push({ label: "backup", fn: (ws) => backupScenario(ws, o.backup) });
-      break;
-    case "archive":
-      jobs.push({ label: "archive", fn: (ws) => archiveScenario(ws, o.archive) });
-      break;
-  }
+  const jobs = SCENARIO_JOBS[name](o);
   const outcomes: ScenarioOutcome[] = [];
   for (const job of jobs) {
     const t0 = performance.now();
