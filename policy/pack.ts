@@ -33,6 +33,8 @@ import { configureMaintenanceWindow } from "./rules/resilience/configureMaintena
 import { enableZoneRedundantHa } from "./rules/resilience/enableZoneRedundantHa.js";
 import { ignoreZoneDrift } from "./rules/resilience/ignoreZoneDrift.js";
 import { requireDeletionProtection } from "./rules/resilience/requireDeletionProtection.js";
+import { requireLongTermBackup } from "./rules/resilience/requireLongTermBackup.js";
+import { requireVirtualEndpoints } from "./rules/resilience/requireVirtualEndpoints.js";
 import { validateReadReplicas } from "./rules/resilience/validateReadReplicas.js";
 import { disablePublicAccess } from "./rules/keyvault/disablePublicAccess.js";
 import { enablePurgeProtection } from "./rules/keyvault/enablePurgeProtection.js";
@@ -89,6 +91,8 @@ export const ALL_POLICIES: readonly AuthdbPolicy[] = [
   requireDeletionProtection,
   ignoreZoneDrift,
   validateReadReplicas,
+  requireLongTermBackup,
+  requireVirtualEndpoints,
   // Key Vault
   enablePurgeProtection,
   enableRbacAuthorization,

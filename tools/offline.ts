@@ -28,6 +28,8 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 export const MOCK_TENANT = "11111111-1111-1111-1111-111111111111";
 export const MOCK_DEPLOYER = "22222222-2222-2222-2222-222222222222";
+/** Object id of a Backup vault's system-assigned identity under the mocks. */
+export const MOCK_BACKUP_VAULT_PRINCIPAL = "44444444-4444-4444-4444-444444444444";
 
 /** A resource as the mock monitor saw its registration (a superset of what the policy evaluator needs). */
 export interface CapturedResource extends RegisteredResource {
@@ -114,6 +116,11 @@ function armId(type: string, name: string, inputs: Record<string, unknown>): str
   if (type === "azure-native:network:Subnet" && typeof inputs.virtualNetworkName === "string") {
     return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${inputs.virtualNetworkName}/subnets/${own}`;
   }
+  // Backup vaults and what lives in them (their name inputs are vaultName, backupPolicyName, backupInstanceName).
+  const vault = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.DataProtection/backupVaults/${typeof inputs.vaultName === "string" ? inputs.vaultName : name}`;
+  if (type === "azure-native:dataprotection:BackupVault") return vault;
+  if (type === "azure-native:dataprotection:BackupPolicy") return `${vault}/backupPolicies/${own}`;
+  if (type === "azure-native:dataprotection:BackupInstance") return `${vault}/backupInstances/${own}`;
   const provider = ARM_PROVIDER_PATHS[type] ?? type.replace(/^azure-native:/, "").replace(/:/g, "/");
   return `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/${provider}/${own}`;
 }
@@ -182,6 +189,12 @@ function mockState(type: string, name: string, inputs: MockInputs): Record<strin
       };
     case "azure-native:operationalinsights:Workspace":
       return { ...base, customerId: "33333333-3333-3333-3333-333333333333" };
+    case "azure-native:dataprotection:BackupVault":
+      // The system-assigned identity Azure creates with the vault (its object id is what the role assignments name).
+      return {
+        ...base,
+        identity: { ...(inputs.identity as object), principalId: MOCK_BACKUP_VAULT_PRINCIPAL, tenantId: MOCK_TENANT },
+      };
     default:
       return base;
   }

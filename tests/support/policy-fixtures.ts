@@ -448,6 +448,54 @@ export function compliantStack(): CapturedResource[] {
       roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER}`,
       scope: `${VAULT_ID}/secrets/postgres-administrator-password`,
     }),
+    // Long-term retention (B3): a vault and a backup instance of the primary.
+    resource(
+      "azure-native:dataprotection:BackupVault",
+      "ltr-vault",
+      {
+        resourceGroupName: RG,
+        vaultName: "bv-fixture",
+        location: "koreacentral",
+        identity: { type: "SystemAssigned" },
+        properties: { storageSettings: [{ datastoreType: "VaultStore", type: "GeoRedundant" }] },
+        tags: TAGS,
+      },
+      { protect: true },
+    ),
+    resource(
+      "azure-native:dataprotection:BackupInstance",
+      "ltr-instance",
+      {
+        resourceGroupName: RG,
+        vaultName: "bv-fixture",
+        backupInstanceName: `${PRIMARY}-ltr`,
+        properties: {
+          objectType: "BackupInstance",
+          dataSourceInfo: {
+            datasourceType: "Microsoft.DBforPostgreSQL/flexibleServers",
+            objectType: "Datasource",
+            resourceID: PRIMARY_ID,
+          },
+          policyInfo: {
+            policyId: `${SUB}/resourceGroups/${RG}/providers/Microsoft.DataProtection/backupVaults/bv-fixture/backupPolicies/p`,
+          },
+        },
+      },
+      { protect: true, dependsOn: [urnOf("azure-native:dataprotection:BackupVault", "ltr-vault")] },
+    ),
+    // Virtual endpoints (H6): the pair on the primary, the reader on the replica.
+    resource(
+      "azure-native:dbforpostgresql:VirtualEndpoint",
+      "virtual-endpoints",
+      {
+        resourceGroupName: RG,
+        serverName: PRIMARY,
+        virtualEndpointName: "pg-fixture-ve",
+        endpointType: "ReadWrite",
+        members: [REPLICA],
+      },
+      { dependsOn: [SERVER_URN, REPLICA_URN] },
+    ),
     resource("random:index/randomPassword:RandomPassword", "passwords-administrator", {
       length: 32,
       upper: true,

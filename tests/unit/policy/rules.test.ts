@@ -8,7 +8,15 @@ import { evaluatePolicies } from "../../../policy/evaluate.js";
 import { ALL_POLICIES } from "../../../policy/pack.js";
 import type { AuthdbPolicy } from "../../../policy/rule.js";
 import type { CapturedResource } from "../../../tools/offline.js";
-import { PRIMARY, REPLICA, compliantStack, mutate, resource, without } from "../../support/policy-fixtures.js";
+import {
+  PRIMARY,
+  REPLICA,
+  REPLICA_ID,
+  compliantStack,
+  mutate,
+  resource,
+  without,
+} from "../../support/policy-fixtures.js";
 
 interface Case {
   /** What the mutation breaks. */
@@ -187,6 +195,16 @@ const CASES: Readonly<Record<string, Case>> = {
     violate: (s) => mutate(s, "primary", () => ({ ignoreChanges: [] })),
     expect: /does not ignore changes to availabilityZone, highAvailability.standbyAvailabilityZone/,
   },
+  "postgres-require-long-term-backup": {
+    broken: "no backup instance for the primary",
+    violate: (s) => without(s, (r) => r.name === "ltr-instance"),
+    expect: /server pg-fixture has no long-term backup: no BackupInstance .*vaults: bv-fixture/,
+  },
+  "postgres-require-virtual-endpoints": {
+    broken: "replicas without virtual endpoints",
+    violate: (s) => without(s, (r) => r.name === "virtual-endpoints"),
+    expect: /1 read replica\(s\) but no virtual endpoints/,
+  },
   "postgres-validate-read-replicas": {
     broken: "replica smaller than its primary",
     violate: (s) => mutate(s, "replica", (i) => void (i.sku = { name: "Standard_D2ds_v5", tier: "GeneralPurpose" })),
@@ -300,6 +318,28 @@ const CASES: Readonly<Record<string, Case>> = {
 
 /** The plan's deliberately broken configurations beyond one per rule (the combinations one rule per fixture would miss). */
 const BROKEN_CONFIGURATIONS: readonly (Case & { readonly policy: string })[] = [
+  {
+    policy: "postgres-require-long-term-backup",
+    broken: "the backup instance protects the replica, not the primary",
+    violate: (s) => mutate(s, "ltr-instance", (i) => void (i.properties.dataSourceInfo.resourceID = REPLICA_ID)),
+    expect: /server pg-fixture has no long-term backup/,
+  },
+  {
+    policy: "postgres-require-long-term-backup",
+    broken: "the backup instance sits in a vault that is not in the stack",
+    violate: (s) =>
+      without(
+        mutate(s, "ltr-instance", () => ({ dependsOn: [] })),
+        (r) => r.name === "ltr-vault",
+      ),
+    expect: /no BackupInstance in a Backup vault of this stack protects it \(no BackupVault\)/,
+  },
+  {
+    policy: "postgres-require-virtual-endpoints",
+    broken: "the reader endpoint names no replica",
+    violate: (s) => mutate(s, "virtual-endpoints", (i) => void (i.members = [PRIMARY])),
+    expect: /name no replica as the reader's member/,
+  },
   {
     policy: "monitoring-require-server-alerts",
     broken: "a server without a deadlock alert",
