@@ -1,6 +1,16 @@
 /** Drill durations and sizes: the full run (benchmark figures) and a quick run (tests, CI). */
 
-export const SCENARIOS = ["connect", "load", "lag", "failover", "hang", "pitr", "backup", "archive"] as const;
+export const SCENARIOS = [
+  "connect",
+  "load",
+  "lag",
+  "failover",
+  "hang",
+  "pitr",
+  "backup",
+  "archive",
+  "crash-restart",
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface DrillOptions {
@@ -38,6 +48,16 @@ export interface DrillOptions {
     controlArchiveTimeoutSeconds: number;
     controlMarginSeconds: number;
   };
+  crashRestart: {
+    archiveTimeoutSeconds: number;
+    /** archive_timeout + this: the bound within which a fresh row's segment must (or, in the control, must not) ship. */
+    marginSeconds: number;
+    /** Idle sessions opened before the kill; every one must be reset. */
+    idleSessions: number;
+    writeIntervalMs: number;
+    warmupSeconds: number;
+    afterSeconds: number;
+  };
 }
 
 const archiveControl = { controlArchiveTimeoutSeconds: 3, controlMarginSeconds: 3 };
@@ -68,6 +88,23 @@ export function defaultOptions(quick: boolean): DrillOptions {
     archive: quick
       ? { archiveTimeoutSeconds: 3, durationSeconds: 8, writeIntervalMs: 200, crashRestart: true, ...archiveControl }
       : { archiveTimeoutSeconds: 30, durationSeconds: 65, writeIntervalMs: 250, crashRestart: true, ...archiveControl },
+    crashRestart: quick
+      ? {
+          archiveTimeoutSeconds: 3,
+          marginSeconds: 3,
+          idleSessions: 4,
+          writeIntervalMs: 20,
+          warmupSeconds: 1,
+          afterSeconds: 1,
+        }
+      : {
+          archiveTimeoutSeconds: 10,
+          marginSeconds: 3,
+          idleSessions: 20,
+          writeIntervalMs: 10,
+          warmupSeconds: 5,
+          afterSeconds: 3,
+        },
   };
 }
 

@@ -45,6 +45,13 @@ export const REQUIRED_METRICS: Record<string, readonly string[]> = {
   pitr: ["restoreSeconds", "rowsAfterTarget", "rowsMissingBeforeTarget"],
   backup: ["verified", "corruptionDetected"],
   archive: ["rpoSeconds"],
+  "crash-restart": [
+    "sessionsReset",
+    "crashRecovery",
+    "lostAcknowledgedWrites",
+    "writeGapSeconds",
+    "archivedAfterRestartSeconds",
+  ],
 };
 
 /** Validate a parsed report against the exact shape; returns a list of problems (empty = valid). */

@@ -9,6 +9,7 @@ import type { ScenarioOutcome } from "../report.js";
 import { archiveScenario } from "./archive.js";
 import { backupScenario } from "./backup.js";
 import { connectScenario } from "./connect.js";
+import { crashRestartScenario } from "./crash-restart.js";
 import { failoverScenario } from "./failover.js";
 import { hangScenario } from "./hang.js";
 import { lagScenario } from "./lag.js";
@@ -34,4 +35,5 @@ export const SCENARIO_JOBS: Record<ScenarioName, (o: DrillOptions) => ScenarioJo
   pitr: (o) => [{ label: "pitr", fn: (ws) => pitrScenario(ws, o.pitr) }],
   backup: (o) => [{ label: "backup", fn: (ws) => backupScenario(ws, o.backup) }],
   archive: (o) => [{ label: "archive", fn: (ws) => archiveScenario(ws, o.archive) }],
+  "crash-restart": (o) => [{ label: "crash-restart", fn: (ws) => crashRestartScenario(ws, o.crashRestart) }],
 };

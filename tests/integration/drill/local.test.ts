@@ -122,6 +122,20 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
   assert.deepEqual(archive.controls, [{ name: "no-checkpoint-after-start", expectFailure: true, failed: true }]);
   assert.equal(archive.passed, true);
 
+  // crash-restart: one backend SIGKILLed; every session reset, crash recovery in the log, nothing acknowledged lost,
+  // archive_timeout ships a fresh row's segment afterwards. Control, run for real: without the CHECKPOINT after the
+  // restart the segment does not ship within archive_timeout + margin.
+  const crash = one("crash-restart");
+  assert.equal(crash.metrics.sessionsReset, true);
+  assert.equal(crash.metrics.crashRecovery, true);
+  assert.equal(crash.metrics.lostAcknowledgedWrites, 0);
+  assert.ok((crash.metrics.writeGapSeconds as number) > 0, JSON.stringify(crash.metrics));
+  assert.ok((crash.metrics.archivedAfterRestartSeconds as number) >= 0);
+  assert.ok((crash.metrics.archivedAfterRestartSeconds as number) <= (crash.parameters?.archiveWaitSeconds as number));
+  assert.equal(crash.metrics.controlArchivedWithoutCheckpoint, false);
+  assert.deepEqual(crash.controls, [{ name: "no-checkpoint-after-restart", expectFailure: true, failed: true }]);
+  assert.equal(crash.passed, true);
+
   const md = renderMarkdown(report, outcomes, {
     command: "test",
     startedAt: new Date().toISOString(),
