@@ -38,7 +38,7 @@ async function writeOneRow(c: Cluster): Promise<string> {
 export function largestGapSeconds(ats: readonly number[]): number {
   const s = [...ats].sort((a, b) => a - b);
   let gap = 0;
-  for (let i = 1; i < s.length; i++) gap = Math.max(gap, ((s[i] as number) - (s[i - 1] as number)) / 1000);
+  for (let i = 1; i < s.length; i++) gap = Math.max(gap, ((s[i] ?? 0) - (s[i - 1] ?? 0)) / 1000);
   return gap;
 }
 
@@ -93,7 +93,7 @@ export async function crashRestartScenario(ws: Workspace, o: DrillOptions["crash
   );
   const logBefore = readFileSync(primary.logFile, "utf8").length;
   const writer = startWriter(primary, o.writeIntervalMs);
-  let writerErrors = 0;
+  let writerErrors: number;
   let restartSeconds: number;
   let killedAt: number;
   try {
