@@ -254,6 +254,24 @@ export class Cluster {
     await runAsServer(pgBin("pg_ctl"), ["promote", "-w", "-t", "60", "-s", "-D", this.dataDir], { timeoutMs: 70_000 });
   }
 
+  /**
+   * A clean stop (`pg_ctl stop -m fast`): sessions are disconnected, a shutdown checkpoint is written, and the
+   * walsenders send WAL up to it before exiting (a planned switchover). Throws when the server does not stop.
+   */
+  async shutdownFast(): Promise<void> {
+    await runAsServer(pgBin("pg_ctl"), ["stop", "-w", "-t", "60", "-s", "-m", "fast", "-D", this.dataDir], {
+      timeoutMs: 70_000,
+    });
+  }
+
+  /** `Latest checkpoint location` from pg_controldata (the shutdown checkpoint after a clean stop). */
+  async latestCheckpointLsn(): Promise<string> {
+    const r = await runAsServer(pgBin("pg_controldata"), ["-D", this.dataDir]);
+    const m = /^Latest checkpoint location:\s+(\S+)$/m.exec(r.stdout);
+    if (!m?.[1]) throw new Error(`${this.name}: no checkpoint location in pg_controldata`);
+    return m[1];
+  }
+
   /** Stop: fast shutdown, then SIGKILL whatever is left of every pid we knew (and their children). */
   async stop(): Promise<void> {
     this.thaw();
@@ -534,6 +552,41 @@ export class Workspace {
       await sleep(100);
     }
     throw new Error(`${name} never started streaming\n${cluster.tailLog()}`);
+  }
+
+  /**
+   * `pg_rewind` a cleanly stopped former primary onto `source` (a running primary): the blocks changed since the last
+   * common checkpoint are copied back, so the node can follow the new timeline. Needs data checksums or
+   * wal_log_hints (createPrimary's initdb uses --data-checksums). pg_rewind also copies the source's configuration
+   * files, so the instance settings must be rewritten afterwards (`startAsStandby` does).
+   */
+  async rewind(target: Cluster, source: Cluster): Promise<{ output: string; rewound: boolean }> {
+    const r = await runAsServer(
+      pgBin("pg_rewind"),
+      ["--target-pgdata", target.dataDir, "--source-server", source.conninfo(), "--progress"],
+      { env: this.clientEnv(), timeoutMs: 300_000 },
+    );
+    const output = (r.stdout + r.stderr).trim();
+    return { output, rewound: !/no rewind required/.test(output) };
+  }
+
+  /**
+   * Start a stopped node as a streaming standby of `primary` (a rejoining former primary): its instance settings are
+   * rewritten (port, name, primary_conninfo, its own slot on the primary, created when missing) and standby.signal
+   * written. Resolves once started; whether it streams is the caller's check.
+   */
+  async startAsStandby(node: Cluster, primary: Cluster): Promise<void> {
+    await primary.query(
+      "SELECT pg_create_physical_replication_slot($1) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)",
+      [node.name],
+    );
+    node.writeInstanceConf([
+      ...this.instanceLines({ port: node.port, clusterName: node.name, synchronousStandbyNames: "" }),
+      `primary_conninfo = ${sqlLiteral(`${primary.conninfo("postgres", "replicator")} application_name=${node.name}`)}`,
+      `primary_slot_name = ${sqlLiteral(node.name)}`,
+    ]);
+    this.writeServerFile(join(node.dataDir, "standby.signal"), "");
+    await node.start();
   }
 
   /** A plain-format base backup with a SHA-256 manifest, self-contained (WAL streamed). Returns its directory. */

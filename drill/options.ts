@@ -10,6 +10,7 @@ export const SCENARIOS = [
   "backup",
   "archive",
   "crash-restart",
+  "switchover",
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -58,6 +59,12 @@ export interface DrillOptions {
     warmupSeconds: number;
     afterSeconds: number;
   };
+  switchover: {
+    warmupSeconds: number;
+    afterSeconds: number;
+    /** Control: how long the diverged node may try to stream without pg_rewind before it counts as refused. */
+    controlWaitSeconds: number;
+  };
 }
 
 const archiveControl = { controlArchiveTimeoutSeconds: 3, controlMarginSeconds: 3 };
@@ -105,6 +112,9 @@ export function defaultOptions(quick: boolean): DrillOptions {
           warmupSeconds: 5,
           afterSeconds: 3,
         },
+    switchover: quick
+      ? { warmupSeconds: 1, afterSeconds: 1, controlWaitSeconds: 5 }
+      : { warmupSeconds: 5, afterSeconds: 3, controlWaitSeconds: 10 },
   };
 }
 

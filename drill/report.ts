@@ -52,6 +52,7 @@ export const REQUIRED_METRICS: Record<string, readonly string[]> = {
     "writeGapSeconds",
     "archivedAfterRestartSeconds",
   ],
+  switchover: ["lostAcknowledgedWrites", "redundancyRestoredSeconds", "writeGapSeconds"],
 };
 
 /** Validate a parsed report against the exact shape; returns a list of problems (empty = valid). */

@@ -11,6 +11,8 @@ export const TIMEOUTS = {
   writerAcksMs: 30_000,
   /** Server back as a primary, with its archiver, after a crash-restart. */
   crashRestartMs: 60_000,
+  /** switchover: a standby catching up, promoted, rejoining and streaming (each step). */
+  switchoverMs: 60_000,
   /** Poll intervals. */
   pollMs: 50,
   fastPollMs: 20,

@@ -14,7 +14,7 @@ import type { Cluster, Workspace } from "../cluster.js";
 import { sleep } from "../exec.js";
 import type { DrillOptions } from "../options.js";
 import type { ScenarioOutcome } from "../report.js";
-import { round } from "./support.js";
+import { largestGapSeconds, round } from "./support.js";
 
 /** Seconds until `walfile` is in the archive, or undefined when it is not there within `timeoutMs`. */
 async function archivedWithin(c: Cluster, walfile: string, timeoutMs: number): Promise<number | undefined> {
@@ -32,14 +32,6 @@ async function writeOneRow(c: Cluster): Promise<string> {
     "WITH i AS (INSERT INTO crash_rows (seq) VALUES (-1 - (SELECT count(*) FROM crash_rows WHERE seq < 0)) RETURNING 1) SELECT pg_walfile_name(pg_current_wal_lsn() - 1) AS f FROM i",
   );
   return String(rows[0]?.f);
-}
-
-/** The largest gap between consecutive timestamps (milliseconds in, seconds out). */
-export function largestGapSeconds(ats: readonly number[]): number {
-  const s = [...ats].sort((a, b) => a - b);
-  let gap = 0;
-  for (let i = 1; i < s.length; i++) gap = Math.max(gap, ((s[i] ?? 0) - (s[i - 1] ?? 0)) / 1000);
-  return gap;
 }
 
 /** A loop writing one row every `intervalMs` on one session, reconnecting after an error; acknowledged seqs kept. */

@@ -15,6 +15,7 @@ import { hangScenario } from "./hang.js";
 import { lagScenario } from "./lag.js";
 import { loadScenario } from "./load.js";
 import { pitrScenario } from "./pitr.js";
+import { switchoverScenario } from "./switchover.js";
 
 export interface ScenarioJob {
   /** The name the job reports under (a failing job's placeholder result carries it). */
@@ -36,4 +37,5 @@ export const SCENARIO_JOBS: Record<ScenarioName, (o: DrillOptions) => ScenarioJo
   backup: (o) => [{ label: "backup", fn: (ws) => backupScenario(ws, o.backup) }],
   archive: (o) => [{ label: "archive", fn: (ws) => archiveScenario(ws, o.archive) }],
   "crash-restart": (o) => [{ label: "crash-restart", fn: (ws) => crashRestartScenario(ws, o.crashRestart) }],
+  switchover: (o) => [{ label: "switchover", fn: (ws) => switchoverScenario(ws, o.switchover) }],
 };

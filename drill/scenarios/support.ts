@@ -9,6 +9,14 @@ import { TIMEOUTS } from "../timeouts.js";
 
 export const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
+/** The largest gap between consecutive timestamps (milliseconds in, seconds out). */
+export function largestGapSeconds(ats: readonly number[]): number {
+  const s = [...ats].sort((a, b) => a - b);
+  let gap = 0;
+  for (let i = 1; i < s.length; i++) gap = Math.max(gap, ((s[i] ?? 0) - (s[i - 1] ?? 0)) / 1000);
+  return gap;
+}
+
 export async function pgbenchInit(ws: Workspace, c: Cluster, scale: number): Promise<void> {
   await run(pgBin("pgbench"), ["-i", "-q", "-s", String(scale), "--no-vacuum", c.conninfo()], {
     env: ws.clientEnv(),

@@ -136,6 +136,19 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
   assert.deepEqual(crash.controls, [{ name: "no-checkpoint-after-restart", expectFailure: true, failed: true }]);
   assert.equal(crash.passed, true);
 
+  // switchover: clean stop, standby promoted with the shutdown checkpoint, old primary back as synchronous standby
+  // after pg_rewind, nothing lost. Control, run for real: a diverged old primary cannot rejoin without pg_rewind.
+  const sw = one("switchover");
+  assert.equal(sw.metrics.lostAcknowledgedWrites, 0);
+  assert.equal(sw.metrics.standbyHadShutdownCheckpoint, true);
+  assert.equal(sw.metrics.oldPrimaryInRecovery, true);
+  assert.ok((sw.metrics.redundancyRestoredSeconds as number) > 0, JSON.stringify(sw.metrics));
+  assert.equal(sw.metrics.controlRejoinedWithoutRewind, false);
+  assert.equal(sw.metrics.controlDivergenceLogged, true);
+  assert.equal(sw.metrics.controlRejoinedWithRewind, true);
+  assert.deepEqual(sw.controls, [{ name: "diverged-rejoin-without-rewind", expectFailure: true, failed: true }]);
+  assert.equal(sw.passed, true);
+
   const md = renderMarkdown(report, outcomes, {
     command: "test",
     startedAt: new Date().toISOString(),
