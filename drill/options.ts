@@ -11,6 +11,7 @@ export const SCENARIOS = [
   "archive",
   "crash-restart",
   "switchover",
+  "partition",
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -65,6 +66,13 @@ export interface DrillOptions {
     /** Control: how long the diverged node may try to stream without pg_rewind before it counts as refused. */
     controlWaitSeconds: number;
   };
+  /** The writer's kernel-side detection of a dead session (libpq keywords). */
+  partition: {
+    tcpUserTimeoutMs: number;
+    keepalivesIdleSeconds: number;
+    keepalivesIntervalSeconds: number;
+    keepalivesCount: number;
+  };
 }
 
 const archiveControl = { controlArchiveTimeoutSeconds: 3, controlMarginSeconds: 3 };
@@ -115,6 +123,7 @@ export function defaultOptions(quick: boolean): DrillOptions {
     switchover: quick
       ? { warmupSeconds: 1, afterSeconds: 1, controlWaitSeconds: 5 }
       : { warmupSeconds: 5, afterSeconds: 3, controlWaitSeconds: 10 },
+    partition: { tcpUserTimeoutMs: 2000, keepalivesIdleSeconds: 1, keepalivesIntervalSeconds: 1, keepalivesCount: 2 },
   };
 }
 

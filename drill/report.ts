@@ -52,6 +52,7 @@ export const REQUIRED_METRICS: Record<string, readonly string[]> = {
     "writeGapSeconds",
     "archivedAfterRestartSeconds",
   ],
+  partition: ["rtoSeconds", "splitBrainWrites", "directWriteAccepted"],
   switchover: ["lostAcknowledgedWrites", "redundancyRestoredSeconds", "writeGapSeconds"],
 };
 

@@ -14,6 +14,7 @@ import { failoverScenario } from "./failover.js";
 import { hangScenario } from "./hang.js";
 import { lagScenario } from "./lag.js";
 import { loadScenario } from "./load.js";
+import { partitionScenario } from "./partition.js";
 import { pitrScenario } from "./pitr.js";
 import { switchoverScenario } from "./switchover.js";
 
@@ -37,5 +38,6 @@ export const SCENARIO_JOBS: Record<ScenarioName, (o: DrillOptions) => ScenarioJo
   backup: (o) => [{ label: "backup", fn: (ws) => backupScenario(ws, o.backup) }],
   archive: (o) => [{ label: "archive", fn: (ws) => archiveScenario(ws, o.archive) }],
   "crash-restart": (o) => [{ label: "crash-restart", fn: (ws) => crashRestartScenario(ws, o.crashRestart) }],
+  partition: (o) => [{ label: "partition", fn: (ws) => partitionScenario(ws, o.failover, o.partition) }],
   switchover: (o) => [{ label: "switchover", fn: (ws) => switchoverScenario(ws, o.switchover) }],
 };

@@ -78,7 +78,7 @@ export async function pgbenchConsistent(c: Cluster): Promise<boolean> {
 }
 
 /** pg_isready probe: true when the server accepts connections. */
-export async function probe(ws: Workspace, port: number, probeTimeoutMs: number): Promise<boolean> {
+export async function probe(ws: Workspace, port: number, probeTimeoutMs: number, host = HOST): Promise<boolean> {
   const r = await run(
     pgBin("pg_isready"),
     [
@@ -86,7 +86,7 @@ export async function probe(ws: Workspace, port: number, probeTimeoutMs: number)
       "-t",
       String(Math.ceil(probeTimeoutMs / 1000)),
       "-d",
-      `host=${HOST} port=${port} dbname=postgres user=postgres sslmode=require`,
+      `host=${host} port=${port} dbname=postgres user=postgres sslmode=require`,
     ],
     {
       env: ws.clientEnv(),
@@ -106,10 +106,11 @@ export async function detectFailure(
   port: number,
   o: DrillOptions["failover"],
   stop: () => boolean,
+  host = HOST,
 ): Promise<number | undefined> {
   let failures = 0;
   while (!stop()) {
-    const ok = await probe(ws, port, o.probeTimeoutMs);
+    const ok = await probe(ws, port, o.probeTimeoutMs, host);
     failures = ok ? 0 : failures + 1;
     if (failures >= o.failuresToDeclare) return performance.now();
     await sleep(failures > 0 ? o.confirmIntervalMs : o.probeIntervalMs);

@@ -97,6 +97,22 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
   assert.deepEqual(hang.controls, [{ name: "no-fencing-split-brain", expectFailure: true, failed: true }]);
   assert.equal(hang.passed, true);
 
+  // partition: the primary's postmaster inside a drill network namespace, cut off (veth down); the writer's
+  // tcp_user_timeout/keepalives end the dead session; fenced before promotion; healed, it takes no write. Control, run
+  // for real: without fencing the healed old primary takes writes (split brain).
+  const partition = one("partition");
+  assert.equal(partition.metrics.splitBrainWrites, 0);
+  assert.equal(partition.metrics.directWriteAccepted, false);
+  assert.ok((partition.metrics.rtoSeconds as number) <= TARGETS.failoverRtoSeconds);
+  assert.ok(
+    (partition.metrics.detectSeconds as number) <= (partition.parameters?.detectorBudgetSeconds as number) + 1,
+    JSON.stringify(partition.metrics),
+  );
+  assert.ok((partition.metrics.controlSplitBrainWrites as number) > 0, JSON.stringify(partition.metrics));
+  assert.equal(partition.metrics.controlDirectWriteAccepted, true);
+  assert.deepEqual(partition.controls, [{ name: "no-fencing-split-brain", expectFailure: true, failed: true }]);
+  assert.equal(partition.passed, true);
+
   const pitr = one("pitr");
   assert.equal(pitr.metrics.rowsAfterTarget, 0);
   assert.equal(pitr.metrics.rowsMissingBeforeTarget, 0);
