@@ -12,6 +12,7 @@ export const SCENARIOS = [
   "crash-restart",
   "switchover",
   "partition",
+  "latency",
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -73,6 +74,20 @@ export interface DrillOptions {
     keepalivesIntervalSeconds: number;
     keepalivesCount: number;
   };
+  latency: {
+    /** Added to the client → server direction. */
+    delayMs: number;
+    /** libpq connect_timeout that the delayed handshake must exceed, and one it must fit in. */
+    shortConnectTimeoutSeconds: number;
+    longConnectTimeoutSeconds: number;
+    statementBudgetMs: number;
+    overBudgetSleepMs: number;
+    underBudgetSleepMs: number;
+    /** Control: a budget shorter than the "under" statement. */
+    controlBudgetMs: number;
+    samplesWithout: number;
+    samplesWith: number;
+  };
 }
 
 const archiveControl = { controlArchiveTimeoutSeconds: 3, controlMarginSeconds: 3 };
@@ -123,6 +138,17 @@ export function defaultOptions(quick: boolean): DrillOptions {
     switchover: quick
       ? { warmupSeconds: 1, afterSeconds: 1, controlWaitSeconds: 5 }
       : { warmupSeconds: 5, afterSeconds: 3, controlWaitSeconds: 10 },
+    latency: {
+      delayMs: 500,
+      shortConnectTimeoutSeconds: 2, // libpq's minimum
+      longConnectTimeoutSeconds: 15,
+      statementBudgetMs: 1000,
+      overBudgetSleepMs: 1500,
+      underBudgetSleepMs: 700,
+      controlBudgetMs: 300,
+      samplesWithout: quick ? 50 : 500,
+      samplesWith: quick ? 10 : 60,
+    },
     partition: { tcpUserTimeoutMs: 2000, keepalivesIdleSeconds: 1, keepalivesIntervalSeconds: 1, keepalivesCount: 2 },
   };
 }

@@ -52,6 +52,15 @@ export const REQUIRED_METRICS: Record<string, readonly string[]> = {
     "writeGapSeconds",
     "archivedAfterRestartSeconds",
   ],
+  latency: [
+    "connectTimeoutFires",
+    "statementTimeoutCancels",
+    "underBudgetPasses",
+    "p50Ms",
+    "p95Ms",
+    "p50DelayedMs",
+    "p95DelayedMs",
+  ],
   partition: ["rtoSeconds", "splitBrainWrites", "directWriteAccepted"],
   switchover: ["lostAcknowledgedWrites", "redundancyRestoredSeconds", "writeGapSeconds"],
 };

@@ -15,6 +15,7 @@ import { hangScenario } from "./hang.js";
 import { lagScenario } from "./lag.js";
 import { loadScenario } from "./load.js";
 import { partitionScenario } from "./partition.js";
+import { latencyScenario } from "./latency.js";
 import { pitrScenario } from "./pitr.js";
 import { switchoverScenario } from "./switchover.js";
 
@@ -38,6 +39,7 @@ export const SCENARIO_JOBS: Record<ScenarioName, (o: DrillOptions) => ScenarioJo
   backup: (o) => [{ label: "backup", fn: (ws) => backupScenario(ws, o.backup) }],
   archive: (o) => [{ label: "archive", fn: (ws) => archiveScenario(ws, o.archive) }],
   "crash-restart": (o) => [{ label: "crash-restart", fn: (ws) => crashRestartScenario(ws, o.crashRestart) }],
+  latency: (o) => [{ label: "latency", fn: (ws) => latencyScenario(ws, o.latency) }],
   partition: (o) => [{ label: "partition", fn: (ws) => partitionScenario(ws, o.failover, o.partition) }],
   switchover: (o) => [{ label: "switchover", fn: (ws) => switchoverScenario(ws, o.switchover) }],
 };

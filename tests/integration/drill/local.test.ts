@@ -113,6 +113,21 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
   assert.deepEqual(partition.controls, [{ name: "no-fencing-split-brain", expectFailure: true, failed: true }]);
   assert.equal(partition.passed, true);
 
+  // latency: 500 ms on the client's path; connect_timeout fires and statement_timeout cancels only as configured.
+  // Controls, run for real: no delay ⇒ the same connect_timeout does not fire; a short budget cancels a normal statement.
+  const latency = one("latency");
+  assert.equal(latency.metrics.connectTimeoutFires, true);
+  assert.equal(latency.metrics.connectWithinLongTimeout, true);
+  assert.equal(latency.metrics.statementTimeoutCancels, true);
+  assert.equal(latency.metrics.underBudgetPasses, true);
+  assert.ok((latency.metrics.p50DelayedMs as number) >= (latency.parameters?.delayMs as number));
+  assert.ok((latency.metrics.p50Ms as number) < (latency.parameters?.delayMs as number) / 10);
+  assert.deepEqual(latency.controls, [
+    { name: "no-delay-connect-timeout-does-not-fire", expectFailure: true, failed: true },
+    { name: "short-budget-cancels-normal-statement", expectFailure: true, failed: true },
+  ]);
+  assert.equal(latency.passed, true);
+
   const pitr = one("pitr");
   assert.equal(pitr.metrics.rowsAfterTarget, 0);
   assert.equal(pitr.metrics.rowsMissingBeforeTarget, 0);
