@@ -45,6 +45,24 @@ export const REQUIRED_METRICS: Record<string, readonly string[]> = {
   pitr: ["restoreSeconds", "rowsAfterTarget", "rowsMissingBeforeTarget"],
   backup: ["verified", "corruptionDetected"],
   archive: ["rpoSeconds"],
+  "crash-restart": [
+    "sessionsReset",
+    "crashRecovery",
+    "lostAcknowledgedWrites",
+    "writeGapSeconds",
+    "archivedAfterRestartSeconds",
+  ],
+  latency: [
+    "connectTimeoutFires",
+    "statementTimeoutCancels",
+    "underBudgetPasses",
+    "p50Ms",
+    "p95Ms",
+    "p50DelayedMs",
+    "p95DelayedMs",
+  ],
+  partition: ["rtoSeconds", "splitBrainWrites", "directWriteAccepted"],
+  switchover: ["lostAcknowledgedWrites", "redundancyRestoredSeconds", "writeGapSeconds"],
 };
 
 /** Validate a parsed report against the exact shape; returns a list of problems (empty = valid). */

@@ -23,6 +23,8 @@ export const TIMEOUTS = {
   standbyStreamingMs: 30_000,
   /** Every process of a stopped cluster gone after SIGKILL. */
   processesGoneMs: 5_000,
+  /** switchover: a standby catching up, promoted, rejoining and streaming (each step). */
+  switchoverMs: 60_000,
   /** Poll intervals. */
   pollMs: 50,
   fastPollMs: 20,
