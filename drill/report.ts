@@ -43,7 +43,7 @@ export const REQUIRED_METRICS: Record<string, readonly string[]> = {
   "failover-async": ["rtoSeconds", "lostAcknowledgedWrites", "acknowledgedBeforeKill"],
   hang: ["rtoSeconds", "splitBrainWrites", "directWriteAccepted"],
   pitr: ["restoreSeconds", "rowsAfterTarget", "rowsMissingBeforeTarget"],
-  backup: ["verified", "corruptionDetected"],
+  backup: ["verified", "corruptionDetected", "sourceCorruptionDetected", "restoredChecksumsMatch"],
   archive: ["rpoSeconds"],
 };
 
