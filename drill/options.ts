@@ -26,7 +26,14 @@ export interface DrillOptions {
     writerAckTimeoutMs: number;
     bucketMs: number;
   };
-  pitr: { scale: number; writeSeconds: number };
+  pitr: {
+    scale: number;
+    writeSeconds: number;
+    /** Extrapolation inputs (assumptions, reported as parameters): the weekly full backup's size, WAL per day, days. */
+    assumedFullBackupBytes: number;
+    assumedWalPerDayBytes: number;
+    walDays: number;
+  };
   backup: { scale: number };
   archive: {
     archiveTimeoutSeconds: number;
@@ -39,6 +46,10 @@ export interface DrillOptions {
     controlMarginSeconds: number;
   };
 }
+
+// The DR plan's restore (R-DR-3): a full backup of the prod server's 256 GB storage at its 80 % alert,
+// 10 GB of WAL a day (an assumption, not a measurement), 7 days since the weekly full.
+const pitrExtrapolation = { assumedFullBackupBytes: 0.8 * 256e9, assumedWalPerDayBytes: 10e9, walDays: 7 };
 
 const archiveControl = { controlArchiveTimeoutSeconds: 3, controlMarginSeconds: 3 };
 
@@ -63,7 +74,7 @@ export function defaultOptions(quick: boolean): DrillOptions {
       bucketMs: 250,
     },
     // scale 13 ≈ 200 MB of pgbench data.
-    pitr: quick ? { scale: 1, writeSeconds: 3 } : { scale: 13, writeSeconds: 30 },
+    pitr: { ...(quick ? { scale: 1, writeSeconds: 3 } : { scale: 13, writeSeconds: 30 }), ...pitrExtrapolation },
     backup: quick ? { scale: 1 } : { scale: 13 },
     archive: quick
       ? { archiveTimeoutSeconds: 3, durationSeconds: 8, writeIntervalMs: 200, crashRestart: true, ...archiveControl }

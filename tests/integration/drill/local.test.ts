@@ -101,6 +101,22 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
   assert.equal(pitr.metrics.rowsAfterTarget, 0);
   assert.equal(pitr.metrics.rowsMissingBeforeTarget, 0);
   assert.ok((pitr.metrics.rowsBeforeTarget as number) > 0);
+  // Every target kind restores exactly, and the server's own "recovery stopping …" line names the expected stop.
+  for (const m of ["timeInclusiveExact", "timeExclusiveExact", "xidExact", "restorePointExact", "oldTimelineExact"])
+    assert.equal(pitr.metrics[m], true, m);
+  for (const m of ["timeInclusiveLog", "timeExclusiveLog", "xidLog", "restorePointLog", "oldTimelineLog"])
+    assert.equal(pitr.metrics[m], true, m);
+  assert.equal(pitr.metrics.inclusiveMinusExclusiveRows, 1);
+  assert.equal(pitr.metrics.inclusiveMinusExclusiveOtherRows, 0);
+  assert.equal(pitr.metrics.oldTimelineRestoredOnTimeline, 3);
+  assert.ok((pitr.metrics.replayBytes as number) > 0 && (pitr.metrics.replayMBps as number) > 0);
+  assert.equal(typeof pitr.metrics.weeklyRestoreWithinRto, "boolean");
+  assert.equal(pitr.parameters?.walDays, 7);
+  assert.deepEqual(pitr.controls, [
+    { name: "target-one-row-off", expectFailure: true, failed: true },
+    { name: "exclusive-lacks-target", expectFailure: true, failed: true },
+    { name: "latest-timeline-misses-timeline-1-target", expectFailure: true, failed: true },
+  ]);
   assert.equal(pitr.passed, true);
 
   const backup = one("backup");
