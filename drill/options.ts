@@ -1,6 +1,17 @@
 /** Drill durations and sizes: the full run (benchmark figures) and a quick run (tests, CI). */
 
-export const SCENARIOS = ["connect", "load", "lag", "failover", "hang", "pitr", "backup", "archive"] as const;
+export const SCENARIOS = [
+  "connect",
+  "load",
+  "lag",
+  "failover",
+  "hang",
+  "pitr",
+  "backup",
+  "archive",
+  "offsite",
+  "logical",
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface DrillOptions {
@@ -35,6 +46,15 @@ export interface DrillOptions {
     walDays: number;
   };
   backup: { scale: number };
+  offsite: {
+    scale: number;
+    /** Marker rows after the full backup; the target is the middle one. */
+    rows: number;
+    archiveTimeoutSeconds: number;
+    /** pgbackrest check's wait for the switched segment in the control (archive-timeout). */
+    checkArchiveTimeoutSeconds: number;
+  };
+  logical: { scale: number };
   archive: {
     archiveTimeoutSeconds: number;
     durationSeconds: number;
@@ -76,6 +96,8 @@ export function defaultOptions(quick: boolean): DrillOptions {
     // scale 13 ≈ 200 MB of pgbench data.
     pitr: { ...(quick ? { scale: 1, writeSeconds: 3 } : { scale: 13, writeSeconds: 30 }), ...pitrExtrapolation },
     backup: quick ? { scale: 1 } : { scale: 13 },
+    offsite: { scale: quick ? 1 : 13, rows: 20, archiveTimeoutSeconds: 60, checkArchiveTimeoutSeconds: quick ? 5 : 10 },
+    logical: quick ? { scale: 1 } : { scale: 13 },
     archive: quick
       ? { archiveTimeoutSeconds: 3, durationSeconds: 8, writeIntervalMs: 200, crashRestart: true, ...archiveControl }
       : { archiveTimeoutSeconds: 30, durationSeconds: 65, writeIntervalMs: 250, crashRestart: true, ...archiveControl },

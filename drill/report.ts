@@ -45,6 +45,8 @@ export const REQUIRED_METRICS: Record<string, readonly string[]> = {
   pitr: ["restoreSeconds", "rowsAfterTarget", "rowsMissingBeforeTarget"],
   backup: ["verified", "corruptionDetected", "sourceCorruptionDetected", "restoredChecksumsMatch"],
   archive: ["rpoSeconds"],
+  offsite: ["restoredExact", "rowsAfterTarget", "rowsMissingBeforeTarget", "checkPassed"],
+  logical: ["checksumsMatch", "tablesCompared"],
 };
 
 /** Validate a parsed report against the exact shape; returns a list of problems (empty = valid). */

@@ -11,6 +11,10 @@ export const TIMEOUTS = {
   writerAcksMs: 30_000,
   /** Server back as a primary, with its archiver, after a crash-restart. */
   crashRestartMs: 60_000,
+  /** Azurite listening on its blob endpoint (offsite). */
+  azuriteStartMs: 30_000,
+  /** One pgBackRest command (stanza-create, backup, restore, check) against the emulated Azure repository. */
+  pgbackrestCommandMs: 300_000,
   /** Poll intervals. */
   pollMs: 50,
   fastPollMs: 20,

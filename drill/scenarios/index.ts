@@ -13,6 +13,8 @@ import { failoverScenario } from "./failover.js";
 import { hangScenario } from "./hang.js";
 import { lagScenario } from "./lag.js";
 import { loadScenario } from "./load.js";
+import { logicalScenario } from "./logical.js";
+import { offsiteScenario } from "./offsite.js";
 import { pitrScenario } from "./pitr.js";
 
 export interface ScenarioJob {
@@ -34,4 +36,6 @@ export const SCENARIO_JOBS: Record<ScenarioName, (o: DrillOptions) => ScenarioJo
   pitr: (o) => [{ label: "pitr", fn: (ws) => pitrScenario(ws, o.pitr) }],
   backup: (o) => [{ label: "backup", fn: (ws) => backupScenario(ws, o.backup) }],
   archive: (o) => [{ label: "archive", fn: (ws) => archiveScenario(ws, o.archive) }],
+  offsite: (o) => [{ label: "offsite", fn: (ws) => offsiteScenario(ws, o.offsite) }],
+  logical: (o) => [{ label: "logical", fn: (ws) => logicalScenario(ws, o.logical) }],
 };
