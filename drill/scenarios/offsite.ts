@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Cluster, freePort, type Workspace } from "../cluster.js";
 import { eventually } from "../eventually.js";
-import { run, runAsServer, sleep } from "../exec.js";
+import { killPid, pidAlive, run, runAsServer, sleep } from "../exec.js";
 import type { DrillOptions } from "../options.js";
 import type { ScenarioOutcome } from "../report.js";
 import { TIMEOUTS } from "../timeouts.js";
@@ -49,6 +49,8 @@ export function pgbackrestConf(o: {
     "repo1-retention-full=2",
     "compress-type=lz4",
     "start-fast=y",
+    // Bounds a push or get that waits on an unreachable repository (default 60 s).
+    "io-timeout=10",
     `log-path=${o.dir}/log`,
     `lock-path=${o.dir}/lock`,
     `spool-path=${o.dir}/spool`,
@@ -69,6 +71,12 @@ export async function offsiteScenario(ws: Workspace, o: DrillOptions["offsite"])
   try {
     return await offsite(ws, o, azurite);
   } finally {
+    // Servers first, while the repository still answers: an archive-push the archiver started (archiver → sh →
+    // pgbackrest, grandchildren the postmaster's stop does not reach) then ends by itself; whatever of that tree is
+    // still alive afterwards is killed by pid. Azurite last.
+    const tree = ws.clusters.flatMap((c) => c.treePids());
+    await Promise.all(ws.clusters.map((c) => c.stop().catch(() => undefined)));
+    for (const p of tree) if (pidAlive(p)) killPid(p, "SIGKILL");
     await azurite.stop();
   }
 }

@@ -148,6 +148,27 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
   assert.deepEqual(archive.controls, [{ name: "no-checkpoint-after-start", expectFailure: true, failed: true }]);
   assert.equal(archive.passed, true);
 
+  // offsite: pgBackRest with the Azure repository on Azurite; restored to T from the offsite copy only, exactly.
+  const offsite = one("offsite");
+  assert.equal(offsite.metrics.checkPassed, true);
+  assert.equal(offsite.metrics.restoredExact, true);
+  assert.equal(offsite.metrics.rowsAfterTarget, 0);
+  assert.equal(offsite.metrics.rowsMissingBeforeTarget, 0);
+  assert.equal(offsite.metrics.recoveryStopLine, true);
+  assert.equal(offsite.metrics.pgbenchChecksumsMatch, true);
+  assert.equal(offsite.metrics.localArchiveFiles, 0);
+  assert.equal(offsite.metrics.checkPassedAfterRepair, true);
+  assert.equal(offsite.metrics.keyInLogs, false);
+  assert.deepEqual(offsite.controls, [{ name: "check-with-archiving-broken", expectFailure: true, failed: true }]);
+  assert.equal(offsite.passed, true);
+
+  // logical: pg_dump -Fc / pg_restore round trip, per-table checksums equal; a row changed after the dump is seen.
+  const logical = one("logical");
+  assert.equal(logical.metrics.checksumsMatch, true);
+  assert.ok((logical.metrics.tablesCompared as number) >= 5);
+  assert.deepEqual(logical.controls, [{ name: "row-changed-after-dump", expectFailure: true, failed: true }]);
+  assert.equal(logical.passed, true);
+
   const md = renderMarkdown(report, outcomes, {
     command: "test",
     startedAt: new Date().toISOString(),
