@@ -43,7 +43,7 @@ export const REQUIRED_METRICS: Record<string, readonly string[]> = {
   "failover-async": ["rtoSeconds", "lostAcknowledgedWrites", "acknowledgedBeforeKill"],
   hang: ["rtoSeconds", "splitBrainWrites", "directWriteAccepted"],
   pitr: ["restoreSeconds", "rowsAfterTarget", "rowsMissingBeforeTarget"],
-  backup: ["verified", "corruptionDetected"],
+  backup: ["verified", "corruptionDetected", "sourceCorruptionDetected", "restoredChecksumsMatch"],
   archive: ["rpoSeconds"],
   "crash-restart": [
     "sessionsReset",
@@ -63,6 +63,8 @@ export const REQUIRED_METRICS: Record<string, readonly string[]> = {
   ],
   partition: ["rtoSeconds", "splitBrainWrites", "directWriteAccepted"],
   switchover: ["lostAcknowledgedWrites", "redundancyRestoredSeconds", "writeGapSeconds"],
+  offsite: ["restoredExact", "rowsAfterTarget", "rowsMissingBeforeTarget", "checkPassed"],
+  logical: ["checksumsMatch", "tablesCompared"],
 };
 
 /** Validate a parsed report against the exact shape; returns a list of problems (empty = valid). */

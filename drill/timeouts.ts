@@ -25,6 +25,10 @@ export const TIMEOUTS = {
   processesGoneMs: 5_000,
   /** switchover: a standby catching up, promoted, rejoining and streaming (each step). */
   switchoverMs: 60_000,
+  /** Azurite listening on its blob endpoint (offsite). */
+  azuriteStartMs: 30_000,
+  /** One pgBackRest command (stanza-create, backup, restore, check) against the emulated Azure repository. */
+  pgbackrestCommandMs: 300_000,
   /** Poll intervals. */
   pollMs: 50,
   fastPollMs: 20,
