@@ -192,7 +192,7 @@ export function azurePlan(
   const conn = (host: string, dbname = db, sslmode = "require"): string =>
     `host=${host} port=${POSTGRES_PORT} dbname=${dbname} user=${admin} sslmode=${sslmode} connect_timeout=5`;
   /** A pod inside the VNet running one command with the admin password in its environment. */
-  const inVnet = (podName: string, command: string[]): string[] => [
+  const inVnet = (podName: string, command: string[], env: string[] = []): string[] => [
     "kubectl",
     "run",
     `${podName}-${o.stamp}`,
@@ -204,6 +204,7 @@ export function azurePlan(
     "--restart=Never",
     `--image=${o.image}`,
     `--env=PGPASSWORD=${ADMIN_PASSWORD}`,
+    ...env.map((e) => `--env=${e}`),
     "--command",
     "--",
     ...command,
@@ -640,10 +641,19 @@ export function azurePlan(
             expect: ext.value,
             check: (x) => parameterMatches(ext, x),
           });
+        // D104: `-d` is pg_amcheck's database *pattern* (a connection string there is "improper qualified name"), and
+        // the per-database connections take host, port and user from -h/-p/-U, not from --maintenance-db's string
+        // (measured on PostgreSQL 15); TLS through PGSSLMODE.
         const amcheck = (database: string): string[] => [
           "pg_amcheck",
+          "-h",
+          fqdnOf(target),
+          "-p",
+          String(POSTGRES_PORT),
+          "-U",
+          admin,
           "--maintenance-db",
-          conn(fqdnOf(target), "postgres"),
+          "postgres",
           "--database",
           database,
           "--install-missing",
@@ -651,8 +661,8 @@ export function azurePlan(
         ];
         steps.push({
           scenario: s,
-          description: `pg_amcheck of ${db} on ${target} (--maintenance-db: -d with a connection string is read as a database pattern)`,
-          argv: inVnet("drill-amcheck", amcheck(db)),
+          description: `pg_amcheck of ${db} on ${target} (-h/-p/-U with --maintenance-db; -d would be a database pattern)`,
+          argv: inVnet("drill-amcheck", amcheck(db), ["PGSSLMODE=require"]),
           expect: "exit 0, nothing reported",
           check: amcheckClean,
           measure: (x) => ({ metrics: { amcheckPassed: amcheckClean(x) === undefined } }),
@@ -660,7 +670,7 @@ export function azurePlan(
         steps.push({
           scenario: s,
           description: "Control: pg_amcheck of a database pattern that matches nothing must fail, not pass vacuously",
-          argv: inVnet("drill-amcheck-control", amcheck("drill_no_such_database")),
+          argv: inVnet("drill-amcheck-control", amcheck("drill_no_such_database"), ["PGSSLMODE=require"]),
           expect: "exit ≠ 0 (the predicate fails)",
           control: "pg_amcheck checking nothing",
           check: amcheckClean,

@@ -128,6 +128,12 @@ describe("the plan", () => {
     assert.equal(am.length, 2);
     for (const s of am) {
       assert.ok(s.argv.includes("--maintenance-db") && !s.argv.includes("-d"));
+      // The host goes in -h: the per-database connections do not take it from --maintenance-db (D104).
+      assert.equal(
+        s.argv[s.argv.indexOf("-h") + 1],
+        "psql-authdb-prod-verify-202612021800.postgres.database.azure.com",
+      );
+      assert.ok(s.argv.includes("--env=PGSSLMODE=require"));
     }
     const ext = parametersFor("azure").find((p) => p.name === "azure.extensions");
     assert.ok(ext?.value.split(",").includes("amcheck"));
