@@ -175,7 +175,7 @@ export async function executeAzurePlan(
       if (res && !failed) res.passed = false;
       entries.push({ step, status: failed ? "control-failed" : "control-held", problem, run: kept });
       log(
-        `${failed ? "✔" : "✖"} [${step.scenario}] control ${step.control}: ${failed ? `failed as it must (${problem})` : "did NOT fail"}`,
+        `${failed ? "✔" : "✖"} [${step.scenario}] control ${step.control}: ${failed ? `failed as it must (${problem})` : `did NOT fail (exit ${run.code}: ${(run.stderr || kept.stdout).trim().split("\n")[0] ?? ""})`}`,
       );
       continue;
     }

@@ -64,13 +64,14 @@ export function tlsInUse(r: StepOutput): Problem {
 
 /**
  * A non-TLS session must be refused, and for that reason: PostgreSQL's pg_hba refusal names the missing encryption
- * (PostgreSQL 15: `no pg_hba.conf entry for host …, no encryption`; before 14: `SSL off`). A timeout, a DNS error or a
- * wrong password is a failure to test, not a refusal.
+ * (PostgreSQL 15: `no pg_hba.conf entry for host …, no encryption` when no line matches, `pg_hba.conf rejects
+ * connection for host …, no encryption` for a `reject` line, as the local drill's hostnossl line gives; before 14:
+ * `SSL off`). A timeout, a DNS error or a wrong password is a failure to test, not a refusal.
  */
 export function nonTlsRefused(r: StepOutput): Problem {
   if (r.code === 0) return "a session with sslmode=disable was accepted";
   const text = `${r.stderr}\n${r.stdout}`;
-  return /no pg_hba\.conf entry for host .*(no encryption|SSL off)/i.test(text)
+  return /(no pg_hba\.conf entry for|pg_hba\.conf rejects connection for) host .*(no encryption|SSL off)/i.test(text)
     ? undefined
     : `refused, but not for missing TLS: ${shown(r.stderr || r.stdout)}`;
 }

@@ -14,6 +14,7 @@ import {
   renderAzurePlan,
   type AzureScenarioName,
 } from "../../../drill/azure.js";
+import { parseArgs } from "../../../drill/cli-args.js";
 import { FAST, stackOutputs } from "../../support/fixtures/drill-azure/outputs.js";
 
 const prod = parseStackOutputs(stackOutputs());
@@ -80,6 +81,14 @@ describe("destructive scenarios (D100)", () => {
       ],
     );
     assert.ok(!all.some((s) => s.argv[0] === "pulumi"), "the drill switches back instead of converging config");
+  });
+
+  it("--allow-destructive takes the server name", () => {
+    assert.equal(
+      parseArgs(["--target", "azure", "--allow-destructive", "psql-authdb-prod"]).allowDestructive,
+      "psql-authdb-prod",
+    );
+    assert.throws(() => parseArgs(["--allow-destructive"]), /--allow-destructive needs a value/);
   });
 
   it("unknown scenarios are refused, archive with the reason", () => {

@@ -29,6 +29,9 @@ describe("predicates", () => {
     const hba = (tail: string) => `FATAL:  no pg_hba.conf entry for host "10.0.1.7", user "a", database "d", ${tail}`;
     assert.equal(nonTlsRefused(ok("", 2, hba("no encryption"))), undefined);
     assert.equal(nonTlsRefused(ok("", 2, hba("SSL off"))), undefined);
+    const reject =
+      'FATAL:  pg_hba.conf rejects connection for host "127.0.0.1", user "postgres", database "d", no encryption';
+    assert.equal(nonTlsRefused(ok("", 2, reject)), undefined);
     assert.match(nonTlsRefused(ok("1")) ?? "", /was accepted/);
     assert.match(nonTlsRefused(ok("", 2, 'password authentication failed for user "a"')) ?? "", /not for missing TLS/);
   });
