@@ -191,11 +191,16 @@ export function azurePlan(
   const run = `drill-${o.stamp}`;
   const conn = (host: string, dbname = db, sslmode = "require"): string =>
     `host=${host} port=${POSTGRES_PORT} dbname=${dbname} user=${admin} sslmode=${sslmode} connect_timeout=5`;
-  /** A pod inside the VNet running one command with the admin password in its environment. */
+  /**
+   * A pod inside the VNet running one command with the admin password in its environment. Each pod has a name of its
+   * own (a numbered suffix): `--rm` deletes a pod after it ends, and a next pod of the same name could meet it still
+   * terminating.
+   */
+  let pods = 0;
   const inVnet = (podName: string, command: string[], env: string[] = []): string[] => [
     "kubectl",
     "run",
-    `${podName}-${o.stamp}`,
+    `${podName}-${o.stamp}-${++pods}`,
     "--namespace",
     o.namespace,
     "--rm",

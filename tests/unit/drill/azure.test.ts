@@ -101,6 +101,12 @@ describe("destructive scenarios (D100)", () => {
 });
 
 describe("the plan", () => {
+  it("every pod has a name of its own", () => {
+    const names = all.filter((s) => s.argv[0] === "kubectl").map((s) => s.argv[2]);
+    assert.equal(new Set(names).size, names.length);
+    assert.ok(names.every((n) => n !== undefined && n.length <= 63 && /^[a-z0-9-]+$/.test(n)));
+  });
+
   it("every step has a predicate and says what it expects", () => {
     for (const s of all) assert.ok(s.expect.length > 0 && typeof s.check === "function", s.description);
   });
