@@ -398,7 +398,8 @@ export function azurePlan(
         const forced = s === "failover-forced";
         const table = "drill_azure_writes";
         const w = o.writer;
-        const c = `${conn(out.primaryFqdn)} tcp_user_timeout=5000 keepalives_idle=2 keepalives_interval=1 keepalives_count=2`;
+        // The writer connects as applications do, to writerFqdn (the writer endpoint, or the primary's name without one).
+        const c = `${conn(out.writerFqdn)} tcp_user_timeout=5000 keepalives_idle=2 keepalives_interval=1 keepalives_count=2`;
         const r = sqlString(`${run}-${s}`);
         steps.push({
           scenario: s,
@@ -406,7 +407,7 @@ export function azurePlan(
           argv: inVnet(
             "drill-writer-setup",
             psql(
-              out.primaryFqdn,
+              out.writerFqdn,
               `CREATE TABLE IF NOT EXISTS ${table} (run text NOT NULL, seq bigint NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp(), server inet DEFAULT inet_server_addr(), timeline text NOT NULL DEFAULT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8), PRIMARY KEY (run, seq))`,
             ),
           ),
@@ -476,7 +477,7 @@ export function azurePlan(
           argv: inVnet(
             "drill-writer-rows",
             psql(
-              out.primaryFqdn,
+              out.writerFqdn,
               `SELECT seq, extract(epoch FROM at), timeline, host(server) FROM ${table} WHERE run = ${r} ORDER BY seq`,
             ),
           ),

@@ -14,6 +14,7 @@ import { test } from "node:test";
 import { HOST, Workspace, type Cluster } from "../../../drill/cluster.js";
 import { azurePlan, parseStackOutputs } from "../../../drill/azure.js";
 import { executeAzurePlan, type Exec } from "../../../drill/azure/execute.js";
+import { eventually } from "../../../drill/eventually.js";
 import { pgBin, run } from "../../../drill/exec.js";
 import { validateReport } from "../../../drill/report.js";
 import { FAST, stackOutputs } from "../../support/fixtures/drill-azure/outputs.js";
@@ -36,11 +37,23 @@ test("the Azure plan's commands against real PostgreSQL 15", { timeout: 180_000 
     const primary = await ws.createPrimary();
     const replica = await ws.createReplica(primary);
     await primary.scalar("CREATE DATABASE phonebill_auth");
+    // The replica must have replayed it before the plan queries it there.
+    await eventually(
+      async () =>
+        (await replica.scalar("SELECT count(*)::int FROM pg_database WHERE datname = 'phonebill_auth'")) === 1,
+      {
+        timeout: 30_000,
+        interval: 100,
+        what: "phonebill_auth on the replica",
+      },
+    );
     const out = parseStackOutputs(stackOutputs());
     let current: Cluster = primary;
     const servers: Record<string, () => string> = {
       // The primary's name follows the role (Azure's DNS does; locally libpq's host list with read-write).
       [out.primaryFqdn]: () =>
+        `host=${HOST},${HOST} port=${primary.port},${replica.port} target_session_attrs=read-write`,
+      [out.writerFqdn]: () =>
         `host=${HOST},${HOST} port=${primary.port},${replica.port} target_session_attrs=read-write`,
       [out.replicaFqdns.koreasouth ?? ""]: () => `host=${HOST} port=${replica.port}`,
       [`${out.primaryServerName}-verify-${FAST.stamp}.postgres.database.azure.com`]: () =>
@@ -106,7 +119,7 @@ test("the Azure plan's commands against real PostgreSQL 15", { timeout: 180_000 
     assert.equal(f?.metrics.lostAcknowledgedWrites, 0, log);
     assert.equal(f?.metrics.timelinesSeen, 2, log);
     assert.ok(typeof f?.metrics.rtoSeconds === "number" && f.metrics.rtoSeconds > 0 && f.metrics.rtoSeconds < 60, log);
-    assert.ok(Number(f?.metrics.acknowledgedWrites) > 10, log);
+    assert.ok(Number(f?.metrics.acknowledgedWrites) >= 5, log);
   } finally {
     await ws.teardown();
   }
