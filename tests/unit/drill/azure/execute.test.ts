@@ -158,7 +158,13 @@ describe("Azure drill against recorded az/kubectl", () => {
   };
   const goodRows = recorded("^kubectl run drill-writer-rows-").stdout ?? "";
 
-  const cases: { name: string; scenario: AzureScenarioName; overrides: Rule[]; problem: RegExp }[] = [
+  const cases: {
+    name: string;
+    scenario: AzureScenarioName;
+    overrides: Rule[];
+    problem: RegExp;
+    options?: Partial<Parameters<typeof azurePlan>[2]>;
+  }[] = [
     {
       name: "a parameter with another value",
       scenario: "connect",
@@ -270,6 +276,19 @@ describe("Azure drill against recorded az/kubectl", () => {
       problem: /1 of 50 rows written before T missing; 1 rows written after T present/,
     },
     {
+      name: "a restore slower than the service RTO",
+      scenario: "pitr",
+      overrides: [
+        {
+          when: "^az postgres flexible-server restore .*--name psql-authdb-prod-pitr-",
+          stdout: JSON.stringify({ name: "psql-authdb-prod-pitr-202612021800" }),
+          delayMs: 1200,
+        },
+      ],
+      problem: /the restore took 1\.2 s, service RTO 1 s/,
+      options: { pitr: { ...FAST.pitr, restoreBudgetSeconds: 1 } },
+    },
+    {
       name: "a marker step that printed no instant",
       scenario: "pitr",
       overrides: [{ when: "^kubectl run drill-pitr-markers-", stdout: "\n" }],
@@ -311,7 +330,7 @@ describe("Azure drill against recorded az/kubectl", () => {
     it(`fails ${c.scenario} on ${c.name}`, async () => {
       const lines: string[] = [];
       const { report } = await executeAzurePlan(
-        azurePlan(outputs, [c.scenario], opts),
+        azurePlan(outputs, [c.scenario], { ...opts, ...c.options }),
         (s) => lines.push(s),
         inProcess(c.overrides),
       );
