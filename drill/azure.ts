@@ -196,7 +196,9 @@ export function azurePlan(
   /**
    * A pod inside the VNet running one command with the admin password in its environment. Each pod has a name of its
    * own (a numbered suffix): `--rm` deletes a pod after it ends, and a next pod of the same name could meet it still
-   * terminating.
+   * terminating. kubectl's reference (kubernetes.io, kubectl run): `--attach` "With '--restart=Never' the exit code of
+   * the container process is returned" — the predicates judge that code — and `--quiet` "suppress prompt messages", so
+   * stdout holds only what the command printed.
    */
   let pods = 0;
   const inVnet = (podName: string, command: string[], env: string[] = []): string[] => [
