@@ -16,7 +16,7 @@ import { contractViolations, type ContractOutputs } from "../infra/outputs.js";
 import { parametersFor } from "../infra/parameters.js";
 import { switchBackPlan, switchoverPlan, type DrStep, type SwitchoverTarget } from "../infra/switchover.js";
 import { POSTGRES_PORT } from "../infra/types.js";
-import { placeholder, type AzureStep, type StepRun } from "./azure/execute.js";
+import { passwordFromStdin, placeholder, type AzureStep, type StepRun } from "./azure/execute.js";
 import {
   amcheckClean,
   exitedZero,
@@ -46,6 +46,7 @@ export { executeAzurePlan, type AzureStep } from "./azure/execute.js";
 export type StackOutputs = pulumi.Unwrap<ContractOutputs>;
 
 export const ADMIN_PASSWORD = placeholder("ADMIN_PASSWORD");
+
 export const PITR_TARGET = placeholder("PITR_TARGET");
 
 /**
@@ -212,11 +213,10 @@ export function azurePlan(
     "--quiet",
     "--restart=Never",
     `--image=${o.image}`,
-    `--env=PGPASSWORD=${ADMIN_PASSWORD}`,
     ...env.map((e) => `--env=${e}`),
     "--command",
     "--",
-    ...command,
+    ...passwordFromStdin(command),
   ];
   const psql = (host: string, sql: string | string[], sslmode = "require", dbname = db): string[] => [
     "psql",

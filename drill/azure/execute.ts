@@ -60,20 +60,47 @@ export interface AzureStep {
   targets?: Record<string, MetricValue>;
 }
 
-export type Exec = (argv: readonly string[]) => Promise<StepOutput>;
+/**
+ * The admin password reaches a pod on its standard input, read into PGPASSWORD by the pod's shell: an `--env` value
+ * would be in the pod spec (readable with `kubectl get pod -o yaml` by anyone who can list pods in the namespace) and
+ * in the argv of the local kubectl process. The executor writes the password and a newline to the step's stdin
+ * (`stdinFor`).
+ */
+export const PASSWORD_FROM_STDIN = 'IFS= read -r PGPASSWORD && export PGPASSWORD && exec "$@"';
+export const passwordFromStdin = (command: readonly string[]): string[] => [
+  "sh",
+  "-c",
+  PASSWORD_FROM_STDIN,
+  "sh",
+  ...command,
+];
+
+/** `stdin`, when given, is written to the command's standard input and the input closed. */
+export type Exec = (argv: readonly string[], stdin?: string) => Promise<StepOutput>;
+
+/** A step whose pod reads the admin password from stdin (PASSWORD_FROM_STDIN) gets it there. */
+export function stdinFor(argv: readonly string[], vars: ReadonlyMap<VarName, string>): string | undefined {
+  if (!argv.includes(PASSWORD_FROM_STDIN)) return undefined;
+  const password = vars.get("ADMIN_PASSWORD");
+  if (password === undefined) throw new Error("the admin password was not read before a step that needs it");
+  return `${password}\n`;
+}
 
 /** Spawns the command found on `env`'s PATH (az, kubectl, sleep), collecting stdout and stderr. */
 export const spawnExec =
   (env: NodeJS.ProcessEnv = process.env): Exec =>
-  (argv) =>
+  (argv, stdin) =>
     new Promise((resolve) => {
       const [cmd, ...args] = argv;
       if (cmd === undefined) return resolve({ code: 0, stdout: "", stderr: "" });
-      const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env });
+      const child = spawn(cmd, args, { stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"], env });
+      // A command that exits without reading its input must not fail the drill with EPIPE.
+      child.stdin?.on("error", () => undefined);
+      child.stdin?.end(stdin);
       let stdout = "";
       let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
       child.on("error", (e) => resolve({ code: 127, stdout, stderr: String(e) }));
       child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
     });
@@ -112,7 +139,7 @@ export async function executeAzurePlan(
   const start = (argv: readonly string[]): Promise<StepRun> => {
     const startedAt = Date.now();
     const t0 = performance.now();
-    return exec(substitute(argv, vars)).then((r) => ({
+    return exec(substitute(argv, vars), stdinFor(argv, vars)).then((r) => ({
       ...r,
       seconds: Math.round((performance.now() - t0) / 100) / 10,
       startedAt,

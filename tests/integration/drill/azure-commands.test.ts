@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { HOST, Workspace, type Cluster } from "../../../drill/cluster.js";
 import { azurePlan, parseStackOutputs } from "../../../drill/azure.js";
-import { executeAzurePlan, type Exec } from "../../../drill/azure/execute.js";
+import { executeAzurePlan, PASSWORD_FROM_STDIN, type Exec } from "../../../drill/azure/execute.js";
 import { eventually } from "../../../drill/eventually.js";
 import { pgBin, run } from "../../../drill/exec.js";
 import { validateReport } from "../../../drill/report.js";
@@ -66,11 +66,16 @@ test("the Azure plan's commands against real PostgreSQL 15", { timeout: 180_000 
           `${servers[host]?.() ?? `host=${host}`} dbname=${db} user=postgres sslmode=${sslmode} passfile=${ws.passfile} connect_timeout=2`,
       );
     const earlier: string[] = [];
-    const exec: Exec = async (argv) => {
+    const exec: Exec = async (argv, stdin) => {
       const call = argv.join(" ");
       earlier.push(call);
       if (argv[0] === "kubectl") {
         let cmd = argv.slice(argv.indexOf("--") + 1).map(local);
+        // The pod's shell would read the admin password from stdin (tested in tests/unit/drill/azure/execute.test.ts);
+        // here the local clusters authenticate through the passfile, so the command runs without the wrapper.
+        assert.deepEqual(cmd.slice(0, 4), ["sh", "-c", PASSWORD_FROM_STDIN, "sh"]);
+        assert.ok(stdin?.endsWith("\n"), "the password goes to the pod's stdin");
+        cmd = cmd.slice(4);
         if (cmd[0] === "pg_amcheck") {
           cmd = cmd.map((a, i) => (cmd[i - 1] === "-h" ? HOST : cmd[i - 1] === "-p" ? String(current.port) : a));
           cmd = cmd.map((a, i) => (cmd[i - 1] === "-U" ? "postgres" : a));

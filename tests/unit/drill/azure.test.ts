@@ -15,6 +15,7 @@ import {
   type AzureScenarioName,
 } from "../../../drill/azure.js";
 import { parseArgs } from "../../../drill/cli-args.js";
+import { PASSWORD_FROM_STDIN } from "../../../drill/azure/execute.js";
 import { FAST, stackOutputs } from "../../support/fixtures/drill-azure/outputs.js";
 
 const prod = parseStackOutputs(stackOutputs());
@@ -163,7 +164,15 @@ describe("the plan", () => {
         `host=psql-authdb-prod.postgres.database.azure.com port=${POSTGRES_PORT} dbname=phonebill_auth user=authdb_admin sslmode=require connect_timeout=5`,
       ),
     );
-    assert.ok(tls?.argv.includes(`--env=PGPASSWORD=${ADMIN_PASSWORD}`));
+    // The password is neither in kubectl's argv nor in the pod spec (an --env value): the pod's shell reads it from stdin.
+    for (const step of plan)
+      assert.ok(!step.argv.some((a) => a.includes(ADMIN_PASSWORD) && a.startsWith("--env")), step.description);
+    assert.deepEqual(tls?.argv.slice(tls.argv.indexOf("--") + 1, tls.argv.indexOf("--") + 5), [
+      "sh",
+      "-c",
+      PASSWORD_FROM_STDIN,
+      "sh",
+    ]);
     const text = renderAzurePlan(all);
     assert.match(
       text,

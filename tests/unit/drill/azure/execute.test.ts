@@ -11,7 +11,14 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { describe, it } from "node:test";
 import { azurePlan, parseStackOutputs, type AzureScenarioName } from "../../../../drill/azure.js";
-import { executeAzurePlan, spawnExec, type Exec } from "../../../../drill/azure/execute.js";
+import {
+  executeAzurePlan,
+  PASSWORD_FROM_STDIN,
+  passwordFromStdin,
+  spawnExec,
+  stdinFor,
+  type Exec,
+} from "../../../../drill/azure/execute.js";
 import { validateReport } from "../../../../drill/report.js";
 import { FAST, stackOutputs } from "../../../support/fixtures/drill-azure/outputs.js";
 
@@ -353,5 +360,25 @@ describe("Azure drill against recorded az/kubectl", () => {
     assert.ok(validateReport(report).some((p) => p.startsWith("postgres unknown")));
     assert.ok(log.filter((e) => e.status === "skipped").length > 3);
     assert.ok(log.some((e) => e.step.cleanup && e.status === "passed"));
+  });
+});
+
+describe("the admin password on a pod's stdin", () => {
+  it("the pod's shell reads it into PGPASSWORD for the command, and only there", async () => {
+    const vars = new Map([["ADMIN_PASSWORD" as const, "s3cr3t with spaces"]]);
+    const argv = passwordFromStdin(["sh", "-c", 'printf "%s|" "$PGPASSWORD" "$1"', "sh", "arg"]);
+    const r = await spawnExec()(argv, stdinFor(argv, vars));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "s3cr3t with spaces|arg|");
+    assert.ok(!argv.join(" ").includes("s3cr3t"));
+  });
+
+  it("negative controls: without stdin the command does not run; a step without the wrapper gets no stdin", async () => {
+    const argv = passwordFromStdin(["echo", "ran"]);
+    const r = await spawnExec()(argv);
+    assert.notEqual(r.code, 0);
+    assert.equal(r.stdout, "");
+    assert.equal(stdinFor(["echo", PASSWORD_FROM_STDIN.slice(1)], new Map([["ADMIN_PASSWORD", "x"]])), undefined);
+    assert.throws(() => stdinFor(argv, new Map()), /admin password was not read/);
   });
 });
