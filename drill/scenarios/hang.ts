@@ -2,6 +2,8 @@
 import { Workspace } from "../cluster.js";
 import { sleep } from "../exec.js";
 import type { DrillOptions } from "../options.js";
+import { eventually } from "../eventually.js";
+import { TIMEOUTS } from "../timeouts.js";
 import type { ScenarioOutcome } from "../report.js";
 import { TARGETS } from "../targets.js";
 import { FailoverWriter } from "../writer.js";
@@ -51,12 +53,11 @@ export async function hangRun(ws: Workspace, o: DrillOptions["failover"], fencin
     const fencedAt = performance.now();
     await replica.promote();
     const promotedAt = performance.now();
-    let first: number | undefined;
-    for (let i = 0; i < 1500 && first === undefined; i++) {
-      first = writer.acks.find((a) => a.port === replica.port && a.at > frozenAt)?.at;
-      if (first === undefined) await sleep(10);
-    }
-    if (first === undefined) throw new Error("no acknowledged write on the promoted replica");
+    const first = await eventually(() => writer.acks.find((a) => a.port === replica.port && a.at > frozenAt)?.at, {
+      timeout: TIMEOUTS.firstWriteAfterHangMs,
+      interval: TIMEOUTS.fastPollMs,
+      what: "an acknowledged write on the promoted replica",
+    });
     // The old primary resumes (a VM un-stalls); a fresh application instance connects with the same host list.
     primary.thaw();
     second.start();
