@@ -8,6 +8,8 @@ export interface CliArgs {
   target: "local" | "azure";
   outputs?: string;
   execute: boolean;
+  /** --target azure: the primary server's name, which lets a destructive scenario run on prod (D100). */
+  allowDestructive?: string;
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
@@ -34,6 +36,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case "--outputs":
         a.outputs = val();
+        break;
+      case "--allow-destructive":
+        a.allowDestructive = val();
         break;
       case "--execute":
         a.execute = true;

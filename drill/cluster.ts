@@ -15,6 +15,7 @@ import { parametersFor, selfManagedValue } from "../infra/parameters.js";
 import { eventually } from "./eventually.js";
 import { TIMEOUTS } from "./timeouts.js";
 import {
+  asServerUser,
   childPids,
   descendantPids,
   isRoot,
@@ -28,6 +29,7 @@ import {
   sleep,
   waitGoneSync,
 } from "./exec.js";
+import { NetLab } from "./netns.js";
 
 export const HOST = "127.0.0.1";
 
@@ -89,6 +91,10 @@ export class Cluster {
    * and its next sleep honours archive_timeout. Off only for the negative control that shows the gap (D50).
    */
   checkpointAfterStart = true;
+  /** The address the server listens on and clients use: 127.0.0.1, or the namespace address of its `lab`. */
+  host = HOST;
+  /** The drill network the postmaster runs in (started with `ip netns exec`), if any. */
+  lab?: NetLab;
 
   constructor(
     readonly ws: Workspace,
@@ -110,9 +116,11 @@ export class Cluster {
   }
 
   async start(): Promise<void> {
-    await runAsServer(pgBin("pg_ctl"), ["start", "-w", "-t", "120", "-s", "-D", this.dataDir, "-l", this.logFile], {
-      timeoutMs: 130_000,
-    }).catch((e: unknown) => {
+    const args = ["start", "-w", "-t", "120", "-s", "-D", this.dataDir, "-l", this.logFile];
+    const [cmd, argv] = asServerUser(pgBin("pg_ctl"), args);
+    // Inside its lab the daemonized postmaster inherits the namespace: it sees only the veth and its own loopback.
+    const [c, a] = this.lab ? this.lab.wrap(cmd, argv) : [cmd, argv];
+    await run(c, a, { timeoutMs: 130_000 }).catch((e: unknown) => {
       throw new Error(`${this.name} failed to start: ${String(e)}\n${this.tailLog()}`);
     });
     const pid = this.postmasterPid();
@@ -202,13 +210,13 @@ export class Cluster {
 
   /** Connection parameters over TLS for a role of the workspace. */
   conninfo(db = "postgres", user = "postgres"): string {
-    return `host=${HOST} port=${this.port} dbname=${db} user=${user} sslmode=require passfile=${this.ws.passfile} connect_timeout=5`;
+    return `host=${this.host} port=${this.port} dbname=${db} user=${user} sslmode=require passfile=${this.ws.passfile} connect_timeout=5`;
   }
 
   /** A node-postgres client over TLS that verifies the workspace certificate (verify-full equivalent). */
   async client(db = "postgres", user = "postgres", password?: string): Promise<pg.Client> {
     const c = new pg.Client({
-      host: HOST,
+      host: this.host,
       port: this.port,
       database: db,
       user,
@@ -253,6 +261,24 @@ export class Cluster {
 
   async promote(): Promise<void> {
     await runAsServer(pgBin("pg_ctl"), ["promote", "-w", "-t", "60", "-s", "-D", this.dataDir], { timeoutMs: 70_000 });
+  }
+
+  /**
+   * A clean stop (`pg_ctl stop -m fast`): sessions are disconnected, a shutdown checkpoint is written, and the
+   * walsenders send WAL up to it before exiting (a planned switchover). Throws when the server does not stop.
+   */
+  async shutdownFast(): Promise<void> {
+    await runAsServer(pgBin("pg_ctl"), ["stop", "-w", "-t", "60", "-s", "-m", "fast", "-D", this.dataDir], {
+      timeoutMs: 70_000,
+    });
+  }
+
+  /** `Latest checkpoint location` from pg_controldata (the shutdown checkpoint after a clean stop). */
+  async latestCheckpointLsn(): Promise<string> {
+    const r = await runAsServer(pgBin("pg_controldata"), ["-D", this.dataDir]);
+    const m = /^Latest checkpoint location:\s+(\S+)$/m.exec(r.stdout);
+    if (!m?.[1]) throw new Error(`${this.name}: no checkpoint location in pg_controldata`);
+    return m[1];
   }
 
   /** Stop: fast shutdown, then SIGKILL whatever is left of every pid we knew (and their children). */
@@ -321,6 +347,8 @@ export interface PrimaryOptions {
   checkpointAfterStart?: boolean;
   archiveTimeoutSeconds?: number;
   extra?: Record<string, string>;
+  /** Run the postmaster inside this drill network (from `Workspace.addLab`), listening on its address only. */
+  lab?: NetLab;
 }
 
 /** One drill workspace: a directory under /tmp owned by the server user, holding every cluster, backup and archive. */
@@ -335,6 +363,10 @@ export class Workspace {
   private readonly passwords: Record<string, string> = {};
   private ids = serverIds();
   private torn = false;
+  /** Addresses servers of this workspace listen on: in the certificate's SAN and the passfile. */
+  private readonly hosts: string[] = [HOST];
+  /** Drill networks of this workspace, removed after its clusters stopped. */
+  readonly labs: NetLab[] = [];
 
   private constructor(readonly dir: string) {
     this.certFile = join(dir, "server.crt");
@@ -358,32 +390,51 @@ export class Workspace {
       ws.mkdirServer(ws.socketDir);
       for (const role of ["postgres", "replicator"]) ws.passwords[role] = randomBytes(18).toString("base64url");
       ws.writePassfile();
-      await run("openssl", [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        `/CN=${HOST}`,
-        "-addext",
-        `subjectAltName=IP:${HOST}`,
-        "-keyout",
-        ws.keyFile,
-        "-out",
-        ws.certFile,
-      ]);
-      ws.chownToServer(ws.keyFile);
-      chmodSync(ws.keyFile, 0o600);
-      ws.chownToServer(ws.certFile);
-      ws.certPem = readFileSync(ws.certFile, "utf8");
+      await ws.issueCertificate();
     } catch (e) {
       await ws.teardown();
       throw e;
     }
     return ws;
+  }
+
+  /** A self-signed certificate for every address of the workspace (SAN IP entries), key readable by the server only. */
+  private async issueCertificate(): Promise<void> {
+    await run("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      `/CN=${HOST}`,
+      "-addext",
+      `subjectAltName=${this.hosts.map((h) => `IP:${h}`).join(",")}`,
+      "-keyout",
+      this.keyFile,
+      "-out",
+      this.certFile,
+    ]);
+    this.chownToServer(this.keyFile);
+    chmodSync(this.keyFile, 0o600);
+    this.chownToServer(this.certFile);
+    this.certPem = readFileSync(this.certFile, "utf8");
+  }
+
+  /**
+   * A drill network (drill/netns.ts) for a server of this workspace: its address joins the certificate and the
+   * passfile (call before creating clusters: the certificate is reissued), and teardown removes it.
+   */
+  async addLab(): Promise<NetLab> {
+    if (this.clusters.length > 0) throw new Error("addLab before any cluster: the certificate is reissued");
+    const lab = await NetLab.create();
+    this.labs.push(lab);
+    this.hosts.push(lab.address);
+    this.writePassfile();
+    await this.issueCertificate();
+    return lab;
   }
 
   passwordFor(user: string): string {
@@ -400,7 +451,7 @@ export class Workspace {
   }
 
   private writePassfile(): void {
-    const lines = Object.entries(this.passwords).map(([u, p]) => `${HOST}:*:*:${u}:${p}`);
+    const lines = this.hosts.flatMap((h) => Object.entries(this.passwords).map(([u, p]) => `${h}:*:*:${u}:${p}`));
     this.writeServerFile(this.passfile, lines.join("\n") + "\n", 0o600);
   }
 
@@ -497,14 +548,19 @@ export class Workspace {
     ];
     const confFile = join(dataDir, "postgresql.conf");
     this.writeServerFile(confFile, readFileSync(confFile, "utf8") + conf.join("\n"), 0o600);
-    this.writeServerFile(join(dataDir, "pg_hba.conf"), hbaConf(), 0o600);
+    this.writeServerFile(join(dataDir, "pg_hba.conf"), hbaConf(this.labs.map((l) => l.subnet)), 0o600);
+    const extra = { ...(opts.extra ?? {}), ...(opts.lab ? { listen_addresses: opts.lab.address } : {}) };
+    if (opts.lab) {
+      cluster.lab = opts.lab;
+      cluster.host = opts.lab.address;
+    }
     cluster.writeInstanceConf(
       this.instanceLines({
         port,
         clusterName: name,
         synchronousStandbyNames: "",
         archiveTimeoutSeconds: opts.archiveTimeoutSeconds ?? 60,
-        ...(opts.extra ? { extra: opts.extra } : {}),
+        extra,
       }),
     );
     cluster.checkpointAfterStart = opts.checkpointAfterStart ?? true;
@@ -545,6 +601,41 @@ export class Workspace {
       throw new Error(`${String(e)}\n${cluster.tailLog()}`);
     });
     return cluster;
+  }
+
+  /**
+   * `pg_rewind` a cleanly stopped former primary onto `source` (a running primary): the blocks changed since the last
+   * common checkpoint are copied back, so the node can follow the new timeline. Needs data checksums or
+   * wal_log_hints (createPrimary's initdb uses --data-checksums). pg_rewind also copies the source's configuration
+   * files, so the instance settings must be rewritten afterwards (`startAsStandby` does).
+   */
+  async rewind(target: Cluster, source: Cluster): Promise<{ output: string; rewound: boolean }> {
+    const r = await runAsServer(
+      pgBin("pg_rewind"),
+      ["--target-pgdata", target.dataDir, "--source-server", source.conninfo(), "--progress"],
+      { env: this.clientEnv(), timeoutMs: 300_000 },
+    );
+    const output = (r.stdout + r.stderr).trim();
+    return { output, rewound: !/no rewind required/.test(output) };
+  }
+
+  /**
+   * Start a stopped node as a streaming standby of `primary` (a rejoining former primary): its instance settings are
+   * rewritten (port, name, primary_conninfo, its own slot on the primary, created when missing) and standby.signal
+   * written. Resolves once started; whether it streams is the caller's check.
+   */
+  async startAsStandby(node: Cluster, primary: Cluster): Promise<void> {
+    await primary.query(
+      "SELECT pg_create_physical_replication_slot($1) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)",
+      [node.name],
+    );
+    node.writeInstanceConf([
+      ...this.instanceLines({ port: node.port, clusterName: node.name, synchronousStandbyNames: "" }),
+      `primary_conninfo = ${sqlLiteral(`${primary.conninfo("postgres", "replicator")} application_name=${node.name}`)}`,
+      `primary_slot_name = ${sqlLiteral(node.name)}`,
+    ]);
+    this.writeServerFile(join(node.dataDir, "standby.signal"), "");
+    await node.start();
   }
 
   /** A plain-format base backup with a SHA-256 manifest, self-contained (WAL streamed). Returns its directory. */
@@ -600,6 +691,7 @@ export class Workspace {
     if (this.torn) return;
     this.torn = true;
     await Promise.all(this.clusters.map((c) => c.stop().catch(() => undefined)));
+    for (const lab of this.labs) lab.removeSync();
     removeWorkspaceDir(this.dir);
     Workspace.live.delete(this);
   }
@@ -614,6 +706,7 @@ export class Workspace {
       for (const p of pids) if (pidAlive(p)) killed.push(...killTree(p));
     }
     waitGoneSync(killed);
+    for (const lab of this.labs) lab.removeSync();
     removeWorkspaceDir(this.dir);
     Workspace.live.delete(this);
   }
@@ -636,7 +729,7 @@ export function archiveCommand(dir: string): string {
 }
 
 /** TLS-only client authentication: hostssl + SCRAM for TCP, every non-TLS TCP connection rejected. */
-export function hbaConf(): string {
+export function hbaConf(extraNets: readonly string[] = []): string {
   return [
     "# TYPE    DATABASE     USER  ADDRESS        METHOD",
     "local     all          all                  scram-sha-256",
@@ -644,6 +737,10 @@ export function hbaConf(): string {
     `hostnossl replication  all   0.0.0.0/0      reject`,
     `hostssl   replication  all   ${HOST}/32   scram-sha-256`,
     `hostssl   all          all   ${HOST}/32   scram-sha-256`,
+    ...extraNets.flatMap((n) => [
+      `hostssl   replication  all   ${n}   scram-sha-256`,
+      `hostssl   all          all   ${n}   scram-sha-256`,
+    ]),
     "",
   ].join("\n");
 }

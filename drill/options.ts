@@ -9,6 +9,10 @@ export const SCENARIOS = [
   "pitr",
   "backup",
   "archive",
+  "crash-restart",
+  "switchover",
+  "partition",
+  "latency",
   "offsite",
   "logical",
 ] as const;
@@ -65,6 +69,43 @@ export interface DrillOptions {
     controlArchiveTimeoutSeconds: number;
     controlMarginSeconds: number;
   };
+  crashRestart: {
+    archiveTimeoutSeconds: number;
+    /** archive_timeout + this: the bound within which a fresh row's segment must (or, in the control, must not) ship. */
+    marginSeconds: number;
+    /** Idle sessions opened before the kill; every one must be reset. */
+    idleSessions: number;
+    writeIntervalMs: number;
+    warmupSeconds: number;
+    afterSeconds: number;
+  };
+  switchover: {
+    warmupSeconds: number;
+    afterSeconds: number;
+    /** Control: how long the diverged node may try to stream without pg_rewind before it counts as refused. */
+    controlWaitSeconds: number;
+  };
+  /** The writer's kernel-side detection of a dead session (libpq keywords). */
+  partition: {
+    tcpUserTimeoutMs: number;
+    keepalivesIdleSeconds: number;
+    keepalivesIntervalSeconds: number;
+    keepalivesCount: number;
+  };
+  latency: {
+    /** Added to the client → server direction. */
+    delayMs: number;
+    /** libpq connect_timeout that the delayed handshake must exceed, and one it must fit in. */
+    shortConnectTimeoutSeconds: number;
+    longConnectTimeoutSeconds: number;
+    statementBudgetMs: number;
+    overBudgetSleepMs: number;
+    underBudgetSleepMs: number;
+    /** Control: a budget shorter than the "under" statement. */
+    controlBudgetMs: number;
+    samplesWithout: number;
+    samplesWith: number;
+  };
 }
 
 // The DR plan's restore (R-DR-3): a full backup of the prod server's 256 GB storage at its 80 % alert,
@@ -101,6 +142,38 @@ export function defaultOptions(quick: boolean): DrillOptions {
     archive: quick
       ? { archiveTimeoutSeconds: 3, durationSeconds: 8, writeIntervalMs: 200, crashRestart: true, ...archiveControl }
       : { archiveTimeoutSeconds: 30, durationSeconds: 65, writeIntervalMs: 250, crashRestart: true, ...archiveControl },
+    crashRestart: quick
+      ? {
+          archiveTimeoutSeconds: 3,
+          marginSeconds: 3,
+          idleSessions: 4,
+          writeIntervalMs: 20,
+          warmupSeconds: 1,
+          afterSeconds: 1,
+        }
+      : {
+          archiveTimeoutSeconds: 10,
+          marginSeconds: 3,
+          idleSessions: 20,
+          writeIntervalMs: 10,
+          warmupSeconds: 5,
+          afterSeconds: 3,
+        },
+    switchover: quick
+      ? { warmupSeconds: 1, afterSeconds: 1, controlWaitSeconds: 5 }
+      : { warmupSeconds: 5, afterSeconds: 3, controlWaitSeconds: 10 },
+    latency: {
+      delayMs: 500,
+      shortConnectTimeoutSeconds: 2, // libpq's minimum
+      longConnectTimeoutSeconds: 15,
+      statementBudgetMs: 1000,
+      overBudgetSleepMs: 1500,
+      underBudgetSleepMs: 700,
+      controlBudgetMs: 300,
+      samplesWithout: quick ? 50 : 500,
+      samplesWith: quick ? 10 : 60,
+    },
+    partition: { tcpUserTimeoutMs: 2000, keepalivesIdleSeconds: 1, keepalivesIntervalSeconds: 1, keepalivesCount: 2 },
   };
 }
 

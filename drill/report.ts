@@ -45,8 +45,31 @@ export const REQUIRED_METRICS: Record<string, readonly string[]> = {
   pitr: ["restoreSeconds", "rowsAfterTarget", "rowsMissingBeforeTarget"],
   backup: ["verified", "corruptionDetected", "sourceCorruptionDetected", "restoredChecksumsMatch"],
   archive: ["rpoSeconds"],
+  "crash-restart": [
+    "sessionsReset",
+    "crashRecovery",
+    "lostAcknowledgedWrites",
+    "writeGapSeconds",
+    "archivedAfterRestartSeconds",
+  ],
+  latency: [
+    "connectTimeoutFires",
+    "statementTimeoutCancels",
+    "underBudgetPasses",
+    "p50Ms",
+    "p95Ms",
+    "p50DelayedMs",
+    "p95DelayedMs",
+  ],
+  partition: ["rtoSeconds", "splitBrainWrites", "directWriteAccepted"],
+  switchover: ["lostAcknowledgedWrites", "redundancyRestoredSeconds", "writeGapSeconds"],
   offsite: ["restoredExact", "rowsAfterTarget", "rowsMissingBeforeTarget", "checkPassed"],
   logical: ["checksumsMatch", "tablesCompared"],
+  // Azure mode (drill/azure.ts): scenarios of their own where the local contract's metrics cannot be measured.
+  "failover-forced": ["rtoSeconds", "lostAcknowledgedWrites"],
+  "backup-restore": ["restored", "amcheckPassed"],
+  "region-switchover": ["promoteCommandSeconds"],
+  "region-switchover-forced": ["promoteCommandSeconds"],
 };
 
 /** Validate a parsed report against the exact shape; returns a list of problems (empty = valid). */

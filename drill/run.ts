@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Workspace } from "./cluster.js";
 import { killTree, liveChildren, pgBin, waitGoneSync } from "./exec.js";
+import { removeAllLabsSync } from "./netns.js";
 import type { DrillOptions, ScenarioName } from "./options.js";
 import type { DrillReport, ScenarioOutcome } from "./report.js";
 import { SCENARIO_JOBS } from "./scenarios/index.js";
@@ -67,6 +68,7 @@ export function emergencyTeardown(): void {
   const killed = [...liveChildren()].flatMap((c) => (c.pid !== undefined ? killTree(c.pid) : []));
   waitGoneSync(killed);
   for (const ws of [...Workspace.live]) ws.teardownSync();
+  removeAllLabsSync(); // drill networks whose workspace was already gone
 }
 
 let installed = false;

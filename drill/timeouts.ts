@@ -23,6 +23,8 @@ export const TIMEOUTS = {
   standbyStreamingMs: 30_000,
   /** Every process of a stopped cluster gone after SIGKILL. */
   processesGoneMs: 5_000,
+  /** switchover: a standby catching up, promoted, rejoining and streaming (each step). */
+  switchoverMs: 60_000,
   /** Azurite listening on its blob endpoint (offsite). */
   azuriteStartMs: 30_000,
   /** One pgBackRest command (stanza-create, backup, restore, check) against the emulated Azure repository. */

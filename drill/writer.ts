@@ -36,6 +36,10 @@ export interface WriterOptions {
   applicationName?: string;
   /** First sequence number (a second writer on the same table starts elsewhere). */
   firstSeq?: number;
+  /** One address per port (default 127.0.0.1 for all): a server inside a drill network has its own. */
+  hosts?: readonly string[];
+  /** More libpq keywords, e.g. keepalives and tcp_user_timeout (the kernel's own detection of a dead peer). */
+  extraConninfo?: string;
 }
 
 export function multiHostConninfo(
@@ -43,9 +47,10 @@ export function multiHostConninfo(
   ports: readonly number[],
   db = "postgres",
   applicationName = "drill-writer",
+  hosts?: readonly string[],
 ): string {
   return [
-    `host=${ports.map(() => HOST).join(",")}`,
+    `host=${ports.map((_, i) => hosts?.[i] ?? HOST).join(",")}`,
     `port=${ports.join(",")}`,
     `dbname=${db}`,
     "user=postgres",
@@ -105,7 +110,12 @@ export class FailoverWriter {
   }
 
   private async run(): Promise<void> {
-    const conninfo = multiHostConninfo(this.ws, this.opts.ports, this.opts.db, this.opts.applicationName);
+    const conninfo = [
+      multiHostConninfo(this.ws, this.opts.ports, this.opts.db, this.opts.applicationName, this.opts.hosts),
+      this.opts.extraConninfo ?? "",
+    ]
+      .join(" ")
+      .trim();
     while (this.running) {
       const before = this.acks.length;
       await this.session(conninfo);

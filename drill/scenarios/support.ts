@@ -9,6 +9,14 @@ import { TIMEOUTS } from "../timeouts.js";
 
 export const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
+/** The largest gap between consecutive timestamps (milliseconds in, seconds out). */
+export function largestGapSeconds(ats: readonly number[]): number {
+  const s = [...ats].sort((a, b) => a - b);
+  let gap = 0;
+  for (let i = 1; i < s.length; i++) gap = Math.max(gap, ((s[i] ?? 0) - (s[i - 1] ?? 0)) / 1000);
+  return gap;
+}
+
 export async function pgbenchInit(ws: Workspace, c: Cluster, scale: number): Promise<void> {
   await run(pgBin("pgbench"), ["-i", "-q", "-s", String(scale), "--no-vacuum", c.conninfo()], {
     env: ws.clientEnv(),
@@ -70,7 +78,7 @@ export async function pgbenchConsistent(c: Cluster): Promise<boolean> {
 }
 
 /** pg_isready probe: true when the server accepts connections. */
-export async function probe(ws: Workspace, port: number, probeTimeoutMs: number): Promise<boolean> {
+export async function probe(ws: Workspace, port: number, probeTimeoutMs: number, host = HOST): Promise<boolean> {
   const r = await run(
     pgBin("pg_isready"),
     [
@@ -78,7 +86,7 @@ export async function probe(ws: Workspace, port: number, probeTimeoutMs: number)
       "-t",
       String(Math.ceil(probeTimeoutMs / 1000)),
       "-d",
-      `host=${HOST} port=${port} dbname=postgres user=postgres sslmode=require`,
+      `host=${host} port=${port} dbname=postgres user=postgres sslmode=require`,
     ],
     {
       env: ws.clientEnv(),
@@ -98,10 +106,11 @@ export async function detectFailure(
   port: number,
   o: DrillOptions["failover"],
   stop: () => boolean,
+  host = HOST,
 ): Promise<number | undefined> {
   let failures = 0;
   while (!stop()) {
-    const ok = await probe(ws, port, o.probeTimeoutMs);
+    const ok = await probe(ws, port, o.probeTimeoutMs, host);
     failures = ok ? 0 : failures + 1;
     if (failures >= o.failuresToDeclare) return performance.now();
     await sleep(failures > 0 ? o.confirmIntervalMs : o.probeIntervalMs);

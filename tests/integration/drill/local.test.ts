@@ -97,6 +97,37 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
   assert.deepEqual(hang.controls, [{ name: "no-fencing-split-brain", expectFailure: true, failed: true }]);
   assert.equal(hang.passed, true);
 
+  // partition: the primary's postmaster inside a drill network namespace, cut off (veth down); the writer's
+  // tcp_user_timeout/keepalives end the dead session; fenced before promotion; healed, it takes no write. Control, run
+  // for real: without fencing the healed old primary takes writes (split brain).
+  const partition = one("partition");
+  assert.equal(partition.metrics.splitBrainWrites, 0);
+  assert.equal(partition.metrics.directWriteAccepted, false);
+  assert.ok((partition.metrics.rtoSeconds as number) <= TARGETS.failoverRtoSeconds);
+  assert.ok(
+    (partition.metrics.detectSeconds as number) <= (partition.parameters?.detectorBudgetSeconds as number) + 1,
+    JSON.stringify(partition.metrics),
+  );
+  assert.ok((partition.metrics.controlSplitBrainWrites as number) > 0, JSON.stringify(partition.metrics));
+  assert.equal(partition.metrics.controlDirectWriteAccepted, true);
+  assert.deepEqual(partition.controls, [{ name: "no-fencing-split-brain", expectFailure: true, failed: true }]);
+  assert.equal(partition.passed, true);
+
+  // latency: 500 ms on the client's path; connect_timeout fires and statement_timeout cancels only as configured.
+  // Controls, run for real: no delay ⇒ the same connect_timeout does not fire; a short budget cancels a normal statement.
+  const latency = one("latency");
+  assert.equal(latency.metrics.connectTimeoutFires, true);
+  assert.equal(latency.metrics.connectWithinLongTimeout, true);
+  assert.equal(latency.metrics.statementTimeoutCancels, true);
+  assert.equal(latency.metrics.underBudgetPasses, true);
+  assert.ok((latency.metrics.p50DelayedMs as number) >= (latency.parameters?.delayMs as number));
+  assert.ok((latency.metrics.p50Ms as number) < (latency.parameters?.delayMs as number) / 10);
+  assert.deepEqual(latency.controls, [
+    { name: "no-delay-connect-timeout-does-not-fire", expectFailure: true, failed: true },
+    { name: "short-budget-cancels-normal-statement", expectFailure: true, failed: true },
+  ]);
+  assert.equal(latency.passed, true);
+
   const pitr = one("pitr");
   assert.equal(pitr.metrics.rowsAfterTarget, 0);
   assert.equal(pitr.metrics.rowsMissingBeforeTarget, 0);
@@ -147,6 +178,33 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
   assert.ok((archive.metrics.controlSecondsAfterCheckpoint as number) >= 0);
   assert.deepEqual(archive.controls, [{ name: "no-checkpoint-after-start", expectFailure: true, failed: true }]);
   assert.equal(archive.passed, true);
+
+  // crash-restart: one backend SIGKILLed; every session reset, crash recovery in the log, nothing acknowledged lost,
+  // archive_timeout ships a fresh row's segment afterwards. Control, run for real: without the CHECKPOINT after the
+  // restart the segment does not ship within archive_timeout + margin.
+  const crash = one("crash-restart");
+  assert.equal(crash.metrics.sessionsReset, true);
+  assert.equal(crash.metrics.crashRecovery, true);
+  assert.equal(crash.metrics.lostAcknowledgedWrites, 0);
+  assert.ok((crash.metrics.writeGapSeconds as number) > 0, JSON.stringify(crash.metrics));
+  assert.ok((crash.metrics.archivedAfterRestartSeconds as number) >= 0);
+  assert.ok((crash.metrics.archivedAfterRestartSeconds as number) <= (crash.parameters?.archiveWaitSeconds as number));
+  assert.equal(crash.metrics.controlArchivedWithoutCheckpoint, false);
+  assert.deepEqual(crash.controls, [{ name: "no-checkpoint-after-restart", expectFailure: true, failed: true }]);
+  assert.equal(crash.passed, true);
+
+  // switchover: clean stop, standby promoted with the shutdown checkpoint, old primary back as synchronous standby
+  // after pg_rewind, nothing lost. Control, run for real: a diverged old primary cannot rejoin without pg_rewind.
+  const sw = one("switchover");
+  assert.equal(sw.metrics.lostAcknowledgedWrites, 0);
+  assert.equal(sw.metrics.standbyHadShutdownCheckpoint, true);
+  assert.equal(sw.metrics.oldPrimaryInRecovery, true);
+  assert.ok((sw.metrics.redundancyRestoredSeconds as number) > 0, JSON.stringify(sw.metrics));
+  assert.equal(sw.metrics.controlRejoinedWithoutRewind, false);
+  assert.equal(sw.metrics.controlDivergenceLogged, true);
+  assert.equal(sw.metrics.controlRejoinedWithRewind, true);
+  assert.deepEqual(sw.controls, [{ name: "diverged-rejoin-without-rewind", expectFailure: true, failed: true }]);
+  assert.equal(sw.passed, true);
 
   // offsite: pgBackRest with the Azure repository on Azurite; restored to T from the offsite copy only, exactly.
   const offsite = one("offsite");
