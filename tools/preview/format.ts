@@ -5,6 +5,7 @@
  * byte-identical output.
  */
 import type { PlanDocument } from "../plan-format.js";
+import { type OnDemandBackup, commandLine } from "./backups.js";
 import type { Change, Op, PathChange, PlanResource } from "./diff.js";
 import type { PreviewViolation, Restart } from "./rules.js";
 
@@ -26,6 +27,8 @@ export interface Preview {
   readonly changes: readonly Change[];
   readonly steps: readonly string[];
   readonly restarts: readonly Restart[];
+  /** On-demand backups the deploy takes before this change (restart, scale, major version; D77). */
+  readonly backups: readonly OnDemandBackup[];
   readonly violations: readonly PreviewViolation[];
   readonly unchanged: number;
   /** Monthly cost of head minus base (tools/cost.ts), when both plans carry an estimate. */
@@ -124,6 +127,8 @@ export function previewText(p: Preview, base: readonly PlanResource[], head: rea
     lines.push(
       `  ${server}: ${list.length} time${list.length === 1 ? "" : "s"} (${list.map((r) => r.reason).join("; ")})`,
     );
+  lines.push("", `On-demand backups before this change: ${p.backups.length === 0 ? "none" : ""}`);
+  for (const b of p.backups) lines.push(`  ${b.server} (${b.reasons.join("; ")}):`, `    ${commandLine(b)}`);
   lines.push("", "Steps, in the order Pulumi would run them:");
   p.steps.forEach((urn, i) => {
     const c = byUrn.get(urn)!;
@@ -188,6 +193,11 @@ export function previewMarkdown(p: Preview, base: readonly PlanResource[], head:
       out.push(`- \`${server}\`: ${list.length}× (${md(list.map((r) => r.reason).join("; "))})`);
     out.push("");
   }
+  if (p.backups.length > 0) {
+    out.push("**On-demand backups the deploy takes first** (kept for the server's backup retention):", "");
+    for (const b of p.backups) out.push(`- \`${b.server}\` (${md(b.reasons.join("; "))}): \`${commandLine(b)}\``);
+    out.push("");
+  }
   if (p.costDelta) out.push(`**${md(costLine(p.costDelta))}**`, "");
   const all = nodes(base, head);
   const groups = new Map<string, Change[]>();
@@ -245,6 +255,7 @@ export function previewDocument(plan: PlanDocument, p: Preview) {
     })),
     steps: p.steps,
     restarts: p.restarts,
+    backups: p.backups,
     ...(p.costDelta ? { costDelta: p.costDelta } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { CostReport } from "../cost.js";
 import type { PlanDocument } from "../plan-format.js";
+import { onDemandBackupsOf } from "./backups.js";
 import { type PlanResource, diffPlans } from "./diff.js";
 import { type CostDelta, type Preview, previewDocument, previewMarkdown, previewText } from "./format.js";
 import { executionOrder, previewViolations, restartsOf } from "./rules.js";
@@ -129,12 +130,14 @@ export function buildPreview(base: PreviewInput, head: PreviewInput, source: Bas
   const h = head.resources;
   const diff = diffPlans(b, h);
   const cd = costDelta(base.cost, head.cost);
+  const restarts = restartsOf(h, diff.changes);
   return {
     stack: head.stack,
     base: source,
     changes: diff.changes,
     steps: executionOrder(b, h, diff.changes),
-    restarts: restartsOf(h, diff.changes),
+    restarts,
+    backups: onDemandBackupsOf(h, diff.changes, restarts),
     violations: previewViolations(b, h, diff),
     unchanged: diff.unchanged,
     ...(cd ? { costDelta: cd } : {}),

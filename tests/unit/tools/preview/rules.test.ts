@@ -135,6 +135,7 @@ describe("retainOnDelete", () => {
         changes: diff.changes,
         steps: [lock.urn],
         restarts: [],
+        backups: [],
         violations,
         unchanged: 0,
       },
