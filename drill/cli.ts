@@ -1,6 +1,6 @@
 /**
- * npm run drill -- [--scenarios connect,load,lag,failover,pitr,backup,archive] [--quick] [--json <file>] [--markdown <file>]
- *                  [--target local|azure] [--outputs <pulumi stack output --json file>] [--execute]
+ * npm run drill -- [--scenarios connect,load,…] [--quick] [--json <file>] [--markdown <file>]
+ *                  [--target local|azure] [--outputs <pulumi stack output --json file>] [--execute] [--help]
  *
  * Local: builds a throwaway topology on 127.0.0.1 per scenario, measures, tears everything down (also on failure and
  * on SIGINT/SIGTERM), and writes the JSON/Markdown report. Exit code 1 when a scenario failed.
@@ -11,9 +11,10 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { azurePlan, executeAzurePlan, parseStackOutputs, renderAzurePlan } from "./azure.js";
 import { defaultOptions, parseScenarioList, SCENARIOS } from "./options.js";
-import { parseArgs } from "./cli-args.js";
+import { parseArgs, usage } from "./cli-args.js";
 import { renderMarkdown, validateReport } from "./report.js";
 import { installSignalTeardown, runDrill } from "./run.js";
+import { SCENARIO_DESCRIPTIONS } from "./scenarios/index.js";
 
 function write(file: string, content: string): void {
   mkdirSync(dirname(file), { recursive: true });
@@ -22,6 +23,10 @@ function write(file: string, content: string): void {
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(usage(SCENARIO_DESCRIPTIONS));
+    return 0;
+  }
   const scenarios = args.scenarios ? parseScenarioList(args.scenarios) : [...SCENARIOS];
   if (args.target === "azure") {
     if (!args.outputs) throw new Error("--target azure needs --outputs <file> (pulumi stack output --json)");
