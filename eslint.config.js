@@ -25,7 +25,7 @@ const UNTYPED_JSON_RULES = {
 };
 
 /** infra/ component folders: each may use infra/config/ and infra's shared modules, never another component's files. */
-const COMPONENTS = ["database", "network", "secrets", "monitoring", "kubernetes", "local-twin", "defender"];
+const COMPONENTS = ["database", "network", "secrets", "monitoring", "kubernetes", "local-twin", "defender", "backup"];
 
 const restrict = (message, ...group) => ({ group, message });
 

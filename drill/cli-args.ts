@@ -9,6 +9,8 @@ export interface CliArgs {
   outputs?: string;
   execute: boolean;
   help: boolean;
+  /** --target azure: the primary server's name, which lets a destructive scenario run on prod (D100). */
+  allowDestructive?: string;
 }
 
 /** The text of `npm run drill -- --help`: the flags, then every scenario with its one-line description. */
@@ -25,6 +27,7 @@ export function usage(descriptions: Readonly<Record<string, string>>): string {
     "  --target local|azure  local throwaway topology (default) or the Azure procedures",
     "  --outputs <file>      azure: `pulumi stack output --json` of the stack",
     "  --execute             azure: run the procedures instead of printing them",
+    "  --allow-destructive <server>  azure: let destructive scenarios run on the named primary (prod)",
     "  --help, -h            this text",
     "",
     "scenarios:",
@@ -57,6 +60,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case "--outputs":
         a.outputs = val();
+        break;
+      case "--allow-destructive":
+        a.allowDestructive = val();
         break;
       case "--execute":
         a.execute = true;

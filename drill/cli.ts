@@ -1,15 +1,24 @@
 /**
  * npm run drill -- [--scenarios connect,load,…] [--quick] [--json <file>] [--markdown <file>]
- *                  [--target local|azure] [--outputs <pulumi stack output --json file>] [--execute] [--help]
+ *                  [--target local|azure] [--outputs <pulumi stack output --json file>] [--execute]
+ *                  [--allow-destructive <primary server name>] [--help]
  *
  * Local: builds a throwaway topology on 127.0.0.1 per scenario, measures, tears everything down (also on failure and
  * on SIGINT/SIGTERM), and writes the JSON/Markdown report. Exit code 1 when a scenario failed.
- * Azure: prints (or with --execute runs) the same scenarios' Azure procedures built from the stack outputs.
+ * Azure: prints (or with --execute runs) the Azure procedures built from the stack outputs (drill/azure.ts: its own
+ * scenario list; destructive ones refuse the prod stack unless --allow-destructive names its primary server).
  * AUTHDB_DRILL_QUICK=1 is the same as --quick.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { azurePlan, executeAzurePlan, parseStackOutputs, renderAzurePlan } from "./azure.js";
+import {
+  AZURE_DEFAULT_SCENARIOS,
+  azurePlan,
+  executeAzurePlan,
+  parseAzureScenarioList,
+  parseStackOutputs,
+  renderAzurePlan,
+} from "./azure.js";
 import { defaultOptions, parseScenarioList, SCENARIOS } from "./options.js";
 import { parseArgs, usage } from "./cli-args.js";
 import { renderMarkdown, validateReport } from "./report.js";
@@ -27,18 +36,24 @@ async function main(): Promise<number> {
     process.stdout.write(usage(SCENARIO_DESCRIPTIONS));
     return 0;
   }
-  const scenarios = args.scenarios ? parseScenarioList(args.scenarios) : [...SCENARIOS];
   if (args.target === "azure") {
     if (!args.outputs) throw new Error("--target azure needs --outputs <file> (pulumi stack output --json)");
-    const plan = azurePlan(parseStackOutputs(JSON.parse(readFileSync(args.outputs, "utf8"))), scenarios);
+    const scenarios = args.scenarios ? parseAzureScenarioList(args.scenarios) : AZURE_DEFAULT_SCENARIOS;
+    const plan = azurePlan(parseStackOutputs(JSON.parse(readFileSync(args.outputs, "utf8"))), scenarios, {
+      ...(args.allowDestructive !== undefined ? { allowDestructive: args.allowDestructive } : {}),
+    });
     if (!args.execute) {
       process.stdout.write(renderAzurePlan(plan) + "\n");
       return 0;
     }
-    const report = await executeAzurePlan(plan, (s) => process.stderr.write(s + "\n"));
+    const { report } = await executeAzurePlan(plan, (s) => process.stderr.write(s + "\n"));
+    const problems = validateReport(report);
     if (args.json) write(args.json, JSON.stringify(report, null, 2) + "\n");
+    else process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+    if (problems.length) throw new Error(`report does not match its schema: ${problems.join("; ")}`);
     return report.scenarios.every((s) => s.passed) ? 0 : 1;
   }
+  const scenarios = args.scenarios ? parseScenarioList(args.scenarios) : [...SCENARIOS];
   installSignalTeardown();
   const options = { ...defaultOptions(args.quick), scenarios };
   const startedAt = new Date();

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { parametersFor, selfManagedValue } from "../infra/parameters.js";
 import { eventually } from "./eventually.js";
+import { TIMEOUTS } from "./timeouts.js";
 import {
   asServerUser,
   childPids,
@@ -294,7 +295,12 @@ export class Cluster {
       }).catch(() => undefined);
     }
     for (const p of [...known, ...kids]) if (pidAlive(p)) killPid(p, "SIGKILL");
-    for (let i = 0; i < 50 && [...known, ...kids].some(pidAlive); i++) await sleep(100);
+    // Teardown goes on when a process outlives the deadline (the emergency teardown kills again): no throw here.
+    await eventually(() => ![...known, ...kids].some(pidAlive), {
+      timeout: TIMEOUTS.processesGoneMs,
+      interval: TIMEOUTS.pollMs,
+      what: `${this.name}'s processes to exit`,
+    }).catch(() => undefined);
   }
 
   /** Overwrite the per-instance settings (included last by postgresql.conf). */
@@ -312,11 +318,14 @@ export class Cluster {
       : [];
     this.writeInstanceConf([...old, `${key} = ${sqlLiteral(value)}`]);
     await this.query("SELECT pg_reload_conf()");
-    for (let i = 0; i < 50; i++) {
-      if ((await this.scalar(`SELECT setting FROM pg_settings WHERE name = $1`, [key])) === value) return;
-      await sleep(50);
-    }
-    throw new Error(`${this.name}: ${key} did not take ${value}`);
+    await eventually(
+      async () => (await this.scalar(`SELECT setting FROM pg_settings WHERE name = $1`, [key])) === value,
+      {
+        timeout: TIMEOUTS.settingAppliedMs,
+        interval: TIMEOUTS.pollMs,
+        what: `${this.name}: ${key} to take ${value}`,
+      },
+    );
   }
 
   appendInstanceConf(lines: string[]): void {
@@ -581,15 +590,17 @@ export class Workspace {
     this.writeServerFile(join(dataDir, "standby.signal"), "");
     await cluster.start();
     // Wait until the primary sees it streaming.
-    for (let i = 0; i < 300; i++) {
-      const n = await primary.scalar(
-        "SELECT count(*)::int FROM pg_stat_replication WHERE application_name = $1 AND state = 'streaming'",
-        [name],
-      );
-      if (n === 1) return cluster;
-      await sleep(100);
-    }
-    throw new Error(`${name} never started streaming\n${cluster.tailLog()}`);
+    await eventually(
+      async () =>
+        (await primary.scalar(
+          "SELECT count(*)::int FROM pg_stat_replication WHERE application_name = $1 AND state = 'streaming'",
+          [name],
+        )) === 1,
+      { timeout: TIMEOUTS.standbyStreamingMs, interval: TIMEOUTS.pollMs, what: `${name} to stream from its primary` },
+    ).catch((e: unknown) => {
+      throw new Error(`${String(e)}\n${cluster.tailLog()}`);
+    });
+    return cluster;
   }
 
   /**

@@ -13,6 +13,8 @@ export const SCENARIOS = [
   "switchover",
   "partition",
   "latency",
+  "offsite",
+  "logical",
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -39,8 +41,24 @@ export interface DrillOptions {
     writerAckTimeoutMs: number;
     bucketMs: number;
   };
-  pitr: { scale: number; writeSeconds: number };
+  pitr: {
+    scale: number;
+    writeSeconds: number;
+    /** Extrapolation inputs (assumptions, reported as parameters): the weekly full backup's size, WAL per day, days. */
+    assumedFullBackupBytes: number;
+    assumedWalPerDayBytes: number;
+    walDays: number;
+  };
   backup: { scale: number };
+  offsite: {
+    scale: number;
+    /** Marker rows after the full backup; the target is the middle one. */
+    rows: number;
+    archiveTimeoutSeconds: number;
+    /** pgbackrest check's wait for the switched segment in the control (archive-timeout). */
+    checkArchiveTimeoutSeconds: number;
+  };
+  logical: { scale: number };
   archive: {
     archiveTimeoutSeconds: number;
     durationSeconds: number;
@@ -90,6 +108,10 @@ export interface DrillOptions {
   };
 }
 
+// The DR plan's restore (R-DR-3): a full backup of the prod server's 256 GB storage at its 80 % alert,
+// 10 GB of WAL a day (an assumption, not a measurement), 7 days since the weekly full.
+const pitrExtrapolation = { assumedFullBackupBytes: 0.8 * 256e9, assumedWalPerDayBytes: 10e9, walDays: 7 };
+
 const archiveControl = { controlArchiveTimeoutSeconds: 3, controlMarginSeconds: 3 };
 
 export function defaultOptions(quick: boolean): DrillOptions {
@@ -113,8 +135,10 @@ export function defaultOptions(quick: boolean): DrillOptions {
       bucketMs: 250,
     },
     // scale 13 ≈ 200 MB of pgbench data.
-    pitr: quick ? { scale: 1, writeSeconds: 3 } : { scale: 13, writeSeconds: 30 },
+    pitr: { ...(quick ? { scale: 1, writeSeconds: 3 } : { scale: 13, writeSeconds: 30 }), ...pitrExtrapolation },
     backup: quick ? { scale: 1 } : { scale: 13 },
+    offsite: { scale: quick ? 1 : 13, rows: 20, archiveTimeoutSeconds: 60, checkArchiveTimeoutSeconds: quick ? 5 : 10 },
+    logical: quick ? { scale: 1 } : { scale: 13 },
     archive: quick
       ? { archiveTimeoutSeconds: 3, durationSeconds: 8, writeIntervalMs: 200, crashRestart: true, ...archiveControl }
       : { archiveTimeoutSeconds: 30, durationSeconds: 65, writeIntervalMs: 250, crashRestart: true, ...archiveControl },

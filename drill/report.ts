@@ -43,7 +43,7 @@ export const REQUIRED_METRICS: Record<string, readonly string[]> = {
   "failover-async": ["rtoSeconds", "lostAcknowledgedWrites", "acknowledgedBeforeKill"],
   hang: ["rtoSeconds", "splitBrainWrites", "directWriteAccepted"],
   pitr: ["restoreSeconds", "rowsAfterTarget", "rowsMissingBeforeTarget"],
-  backup: ["verified", "corruptionDetected"],
+  backup: ["verified", "corruptionDetected", "sourceCorruptionDetected", "restoredChecksumsMatch"],
   archive: ["rpoSeconds"],
   "crash-restart": [
     "sessionsReset",
@@ -63,6 +63,13 @@ export const REQUIRED_METRICS: Record<string, readonly string[]> = {
   ],
   partition: ["rtoSeconds", "splitBrainWrites", "directWriteAccepted"],
   switchover: ["lostAcknowledgedWrites", "redundancyRestoredSeconds", "writeGapSeconds"],
+  offsite: ["restoredExact", "rowsAfterTarget", "rowsMissingBeforeTarget", "checkPassed"],
+  logical: ["checksumsMatch", "tablesCompared"],
+  // Azure mode (drill/azure.ts): scenarios of their own where the local contract's metrics cannot be measured.
+  "failover-forced": ["rtoSeconds", "lostAcknowledgedWrites"],
+  "backup-restore": ["restored", "amcheckPassed"],
+  "region-switchover": ["promoteCommandSeconds"],
+  "region-switchover-forced": ["promoteCommandSeconds"],
 };
 
 /** Validate a parsed report against the exact shape; returns a list of problems (empty = valid). */

@@ -363,6 +363,24 @@ export function declaredParameters(settings: ParameterSettings = DEFAULT_PARAMET
       ),
     },
     {
+      // Query Store wait sampling: the only source of lock-wait time (R-6.2.1 대기_시간 < 50ms), the lock-wait alert and
+      // the workbook's lock-wait panel (D95). It records nothing unless Query Store captures: concepts-query-store, "If
+      // `pg_qs.query_capture_mode` is `none`, the `pgms_wait_sampling.query_capture_mode` setting has no effect." — so
+      // 'none' wherever Query Store is off (Burstable).
+      name: "pgms_wait_sampling.query_capture_mode",
+      value: settings.queryStore ? "all" : "none",
+      requiresRestart: false,
+      allowed: { kind: "enum", values: ["all", "none"] },
+      appliesTo: ["azure"],
+      ignoredOnReplicas: QUERY_STORE_READ_ONLY,
+      reason:
+        "Wait sampling feeds the lock-wait log alert (PGSQLQueryStoreWaits, diagnostic category PostgreSQLFlexQueryStoreWaitStats); 'none' where Query Store is off.",
+      source: reference(
+        "customized-options",
+        "### pgms_wait_sampling.query_capture_mode … | Description | Selects which statements are tracked by the pgms_wait_sampling extension. | … | Default value | `none` | | Allowed values | `all,none` | | Parameter type | dynamic |",
+      ),
+    },
+    {
       name: "metrics.collector_database_activity",
       value: "on",
       requiresRestart: false,

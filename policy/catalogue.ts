@@ -69,6 +69,10 @@ export const CATALOGUE = {
   },
   B1: { area: "resilience", asks: "Geo-redundant backup on every primary (R-5.1.1)." },
   B2: { area: "resilience", asks: "Backup retention at least the environment's floor: 35 days in prod (R-5.1.1)." },
+  B3: {
+    area: "resilience",
+    asks: "Long-term retention in prod: every primary is protected by a backup instance in an Azure Backup vault of the stack (R-DR-4).",
+  },
   H1: { area: "resilience", asks: "Zone-redundant high availability in prod, standby in another zone (R-3.1.1)." },
   H2: { area: "resilience", asks: "A custom maintenance window in the quiet hours (Sunday 02:00 KST, R-5.1.1)." },
   H3: { area: "resilience", asks: "Deletion protection: protect and a CanNotDelete lock on the stateful resources." },
@@ -79,6 +83,10 @@ export const CATALOGUE = {
   H5: {
     area: "resilience",
     asks: "Read replicas are valid for Azure: tier, size, storage and count within Microsoft's rules (R-3.2.1).",
+  },
+  H6: {
+    area: "resilience",
+    asks: "A primary with read replicas has a pair of virtual endpoints, so a switchover keeps the host names (advisory).",
   },
   K1: { area: "keyvault", asks: "Purge protection and soft delete (7–90 days)." },
   K2: { area: "keyvault", asks: "The Azure RBAC permission model, not access policies." },
@@ -93,13 +101,21 @@ export const CATALOGUE = {
   },
   M1: {
     area: "monitoring",
-    asks: "Every prod server has alerts for down, CPU, memory, connections and storage, every replica for lag (R-8.2.2).",
+    asks: "Every prod server has alerts for down, CPU, memory, connections, storage and deadlocks, every replica for lag (R-8.2.2, R-6.2.1).",
   },
   M2: {
     area: "monitoring",
     asks: "Every alert reaches an action group with a receiver, with windows Azure accepts (R-8.2.2).",
   },
   M3: { area: "general", asks: "No preview API version of any resource in prod." },
+  M5: {
+    area: "monitoring",
+    asks: "A server alerted on an enhanced metric (deadlocks) emits it: metrics.collector_database_activity = on (R-6.2.1).",
+  },
+  M6: {
+    area: "monitoring",
+    asks: "A server with the lock-wait alert samples waits: pgms_wait_sampling.query_capture_mode = all, Query Store capturing (R-6.2.1).",
+  },
   M4: {
     area: "general",
     asks: "Every resource is tagged for cost tracking: environment, service, owner, cost-center (R-11.1.1).",

@@ -33,6 +33,8 @@ import { configureMaintenanceWindow } from "./rules/resilience/configureMaintena
 import { enableZoneRedundantHa } from "./rules/resilience/enableZoneRedundantHa.js";
 import { ignoreZoneDrift } from "./rules/resilience/ignoreZoneDrift.js";
 import { requireDeletionProtection } from "./rules/resilience/requireDeletionProtection.js";
+import { requireLongTermBackup } from "./rules/resilience/requireLongTermBackup.js";
+import { requireVirtualEndpoints } from "./rules/resilience/requireVirtualEndpoints.js";
 import { validateReadReplicas } from "./rules/resilience/validateReadReplicas.js";
 import { disablePublicAccess } from "./rules/keyvault/disablePublicAccess.js";
 import { enablePurgeProtection } from "./rules/keyvault/enablePurgeProtection.js";
@@ -48,6 +50,8 @@ import { disallowPreviewApiVersions } from "./rules/general/disallowPreviewApiVe
 import { requireCostTags } from "./rules/general/requireCostTags.js";
 import { requireAlertActionGroups } from "./rules/monitoring/requireAlertActionGroups.js";
 import { requireServerAlerts } from "./rules/monitoring/requireServerAlerts.js";
+import { requireEnhancedMetrics } from "./rules/monitoring/requireEnhancedMetrics.js";
+import { requireWaitSampling } from "./rules/monitoring/requireWaitSampling.js";
 
 export const POLICY_PACK_NAME = "authdb-policies";
 
@@ -87,6 +91,8 @@ export const ALL_POLICIES: readonly AuthdbPolicy[] = [
   requireDeletionProtection,
   ignoreZoneDrift,
   validateReadReplicas,
+  requireLongTermBackup,
+  requireVirtualEndpoints,
   // Key Vault
   enablePurgeProtection,
   enableRbacAuthorization,
@@ -101,6 +107,8 @@ export const ALL_POLICIES: readonly AuthdbPolicy[] = [
   // Monitoring
   requireServerAlerts,
   requireAlertActionGroups,
+  requireEnhancedMetrics,
+  requireWaitSampling,
   disallowPreviewApiVersions,
   requireCostTags,
 ];

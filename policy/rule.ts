@@ -104,6 +104,9 @@ export const T = {
   threatProtection: "azure-native:security:AdvancedThreatProtection",
   pricing: "azure-native:security:Pricing",
   randomPassword: "random:index/randomPassword:RandomPassword",
+  backupVault: "azure-native:dataprotection:BackupVault",
+  backupInstance: "azure-native:dataprotection:BackupInstance",
+  virtualEndpoint: "azure-native:dbforpostgresql:VirtualEndpoint",
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import * as resources from "@pulumi/azure-native/resources/index.js";
 import { readBootstrapSql } from "../infra/bootstrap.js";
 import { ConfigError, type AzurePlatform } from "../infra/config/platform.js";
 import type { PlatformSecrets } from "../infra/config/load.js";
+import { LongTermBackup } from "../infra/backup/long-term.js";
 import { readLiveServers } from "../infra/database/live.js";
 import { preflightProblems } from "../infra/database/preflight.js";
 import { PostgresServers } from "../infra/database/servers.js";
@@ -115,6 +116,23 @@ export async function azureStack(
     },
     child,
   );
+
+  if (platform.longTermBackup) {
+    // The configured primary (LTR is not supported on replicas; after a switchover see docs/runbook.md, D76).
+    new LongTermBackup(
+      "long-term-backup",
+      {
+        longTermBackup: platform.longTermBackup,
+        resourceGroupName: resourceGroup.name,
+        resourceGroupId: resourceGroup.id,
+        location: platform.location,
+        server: { name: platform.server.name, id: postgres.primaryServerId },
+        tags,
+        after: [postgres.settled],
+      },
+      child,
+    );
+  }
 
   new Monitoring(
     "monitoring",

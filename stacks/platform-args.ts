@@ -260,6 +260,8 @@ export interface Alerts {
   queryResponseTimeMs: ThresholdAlert;
   /** Log alert on the server log: statements logged by log_min_duration_statement per window. */
   slowQueriesPerHour: ThresholdAlert;
+  /** Log alert on Query Store wait sampling: estimated lock wait per execution, in ms, on the primary. */
+  lockWaitMs: ThresholdAlert;
   /** Activity-log alert on Resource Health events of the servers. */
   resourceHealth: ResourceHealthAlert;
 }
@@ -295,6 +297,43 @@ export interface VirtualEndpoints {
   name: string;
   /** The replica the reader endpoint points at (default: the first replica). */
   readerTarget?: string;
+}
+
+export const BackupRedundancy = {
+  GeoRedundant: "GeoRedundant",
+  ZoneRedundant: "ZoneRedundant",
+  LocallyRedundant: "LocallyRedundant",
+} as const;
+export type BackupRedundancy = (typeof BackupRedundancy)[keyof typeof BackupRedundancy];
+
+export const Immutability = { Disabled: "Disabled", Unlocked: "Unlocked", Locked: "Locked" } as const;
+export type Immutability = (typeof Immutability)[keyof typeof Immutability];
+
+/** The weekly long-term backup, in local wall-clock time. */
+export interface LongTermBackupSchedule {
+  dayOfWeek: DayOfWeek;
+  /** HH:MM (24-hour clock). */
+  startTime: string;
+  utcOffsetHours: number;
+}
+
+/** How long recovery points stay: every weekly one, the first of each month, the first of each year. */
+export interface LongTermBackupRetention {
+  weeks: number;
+  months?: number;
+  years?: number;
+}
+
+/** Long-term retention of the primary in an Azure Backup vault (D73–D76). */
+export interface LongTermBackup {
+  vaultName: string;
+  redundancy: BackupRedundancy;
+  crossRegionRestore?: boolean;
+  /** Unlocked: immutable but reversible; Locked: irreversible. */
+  immutability: Immutability;
+  softDeleteRetentionDays: number;
+  schedule: LongTermBackupSchedule;
+  retention: LongTermBackupRetention;
 }
 
 export interface Defender {
@@ -350,6 +389,8 @@ export interface PlatformArgs {
   replicas?: Replica[];
   virtualEndpoints?: VirtualEndpoints;
   entraAdmin?: EntraAdmin;
+  /** Long-term retention of the primary in an Azure Backup vault (required in prod by policy B3). */
+  longTermBackup?: LongTermBackup;
   network?: Network;
   keyVault?: KeyVault;
   monitoring?: Monitoring;

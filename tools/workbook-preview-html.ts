@@ -46,7 +46,11 @@ function chart(panel: Panel, values: number[]): string {
     .map(
       (l) =>
         `<line x1="${PAD}" x2="${W - PAD}" y1="${y(l.value).toFixed(1)}" y2="${y(l.value).toFixed(1)}" class="${l.kind}"/>` +
-        `<text x="${W - PAD}" y="${(y(l.value) - 3).toFixed(1)}" class="${l.kind}" text-anchor="end">${esc(l.label)}</text>`,
+        // Plan labels at the right end, alert labels at the left: a threshold equal to the target (deadlocks 0,
+        // lock wait 50 ms) keeps both legible.
+        (l.kind === "alert"
+          ? `<text x="${PAD + 4}" y="${(y(l.value) - 3).toFixed(1)}" class="${l.kind}" text-anchor="start">${esc(l.label)}</text>`
+          : `<text x="${W - PAD}" y="${(y(l.value) - 3).toFixed(1)}" class="${l.kind}" text-anchor="end">${esc(l.label)}</text>`),
     )
     .join("");
   return `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(panel.indicator.title)}">

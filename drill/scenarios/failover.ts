@@ -2,6 +2,8 @@
 import { Workspace } from "../cluster.js";
 import { killPid, sleep } from "../exec.js";
 import type { DrillOptions } from "../options.js";
+import { eventually } from "../eventually.js";
+import { TIMEOUTS } from "../timeouts.js";
 import type { ScenarioOutcome } from "../report.js";
 import { TARGETS } from "../targets.js";
 import { FailoverWriter, throughputBuckets } from "../writer.js";
@@ -52,12 +54,11 @@ export async function failoverScenario(
     if (detectedAt === undefined) throw new Error("failure never detected");
     await replica.promote();
     const promotedAt = performance.now();
-    let first: number | undefined;
-    for (let i = 0; i < 600 && first === undefined; i++) {
-      first = writer.acks.find((a) => a.port === replica.port && a.at > killedAt)?.at;
-      if (first === undefined) await sleep(10);
-    }
-    if (first === undefined) throw new Error("no acknowledged write on the promoted replica");
+    const first = await eventually(() => writer.acks.find((a) => a.port === replica.port && a.at > killedAt)?.at, {
+      timeout: TIMEOUTS.firstWriteOnPromotedMs,
+      interval: TIMEOUTS.fastPollMs,
+      what: "an acknowledged write on the promoted replica",
+    });
     await sleep(o.afterSeconds * 1000);
     await writer.stop();
     const stored = new Set(

@@ -16,6 +16,8 @@ import { lagScenario } from "./lag.js";
 import { loadScenario } from "./load.js";
 import { partitionScenario } from "./partition.js";
 import { latencyScenario } from "./latency.js";
+import { logicalScenario } from "./logical.js";
+import { offsiteScenario } from "./offsite.js";
 import { pitrScenario } from "./pitr.js";
 import { switchoverScenario } from "./switchover.js";
 
@@ -58,4 +60,6 @@ export const SCENARIO_JOBS: Record<ScenarioName, (o: DrillOptions) => ScenarioJo
   latency: (o) => [{ label: "latency", fn: (ws) => latencyScenario(ws, o.latency) }],
   partition: (o) => [{ label: "partition", fn: (ws) => partitionScenario(ws, o.failover, o.partition) }],
   switchover: (o) => [{ label: "switchover", fn: (ws) => switchoverScenario(ws, o.switchover) }],
+  offsite: (o) => [{ label: "offsite", fn: (ws) => offsiteScenario(ws, o.offsite) }],
+  logical: (o) => [{ label: "logical", fn: (ws) => logicalScenario(ws, o.logical) }],
 };

@@ -7,9 +7,11 @@
  */
 import { Workspace, type Cluster } from "../cluster.js";
 import { sleep } from "../exec.js";
+import { eventually } from "../eventually.js";
 import type { DrillOptions } from "../options.js";
 import type { ScenarioOutcome } from "../report.js";
 import { TARGETS } from "../targets.js";
+import { TIMEOUTS } from "../timeouts.js";
 import { FailoverWriter } from "../writer.js";
 import { detectFailure, detectorParameters, round } from "./support.js";
 
@@ -71,12 +73,11 @@ export async function isolationRun(
     const fencedAt = performance.now();
     await replica.promote();
     const promotedAt = performance.now();
-    let first: number | undefined;
-    for (let i = 0; i < 1500 && first === undefined; i++) {
-      first = writer.acks.find((a) => a.port === replica.port && a.at > isolatedAt)?.at;
-      if (first === undefined) await sleep(10);
-    }
-    if (first === undefined) throw new Error("no acknowledged write on the promoted replica");
+    const first = await eventually(() => writer.acks.find((a) => a.port === replica.port && a.at > isolatedAt)?.at, {
+      timeout: TIMEOUTS.firstWriteAfterHangMs,
+      interval: TIMEOUTS.fastPollMs,
+      what: "an acknowledged write on the promoted replica",
+    });
     // The isolation ends; a fresh application instance connects with the same host list.
     await fault.restore(primary);
     second.start();

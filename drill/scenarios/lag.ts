@@ -2,6 +2,8 @@
 import { Workspace } from "../cluster.js";
 import { sleep } from "../exec.js";
 import type { DrillOptions } from "../options.js";
+import { eventually } from "../eventually.js";
+import { TIMEOUTS } from "../timeouts.js";
 import type { ScenarioOutcome } from "../report.js";
 import { TARGETS } from "../targets.js";
 import { pgbenchInit, pgbenchRun, round } from "./support.js";
@@ -42,14 +44,16 @@ export async function lagScenario(ws: Workspace, o: DrillOptions["lag"]): Promis
     }
     const b = await bench;
     // Caught up at the end?
-    let caughtUp = false;
-    for (let i = 0; i < 100 && !caughtUp; i++) {
-      const lsn = await pc.query<{ d: string }>(
-        "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::text d FROM pg_stat_replication WHERE application_name = 'replica'",
-      );
-      caughtUp = Number(lsn.rows[0]?.d ?? -1) === 0;
-      if (!caughtUp) await sleep(50);
-    }
+    // Not catching up is a result (the scenario fails), not an error: the timeout is caught.
+    const caughtUp = await eventually(
+      async () => {
+        const lsn = await pc.query<{ d: string }>(
+          "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::text d FROM pg_stat_replication WHERE application_name = 'replica'",
+        );
+        return Number(lsn.rows[0]?.d ?? -1) === 0;
+      },
+      { timeout: TIMEOUTS.replicaCatchUpMs, interval: TIMEOUTS.pollMs, what: "the replica to catch up" },
+    ).catch(() => false);
     const maxSeconds = Math.max(maxReplay, maxReplica);
     return {
       results: [

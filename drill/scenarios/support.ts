@@ -140,12 +140,15 @@ export function detectorParameters(o: DrillOptions["failover"]): Record<string, 
 export async function waitSyncState(primary: Cluster, want: "sync" | "async"): Promise<void> {
   // The walsender picks up the reloaded synchronous_standby_names on its next cycle: wait for it.
   let state: unknown;
-  for (let i = 0; i < 100; i++) {
-    state = await primary.scalar("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'replica'");
-    if (state === want) return;
-    await sleep(50);
-  }
-  throw new Error(`replica is ${String(state)}, expected ${want}`);
+  await eventually(
+    async () => {
+      state = await primary.scalar("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'replica'");
+      return state === want;
+    },
+    { timeout: TIMEOUTS.settingAppliedMs, interval: TIMEOUTS.pollMs, what: `the replica to be ${want}` },
+  ).catch(() => {
+    throw new Error(`replica is ${String(state)}, expected ${want}`);
+  });
 }
 
 export async function waitArchived(

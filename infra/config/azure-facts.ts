@@ -194,6 +194,36 @@ export const PGBOUNCER_COMPUTE_TIERS: readonly SkuTier[] = ["GeneralPurpose", "M
 export const PGBOUNCER_PORT = 6432;
 
 // ---------------------------------------------------------------------------------------------------------------------
+// Long-term retention in an Azure Backup vault (D73–D76)
+
+/** Largest server an LTR (vaulted) backup supports, in GiB (1 TiB). */
+export const LTR_MAX_SERVER_SIZE_GB = 1024;
+
+/** Retention of a vaulted recovery point, in days: seven days to ten years. */
+export const LTR_RETENTION_RANGE_DAYS = { min: 7, max: 3650 } as const;
+
+/** Soft-delete retention of a Backup vault, in days. */
+export const BACKUP_VAULT_SOFT_DELETE_RANGE = { min: 14, max: 180 } as const;
+
+/** Backup vault names (REST spec `RestrictedVaultName`: 2–50 characters). */
+export const BACKUP_VAULT_NAME = /^[A-Za-z][-A-Za-z0-9]{0,48}[A-Za-z0-9]$/;
+
+/** The datasource type of a Flexible Server in Azure Backup (policy datasourceTypes, instance dataSourceInfo). */
+export const LTR_DATASOURCE_TYPE = "Microsoft.DBforPostgreSQL/flexibleServers";
+
+/**
+ * Built-in roles the vault's managed identity needs for LTR backups: the LTR backup role on the server and Reader on
+ * the server's resource group.
+ */
+export const LTR_VAULT_ROLES = {
+  longTermRetentionBackup: "c088a766-074b-43ba-90d4-1fb21feae531",
+  reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+} as const;
+
+/** At most this many on-demand backups per server; they are kept for the server's backup retention. */
+export const MAX_ON_DEMAND_BACKUPS = 7;
+
+// ---------------------------------------------------------------------------------------------------------------------
 // Where each fact comes from (a test fails for an exported fact without an entry here).
 
 const DB_DOCS = "MicrosoftDocs/azure-databases-docs";
@@ -276,4 +306,43 @@ export const FACT_SOURCES: Readonly<Record<string, Source>> = {
     "The PgBouncer feature is currently not supported with the Burstable server compute tier.",
   ),
   PGBOUNCER_PORT: learn("concepts-pgbouncer", "PgBouncer runs on port 6432 on your database server."),
+  LTR_MAX_SERVER_SIZE_GB: {
+    kind: "learn",
+    ref: `${DB_DOCS} articles/postgresql/flexible-server/concepts-backup-restore.md#long-term-retention (Limitations and considerations)`,
+    quote: "The maximum supported database size for Long-Term Retention (LTR) backups is 1 TiB.",
+  },
+  LTR_RETENTION_RANGE_DAYS: {
+    kind: "learn",
+    ref: "MicrosoftDocs/azure-docs articles/backup/backup-azure-database-postgresql-flex.md (Create Backup policy)",
+    quote: "Retention duration ranges from seven days to 10 years in the Backup data store.",
+  },
+  BACKUP_VAULT_SOFT_DELETE_RANGE: {
+    kind: "learn",
+    ref: "https://learn.microsoft.com/azure/backup/secure-by-default (What's soft delete?)",
+    quote:
+      "This deleted data is retained for the specified soft delete retention period which is default set to 14 days and can be extended up to 180 days.",
+  },
+  BACKUP_VAULT_NAME: {
+    kind: "rest-spec",
+    ref: "Azure/azure-rest-api-specs specification/dataprotection/resource-manager/Microsoft.DataProtection/stable/2025-01-01/dataprotection.json#/parameters/RestrictedVaultName",
+    quote: '"pattern": "^[A-Za-z][-A-Za-z0-9]*[A-Za-z0-9]$", "minLength": 2, "maxLength": 50',
+  },
+  LTR_DATASOURCE_TYPE: {
+    kind: "learn",
+    ref: "MicrosoftDocs/azure-docs articles/backup/backup-azure-database-postgresql-flex-use-rest-api-create-update-policy.md",
+    quote:
+      '"properties": { "datasourceTypes": [ "Microsoft.DBforPostgreSQL/flexibleServers" ], … "objectType": "BackupPolicy"',
+  },
+  LTR_VAULT_ROLES: {
+    kind: "learn",
+    ref: "MicrosoftDocs/azure-docs articles/backup/backup-azure-database-postgresql-flex-overview.md (Set of permissions needed for Azure PostgreSQL Flexible database backup); the ids: articles/role-based-access-control/built-in-roles.md (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles)",
+    quote:
+      "*Backup*: *PostgreSQL Flexible Server Long Term Retention Backup* role on the server. *Reader* role on the resource group of the server. — | [PostgreSQL Flexible Server Long Term Retention Backup Role](built-in-roles/databases#…) | Role to allow backup vault to access PostgreSQL Flexible Server Resource APIs for Long Term Retention Backup. | c088a766-074b-43ba-90d4-1fb21feae531 | — | [Reader](#reader) | View all resources, but does not allow you to make any changes. | acdd72a7-3385-48ef-bd42-f606fba81ae7 |",
+  },
+  MAX_ON_DEMAND_BACKUPS: {
+    kind: "learn",
+    ref: `${DB_DOCS} articles/postgresql/flexible-server/concepts-backup-restore.md#on-demand-backups`,
+    quote:
+      "You can take a maximum of 7 on-demand backups per flexible server, which are retained based upon the backup retention window.",
+  },
 };

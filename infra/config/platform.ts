@@ -10,6 +10,7 @@ import { AZURE_RULES, LOCAL_RULES, type ConfigIssue, plainTextSecrets, show } fr
 import {
   type AzurePlatformInput,
   type LocalPlatformInput,
+  type LongTermBackupInput,
   type StorageInput,
   type SkuInput,
   lenientPlatformSchema,
@@ -106,10 +107,14 @@ export interface ResolvedVirtualEndpoints {
   readonly readerTarget: string;
 }
 
+/** Long-term retention with the weekly backup time converted to UTC (the policy's schedule is written in UTC). */
+export type ResolvedLongTermBackup = LongTermBackupInput & { readonly scheduleUtc: UtcMaintenanceWindow };
+
 export type AzurePlatform = Omit<
   AzurePlatformInput,
-  "replicas" | "server" | "passwords" | "virtualEndpoints" | "primaryRegion"
+  "replicas" | "server" | "passwords" | "virtualEndpoints" | "primaryRegion" | "longTermBackup"
 > & {
+  readonly longTermBackup?: ResolvedLongTermBackup;
   readonly virtualEndpoints?: ResolvedVirtualEndpoints;
   /** The region whose server is primary today (D72); `location` unless a switchover happened. */
   readonly primaryRegion: string;
@@ -220,7 +225,7 @@ export function readerTargetFor(c: AzurePlatformInput): string | undefined {
 function resolveAzure(c: AzurePlatformInput, secretKeys: SecretKeyPresence): AzurePlatform {
   const storage = resolveStorage(c.server.storage);
   const mw = c.server.maintenanceWindow;
-  const { virtualEndpoints, primaryRegion: configuredPrimaryRegion, ...rest } = c;
+  const { virtualEndpoints, primaryRegion: configuredPrimaryRegion, longTermBackup, ...rest } = c;
   const readerTarget = readerTargetFor(c);
   const primaryRegion = configuredPrimaryRegion ?? c.location;
   const switched = primaryRegion !== c.location && readerTarget !== undefined;
@@ -229,6 +234,18 @@ function resolveAzure(c: AzurePlatformInput, secretKeys: SecretKeyPresence): Azu
     primaryRegion,
     currentPrimaryName: switched ? readerTarget : c.server.name,
     ...(virtualEndpoints && readerTarget ? { virtualEndpoints: { name: virtualEndpoints.name, readerTarget } } : {}),
+    ...(longTermBackup
+      ? {
+          longTermBackup: {
+            ...longTermBackup,
+            scheduleUtc: toUtcWindow(
+              longTermBackup.schedule.dayOfWeek,
+              longTermBackup.schedule.startTime,
+              longTermBackup.schedule.utcOffsetHours,
+            ),
+          },
+        }
+      : {}),
     passwords: { ...c.passwords, expires: rotationExpiry(c.passwords.rotation, c.passwords.rotationPeriodDays) },
     server: { ...c.server, storage, maintenanceWindowUtc: toUtcWindow(mw.dayOfWeek, mw.startTime, mw.utcOffsetHours) },
     replicas: c.replicas.map((r) => ({

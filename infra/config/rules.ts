@@ -4,6 +4,10 @@
  */
 import {
   BACKUP_RETENTION_RANGE,
+  BACKUP_VAULT_NAME,
+  BACKUP_VAULT_SOFT_DELETE_RANGE,
+  LTR_MAX_SERVER_SIZE_GB,
+  LTR_RETENTION_RANGE_DAYS,
   COLLATION_PATTERN,
   LOG_ALERT_FREQUENCIES,
   LOG_ALERT_WINDOWS,
@@ -469,6 +473,67 @@ export const backupRetentionInRange: Rule<AzurePlatformInput> = (c) => {
     : [];
 };
 
+/** Microsoft's 7 days–10 years per retention unit: whole weeks up to 3,650 days, up to 120 months, up to 10 years. */
+const RETENTION_UNIT_MAX = {
+  weeks: Math.floor(LTR_RETENTION_RANGE_DAYS.max / 7),
+  months: 120,
+  years: 10,
+} as const;
+
+/**
+ * Long-term retention (D73–D76): a vault name Azure accepts, soft delete within 14–180 days, each retention within
+ * seven days to ten years, a server within the 1 TiB LTR supports, and cross-region restore only from a geo-redundant
+ * vault.
+ */
+export const longTermBackupIsValid: Rule<AzurePlatformInput> = (c) => {
+  const l = c.longTermBackup;
+  if (!l) return [];
+  const out: ConfigIssue[] = [];
+  const path = `${P}.longTermBackup`;
+  if (!BACKUP_VAULT_NAME.test(l.vaultName))
+    out.push(
+      issue(
+        `${path}.vaultName`,
+        `${show(l.vaultName)} is not a Backup vault name (2–50 letters, digits and hyphens, starting with a letter, not ending with a hyphen)`,
+      ),
+    );
+  const sd = l.softDeleteRetentionDays;
+  if (sd < BACKUP_VAULT_SOFT_DELETE_RANGE.min || sd > BACKUP_VAULT_SOFT_DELETE_RANGE.max)
+    out.push(
+      issue(
+        `${path}.softDeleteRetentionDays`,
+        `${sd} is outside Azure Backup's ${BACKUP_VAULT_SOFT_DELETE_RANGE.min}–${BACKUP_VAULT_SOFT_DELETE_RANGE.max} days of soft-delete retention`,
+      ),
+    );
+  for (const unit of ["weeks", "months", "years"] as const) {
+    const n = l.retention[unit];
+    if (n === undefined) continue;
+    if (n < 1 || n > RETENTION_UNIT_MAX[unit])
+      out.push(
+        issue(
+          `${path}.retention.${unit}`,
+          `${n} is outside what a vaulted PostgreSQL backup can be kept: 7 days to 10 years (${unit}: 1–${RETENTION_UNIT_MAX[unit]})`,
+        ),
+      );
+  }
+  if (l.crossRegionRestore && l.redundancy !== "GeoRedundant")
+    out.push(
+      issue(
+        `${path}.crossRegionRestore`,
+        `true needs redundancy GeoRedundant (is ${l.redundancy}): only a geo-redundant vault has a copy in the paired region`,
+      ),
+    );
+  const size = c.server.storage.sizeGB;
+  if (size > LTR_MAX_SERVER_SIZE_GB)
+    out.push(
+      issue(
+        `${P}.server.storage.sizeGB`,
+        `${size} is above the ${LTR_MAX_SERVER_SIZE_GB} GiB (1 TiB) a long-term-retention backup supports (platform.longTermBackup is set)`,
+      ),
+    );
+  return out;
+};
+
 export const collationIsAFlexibleServerName: Rule<PlatformInput> = (c) => {
   const col = c.database.collation;
   if (COLLATION_PATTERN.test(col)) return [];
@@ -701,7 +766,7 @@ export const passwordsPolicy: Rule<PlatformInput> = (c) => {
 
 type MetricAlertKey = Exclude<
   keyof AzurePlatformInput["monitoring"]["alerts"],
-  "resourceHealth" | "queryResponseTimeMs"
+  "resourceHealth" | "queryResponseTimeMs" | "lockWaitMs"
 >;
 
 const PERCENT_ALERTS: readonly MetricAlertKey[] = ["cpuPercent", "memoryPercent", "storagePercent", "diskIopsPercent"];
@@ -738,7 +803,7 @@ export const alertWindowsAreAzureValues: Rule<AzurePlatformInput> = (c) => {
   for (const key of Object.keys(alerts) as (keyof typeof alerts)[]) {
     if (key === "resourceHealth") continue;
     const a = alerts[key];
-    if (key === "queryResponseTimeMs" || key === "slowQueriesPerHour")
+    if (key === "queryResponseTimeMs" || key === "slowQueriesPerHour" || key === "lockWaitMs")
       check(key, a, LOG_ALERT_WINDOWS, LOG_ALERT_FREQUENCIES, "log alert");
     else check(key, a, METRIC_ALERT_WINDOWS, METRIC_ALERT_FREQUENCIES, "metric alert");
   }
@@ -777,6 +842,7 @@ export const alertThresholdsInRange: Rule<AzurePlatformInput> = (c) => {
     );
   positive("replicaLagSeconds", "number of seconds");
   positive("queryResponseTimeMs", "number of milliseconds");
+  positive("lockWaitMs", "number of milliseconds");
   if (alerts.replicaLagSeconds.threshold > 3600)
     out.push(
       issue(
@@ -959,6 +1025,7 @@ export const AZURE_RULES: readonly Rule<AzurePlatformInput>[] = [
   virtualEndpointsAreValid,
   primaryRegionIsAServersRegion,
   backupRetentionInRange,
+  longTermBackupIsValid,
   collationIsAFlexibleServerName,
   administratorLoginIsAllowed,
   entraAuthWhenEntraAdmin,

@@ -182,6 +182,8 @@ function buildSchemas(strict: boolean) {
     queryResponseTimeMs: obj({ ...metricAlertBase, threshold: z.number() }),
     /** Log alert on the server log: statements logged by log_min_duration_statement per window. */
     slowQueriesPerHour: obj({ ...metricAlertBase, threshold: z.number() }),
+    /** Log alert on Query Store wait sampling: estimated lock wait per execution, in ms (D95). */
+    lockWaitMs: obj({ ...metricAlertBase, threshold: z.number() }),
     /** Activity-log alert on Resource Health events (failover, unavailability) of the servers. */
     resourceHealth: obj({ enabled: z.boolean().default(true), actionGroup: groupRef }),
   });
@@ -238,6 +240,34 @@ function buildSchemas(strict: boolean) {
     bootstrapImage: z.string(),
   });
 
+  /**
+   * Long-term retention (R-DR-4, D73–D76): an Azure Backup vault holding weekly logical backups of the primary for
+   * weeks, months and years beyond the server's own 35 days. Times are local wall-clock time, like the maintenance
+   * window.
+   */
+  const longTermBackupSchema = obj({
+    vaultName: z.string(),
+    /** Storage redundancy of the vault (GeoRedundant keeps a copy in the paired region). */
+    redundancy: z.enum(["GeoRedundant", "ZoneRedundant", "LocallyRedundant"]),
+    /** Restore from the paired region's copy at any time, not only after Microsoft declares a region outage. */
+    crossRegionRestore: z.boolean().default(false),
+    /** Unlocked: immutable but reversible; Locked: irreversible (D74). */
+    immutability: z.enum(["Disabled", "Unlocked", "Locked"]),
+    /** Days a deleted backup stays recoverable. */
+    softDeleteRetentionDays: z.number().int(),
+    schedule: obj({
+      dayOfWeek,
+      startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "is not HH:MM (24-hour clock)" }),
+      utcOffsetHours: z.number().int().min(-12).max(14),
+    }),
+    /** How long recovery points stay in the vault: every weekly one, the first of each month, the first of each year. */
+    retention: obj({
+      weeks: z.number().int(),
+      months: z.number().int().optional(),
+      years: z.number().int().optional(),
+    }),
+  });
+
   const commonSchema = {
     environment: z.string().regex(/^[a-z][a-z0-9-]*$/),
     service: name,
@@ -271,6 +301,8 @@ function buildSchemas(strict: boolean) {
      */
     virtualEndpoints: obj({ name: z.string(), readerTarget: z.string().optional() }).optional(),
     entraAdmin: entraAdminSchema,
+    /** Long-term retention of the primary in an Azure Backup vault (required in prod by policy B3). */
+    longTermBackup: longTermBackupSchema.optional(),
     network: networkSchema,
     keyVault: keyVaultSchema,
     monitoring: monitoringSchema,
@@ -307,6 +339,7 @@ function buildSchemas(strict: boolean) {
     storageSchema,
     skuSchema,
     kubernetesSchema,
+    longTermBackupSchema,
   };
 }
 
@@ -326,3 +359,4 @@ export type StorageInput = z.infer<Schemas["storageSchema"]>;
 export type SkuInput = z.infer<Schemas["skuSchema"]>;
 export type KubernetesInput = z.infer<Schemas["kubernetesSchema"]>;
 export type PasswordsInput = z.infer<Schemas["passwordsSchema"]>;
+export type LongTermBackupInput = z.infer<Schemas["longTermBackupSchema"]>;

@@ -9,6 +9,7 @@
  */
 import { durationMinutes } from "../config/azure-facts.js";
 import { type AzurePlatform, activeConnectionsThreshold } from "../config/platform.js";
+import { WAIT_SAMPLING_PERIOD_MS } from "./flexible-server-metrics.js";
 import type { ServerRole } from "../types.js";
 
 export type AlertsConfig = AzurePlatform["monitoring"]["alerts"];
@@ -20,6 +21,13 @@ export const POSTGRES_RESOURCE_TYPE = "microsoft.dbforpostgresql/flexibleservers
 export const QUERY_STORE_RUNTIME_TABLE = "PGSQLQueryStoreRuntime";
 /** Resource-specific table of the PostgreSQLLogs category (the server log, where log_min_duration_statement writes). */
 export const SERVER_LOGS_TABLE = "PGSQLServerLogs";
+/**
+ * Resource-specific table of the PostgreSQLFlexQueryStoreWaitStats category (Learn, concepts-monitoring: "**Category
+ * name**: PostgreSQLFlexQueryStoreWaitStats … **Resource specific table**: PGSQLQueryStoreWaits … **Additional
+ * requirements**: `pg_qs.query_capture_mode` must be set to either `top` or `all`, and
+ * `pgms_wait_sampling.query_capture_mode` must be set to `on`" — the parameter's allowed values are `all,none`).
+ */
+export const QUERY_STORE_WAITS_TABLE = "PGSQLQueryStoreWaits";
 
 export type MetricAlertKey =
   | "serverDown"
@@ -58,15 +66,16 @@ export interface MetricAlertDefinition extends Routed {
   readonly severity: number;
 }
 
-export type LogAlertKey = "queryResponseTimeMs" | "slowQueriesPerHour";
+export type LogAlertKey = "queryResponseTimeMs" | "slowQueriesPerHour" | "lockWaitMs";
 
 export interface LogAlertDefinition extends Routed {
   readonly kind: "log";
   readonly key: LogAlertKey;
-  readonly table: typeof QUERY_STORE_RUNTIME_TABLE | typeof SERVER_LOGS_TABLE;
+  readonly table: typeof QUERY_STORE_RUNTIME_TABLE | typeof SERVER_LOGS_TABLE | typeof QUERY_STORE_WAITS_TABLE;
   /**
    * Column the query computes and the rule compares: the call-weighted mean execution time per window in ms
-   * (queryResponseTimeMs), or the number of slow statements logged in the window (slowQueriesPerHour).
+   * (queryResponseTimeMs), the number of slow statements logged in the window (slowQueriesPerHour), or the estimated
+   * lock wait per execution in the window in ms (lockWaitMs).
    */
   readonly measureColumn: string;
   readonly timeAggregation: "Maximum" | "Total";
@@ -312,6 +321,26 @@ export function alertsFor(target: AlertTarget, alerts: AlertsConfig): AlertDefin
       planItem: "R-6.2.1 슬로우_쿼리 < 5개/시간: more than 4 statements ≥ 1 s in an hour (log alert on the server log)",
     });
   }
+  const lock = alerts.lockWaitMs;
+  // Wait sampling records only where Query Store captures (D95): the same servers as the response-time alert.
+  if (lock.enabled && queryStoreAlertCanFire(target)) {
+    out.push({
+      kind: "log",
+      key: "lockWaitMs",
+      suffix: "lock-wait-high",
+      description: `Estimated lock wait per execution (Query Store wait sampling) above ${lock.threshold} ms over ${lock.window}`,
+      table: QUERY_STORE_WAITS_TABLE,
+      measureColumn: "LockWaitPerExecutionMs",
+      timeAggregation: "Maximum",
+      operator: "GreaterThan",
+      threshold: lock.threshold,
+      windowSize: lock.window,
+      evaluationFrequency: lock.frequency,
+      severity: lock.severity,
+      actionGroup: lock.actionGroup,
+      planItem: "R-6.2.1 대기_시간 < 50ms: estimated heavyweight-lock wait per execution above 50 ms (log alert, D95)",
+    });
+  }
   const h = alerts.resourceHealth;
   if (h.enabled) {
     out.push({
@@ -381,11 +410,59 @@ export function slowQueriesQuery(serverResourceId: string, alert: Pick<LogAlertD
   ].join("\n");
 }
 
+/**
+ * The estimated lock wait per execution on one server, in ms. Wait sampling looks at every backend once per
+ * `pgms_wait_sampling.history_period` (100 ms) and counts, per query and wait event, how often it found it waiting
+ * (`Calls`: "Number of the same event captured for this entry", Azure Monitor table reference PGSQLQueryStoreWaits).
+ * Samples of wait event type `Lock` (PostgreSQL's heavyweight locks: row, tuple, relation, transaction id — not
+ * `LWLock`) × 100 ms estimate the time spent waiting for locks; divided by the executions Query Store counted in the
+ * same window (`PGSQLQueryStoreRuntime`, system queries excluded) it is the mean lock wait per execution, the plan's
+ * "대기 시간". An estimate: a wait shorter than one period may be missed or counted as a whole period, so it is reliable
+ * in aggregate, not per statement. Azure's own and background waits are excluded as Microsoft's sample queries on the
+ * table exclude them (`UserId !in (10, 0)`, `QueryId != 0`). Without `bin`, the rule limits the query to its window
+ * (one row); the workbook passes a bin to draw a series.
+ */
+export function lockWaitQuery(
+  serverResourceId: string,
+  alert: Pick<LogAlertDefinition, "measureColumn">,
+  bin?: string,
+): string {
+  const id = kqlString(serverResourceId);
+  const waits = [
+    QUERY_STORE_WAITS_TABLE,
+    `| where _ResourceId =~ ${id} and EventType == 'Lock' and UserId !in (10, 0) and QueryId != 0`,
+  ];
+  const executions = [QUERY_STORE_RUNTIME_TABLE, `| where _ResourceId =~ ${id} and IsSystemQuery == false`];
+  const perExecution = `| extend ${alert.measureColumn} = iff(Executions > 0, coalesce(LockWaitMs, 0) / todouble(Executions), 0.0)`;
+  if (!bin)
+    return [
+      `let LockWaitMs = toscalar(${waits.join(" ")} | summarize sum(Calls) * ${WAIT_SAMPLING_PERIOD_MS});`,
+      ...executions,
+      "| summarize Executions = sum(Calls) by _ResourceId",
+      perExecution,
+      `| project _ResourceId, ${alert.measureColumn}`,
+    ].join("\n");
+  return [
+    `let waits = ${waits.join(" ")}`,
+    `| summarize LockWaitMs = sum(Calls) * ${WAIT_SAMPLING_PERIOD_MS} by bin(TimeGenerated, ${bin});`,
+    ...executions,
+    `| summarize Executions = sum(Calls) by bin(TimeGenerated, ${bin})`,
+    "| join kind=leftouter waits on TimeGenerated",
+    perExecution,
+    `| project TimeGenerated, ${alert.measureColumn}`,
+  ].join("\n");
+}
+
 /** The query of a log alert on one server. */
 export function logAlertQuery(serverResourceId: string, alert: LogAlertDefinition): string {
-  return alert.key === "slowQueriesPerHour"
-    ? slowQueriesQuery(serverResourceId, alert)
-    : queryResponseTimeQuery(serverResourceId, alert);
+  switch (alert.key) {
+    case "slowQueriesPerHour":
+      return slowQueriesQuery(serverResourceId, alert);
+    case "lockWaitMs":
+      return lockWaitQuery(serverResourceId, alert);
+    default:
+      return queryResponseTimeQuery(serverResourceId, alert);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -59,16 +59,19 @@ export function flexibleServerMetric(name: string): FlexibleServerMetric | undef
  * Log Analytics tables the workbook queries, with the columns it uses. PGSQL* tables: resource-specific tables of the
  * diagnostic categories (concepts-monitoring.md, "Azure Database for PostgreSQL resource logs"; columns
  * LogicalServerName, Message, TimeGenerated in how-to-configure-and-access-logs.md). PGSQLQueryStoreWaits columns
- * (Calls, EventType, Event, QueryId): Azure Monitor table reference
- * https://learn.microsoft.com/azure/azure-monitor/reference/tables/pgsqlquerystorewaits, read through a mirror of that
- * page (not re-checked on Learn here). AzureMetrics: azure-reference-other azure-monitor-ref/tables/azuremetrics.md
+ * (Calls, EventType, Event, QueryId, UserId): Azure Monitor table reference
+ * https://learn.microsoft.com/azure/azure-monitor/reference/tables/pgsqlquerystorewaits, read through its Azure China
+ * copy docs.azure.cn/en-us/azure-monitor/reference/tables/pgsqlquerystorewaits ("Calls | long | Number of the same
+ * event captured for this entry. Entries are aggregated by time buckets.") and Microsoft's sample queries on the table
+ * (docs.azure.cn …/reference/queries/pgsqlquerystorewaits: "where UserId !in (10,0) //excludes azure managed user and
+ * system calls", "where QueryId != 0 //excludes system calls, background workers and idle sessions"). AzureMetrics: azure-reference-other azure-monitor-ref/tables/azuremetrics.md
  * (lists "Azure Database for PostgreSQL Flexible Servers"; columns MetricName, Average, Maximum, Total, _ResourceId).
  */
 export const LOG_TABLES: Readonly<Record<string, readonly string[]>> = {
   AzureMetrics: ["TimeGenerated", "_ResourceId", "MetricName", "Average", "Maximum", "Minimum", "Total"],
   PGSQLServerLogs: ["TimeGenerated", "_ResourceId", "LogicalServerName", "Message"],
   PGSQLQueryStoreRuntime: ["TimeGenerated", "_ResourceId", "TotalExecDurationMs", "Calls", "IsSystemQuery"],
-  PGSQLQueryStoreWaits: ["TimeGenerated", "_ResourceId", "Calls", "EventType", "Event", "QueryId"],
+  PGSQLQueryStoreWaits: ["TimeGenerated", "_ResourceId", "Calls", "EventType", "Event", "QueryId", "UserId"],
 };
 
 /**

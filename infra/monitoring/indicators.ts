@@ -27,7 +27,7 @@ export type IndicatorSignal =
     }
   | { readonly kind: "averageResponseTime"; readonly alertKey: "queryResponseTimeMs" }
   | { readonly kind: "slowQueriesPerHour"; readonly alertKey: "slowQueriesPerHour" }
-  | { readonly kind: "lockWaitPerExecution" }
+  | { readonly kind: "lockWaitPerExecution"; readonly alertKey: "lockWaitMs" }
   | { readonly kind: "resourceHealth" }
   | { readonly kind: "backups" };
 
@@ -130,8 +130,9 @@ export const PLAN_INDICATORS: readonly PlanIndicator[] = [
     planItem: "R-6.2.1 대기_시간 < 50ms",
     target: { operator: "<", value: 50, unit: "ms" },
     roles: BOTH,
-    signal: { kind: "lockWaitPerExecution" },
-    requires: "pgms_wait_sampling.query_capture_mode = all; waits are samples every 100 ms, so this is an estimate",
+    signal: { kind: "lockWaitPerExecution", alertKey: "lockWaitMs" },
+    requires:
+      "pgms_wait_sampling.query_capture_mode = all (declared) with Query Store on; waits are samples every 100 ms, so this is an estimate; nothing is recorded on a read replica",
   },
   {
     key: "uptime",

@@ -16,8 +16,9 @@ import {
   type MetricAggregation,
   POSTGRES_METRIC_NAMESPACE,
   alertsFor,
+  lockWaitQuery,
 } from "./alerts.js";
-import { WAIT_SAMPLING_PERIOD_MS, flexibleServerMetric } from "./flexible-server-metrics.js";
+import { flexibleServerMetric } from "./flexible-server-metrics.js";
 import { type PlanIndicator, type TargetOperator, indicatorsFor } from "./indicators.js";
 import type { ServerRole } from "../types.js";
 
@@ -28,8 +29,11 @@ export interface WorkbookServer {
   readonly id: string;
 }
 
-/** Alert thresholds by alert key, as the pack uses them (config; activeConnections already derived). */
-export type WorkbookThresholds = Readonly<Partial<Record<string, number>>>;
+/**
+ * Alert thresholds by server role and alert key, as the pack uses them (config; activeConnections already derived): a
+ * role's panels draw only the alerts that role gets (no response-time or lock-wait line on a replica).
+ */
+export type WorkbookThresholds = Readonly<Record<ServerRole, Readonly<Partial<Record<string, number>>>>>;
 
 export interface WorkbookInput {
   readonly servers: readonly WorkbookServer[];
@@ -73,13 +77,13 @@ export interface WorkbookLayout {
 
 /** The thresholds the pack alerts at, by alert key (a disabled alert draws no line), for the primary's max_connections. */
 export function alertThresholds(alerts: AlertsConfig, maxConnections: number): WorkbookThresholds {
-  const out: Record<string, number> = {};
-  for (const role of ["primary", "replica"] as const) {
-    for (const a of alertsFor({ role, maxConnections, queryStore: true }, alerts)) {
+  const of = (role: ServerRole) => {
+    const out: Record<string, number> = {};
+    for (const a of alertsFor({ role, maxConnections, queryStore: true }, alerts))
       if (a.kind === "metric" || a.kind === "log") out[a.key] = a.threshold;
-    }
-  }
-  return out;
+    return out;
+  };
+  return { primary: of("primary"), replica: of("replica") };
 }
 
 const kql = (v: string) => `'${v.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
@@ -90,7 +94,7 @@ const AGG: Readonly<Record<MetricAggregation, { kql: string; code: number }>> = 
   Total: { kql: "sum(Total)", code: 1 },
 };
 
-function thresholdLines(ind: PlanIndicator, thresholds: WorkbookThresholds): ThresholdLine[] {
+function thresholdLines(ind: PlanIndicator, thresholds: WorkbookThresholds[ServerRole]): ThresholdLine[] {
   const t = ind.target;
   const lines: ThresholdLine[] = [
     { kind: "plan", label: `Plan target ${t.operator} ${t.value} ${t.unit}`, value: t.value },
@@ -160,21 +164,13 @@ function panelQuery(ind: PlanIndicator, server: WorkbookServer, lines: readonly 
         ].join("\n"),
       };
     case "lockWaitPerExecution":
-      // Wait sampling counts samples (Calls), one every pgms_wait_sampling.history_period ms: samples × period is the
-      // estimated wait, spread over the executions Query Store counted in the same hour.
+      // The lock-wait alert's own measure (alerts.ts lockWaitQuery), per hour: Lock samples × the sampling period
+      // over the executions Query Store counted in the same hour — an estimate (D95).
       return {
         queryType: 0 as const,
         series: "LockWaitPerExecutionMs",
         query: [
-          "let waits = PGSQLQueryStoreWaits",
-          `| where _ResourceId =~ ${id} and EventType == 'Lock'`,
-          `| summarize LockWaitMs = sum(Calls) * ${WAIT_SAMPLING_PERIOD_MS} by bin(TimeGenerated, 1h);`,
-          "PGSQLQueryStoreRuntime",
-          `| where _ResourceId =~ ${id} and IsSystemQuery == false`,
-          "| summarize Executions = sum(Calls) by bin(TimeGenerated, 1h)",
-          "| join kind=leftouter waits on TimeGenerated",
-          "| extend LockWaitPerExecutionMs = iff(Executions > 0, coalesce(LockWaitMs, 0) / todouble(Executions), 0.0)",
-          "| project TimeGenerated, LockWaitPerExecutionMs",
+          lockWaitQuery(server.id, { measureColumn: "LockWaitPerExecutionMs" }, "1h"),
           lineColumns(lines),
           "| order by TimeGenerated asc",
         ].join("\n"),
@@ -216,7 +212,7 @@ export function workbookLayout(input: WorkbookInput): WorkbookLayout {
     sections: input.servers.map((server) => ({
       server,
       panels: indicatorsFor(server.role).map((indicator) => {
-        const lines = thresholdLines(indicator, input.thresholds);
+        const lines = thresholdLines(indicator, input.thresholds[server.role]);
         const q = panelQuery(indicator, server, lines);
         const table = indicator.signal.kind === "resourceHealth" || indicator.signal.kind === "backups";
         return {

@@ -3,14 +3,17 @@
  * protection, soft delete, no public access, a private endpoint, secrets with a content type and an expiry at the
  * rotation horizon, and readers who each get exactly the secrets they use.
  */
-import { createHash } from "node:crypto";
 import * as authorization from "@pulumi/azure-native/authorization/index.js";
 import * as keyvault from "@pulumi/azure-native/keyvault/index.js";
 import * as network from "@pulumi/azure-native/network/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import type { VerifierRole } from "../bootstrap.js";
 import type { AzurePlatform } from "../config/platform.js";
+import { roleAssignmentName, roleDefinitionId } from "../rbac.js";
 import type { PasswordRole, Tags } from "../types.js";
+
+// Shared with the Backup vault's role assignments (infra/backup); re-exported for this component's callers and tests.
+export { roleAssignmentName, roleDefinitionId, uuidV5 } from "../rbac.js";
 
 /** What the vault stores: each role's password, and the verifiers of the database roles. */
 export type StoredSecretKey = `${PasswordRole}-password` | `${VerifierRole}-scram-verifier`;
@@ -115,35 +118,6 @@ export function vaultReaders(kv: AzurePlatform["keyVault"]): VaultReader[] {
         ]
       : []),
   ];
-}
-
-/** RFC 4122 name-based (version 5, SHA-1) UUID: the same names always give the same GUID. */
-export function uuidV5(namespace: string, name: string): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ""), "hex");
-  if (ns.length !== 16) throw new Error(`namespace ${namespace} is not a UUID`);
-  const hash = createHash("sha1").update(ns).update(name, "utf8").digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** authdb's own UUID namespace for role assignment names. */
-const ROLE_ASSIGNMENT_NAMESPACE = "4f0c6a52-9f3e-4d1b-a7c2-2d5b8e61f0a9";
-
-/**
- * Role assignment names must be GUIDs and unique per scope. Deriving them from scope, principal and role makes the name
- * stable across runs (no spurious replacement) and the same assignment twice impossible.
- */
-export function roleAssignmentName(scope: string, principalId: string, roleDefinitionGuid: string): string {
-  return uuidV5(ROLE_ASSIGNMENT_NAMESPACE, `${scope.toLowerCase()}|${principalId.toLowerCase()}|${roleDefinitionGuid}`);
-}
-
-/** The subscription-scoped id of a built-in role, with the subscription taken from any resource id in it. */
-export function roleDefinitionId(resourceId: string, roleDefinitionGuid: string): string {
-  const m = /^\/subscriptions\/([^/]+)\//i.exec(resourceId);
-  if (!m) throw new Error(`${resourceId} is not an Azure resource id`);
-  return `/subscriptions/${m[1]}/providers/Microsoft.Authorization/roleDefinitions/${roleDefinitionGuid}`;
 }
 
 export class KeyVault extends pulumi.ComponentResource {

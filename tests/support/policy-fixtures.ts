@@ -2,6 +2,7 @@
  * Policy fixtures: a small compliant Azure stack shaped like the mock run's captured registrations (CapturedResource),
  * and helpers to mutate one resource of it. Each rule test takes the compliant stack and one mutation.
  */
+import { lockWaitQuery } from "../../infra/monitoring/alerts.js";
 import { parametersFor } from "../../infra/parameters.js";
 import { SECRET_PLACEHOLDER, type CapturedResource } from "../../tools/offline.js";
 import { KEY_VAULT_SECRETS_USER } from "../../policy/rules/keyvault/restrictRoleAssignments.js";
@@ -100,6 +101,40 @@ function alert(server: string, serverId: string, serverUrn: string, metric: stri
   );
 }
 
+/** The lock-wait log alert on a server, as the Monitoring component builds it (infra/monitoring/alerts.ts). */
+function lockWaitAlert(server: string, serverId: string, serverUrn: string): CapturedResource {
+  const measure = { measureColumn: "LockWaitPerExecutionMs" };
+  return resource(
+    "azure-native:monitor:ScheduledQueryRule",
+    `${server}-lock-wait-high`,
+    {
+      ruleName: `${server}-lock-wait-high`,
+      resourceGroupName: RG,
+      kind: "LogAlert",
+      enabled: true,
+      severity: 2,
+      scopes: [WORKSPACE_ID],
+      windowSize: "PT15M",
+      evaluationFrequency: "PT5M",
+      criteria: {
+        allOf: [
+          {
+            query: lockWaitQuery(serverId, measure),
+            timeAggregation: "Maximum",
+            metricMeasureColumn: measure.measureColumn,
+            resourceIdColumn: "_ResourceId",
+            operator: "GreaterThan",
+            threshold: 50,
+          },
+        ],
+      },
+      actions: { actionGroups: [ACTION_GROUP_ID] },
+      tags: TAGS,
+    },
+    { dependsOn: [serverUrn] },
+  );
+}
+
 function diagnostics(name: string, resourceUri: string, dependsOn: string, logs: unknown[]): CapturedResource {
   // The disabled audit entry beside allLogs is the pair Microsoft's category-group definitions count (Azure Policy
   // 5fbd326d, cdd1dbc6, 6b359d8f assigned with categoryGroup=allLogs).
@@ -151,9 +186,15 @@ export function compliantStack(): CapturedResource[] {
     tags: TAGS,
   };
   const serverAlerts = (name: string, sid: string, surn: string, extra: string[] = []) =>
-    ["is_db_alive", "cpu_percent", "memory_percent", "active_connections", "storage_percent", ...extra].map((m) =>
-      alert(name, sid, surn, m),
-    );
+    [
+      "is_db_alive",
+      "cpu_percent",
+      "memory_percent",
+      "active_connections",
+      "storage_percent",
+      "deadlocks",
+      ...extra,
+    ].map((m) => alert(name, sid, surn, m));
 
   return [
     resource(
@@ -327,6 +368,7 @@ export function compliantStack(): CapturedResource[] {
     ]),
     ...serverAlerts(PRIMARY, PRIMARY_ID, SERVER_URN),
     ...serverAlerts(REPLICA, REPLICA_ID, REPLICA_URN, ["physical_replication_delay_in_seconds"]),
+    lockWaitAlert(PRIMARY, PRIMARY_ID, SERVER_URN),
     resource(
       "azure-native:keyvault:Vault",
       "vault",
@@ -406,6 +448,54 @@ export function compliantStack(): CapturedResource[] {
       roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER}`,
       scope: `${VAULT_ID}/secrets/postgres-administrator-password`,
     }),
+    // Long-term retention (B3): a vault and a backup instance of the primary.
+    resource(
+      "azure-native:dataprotection:BackupVault",
+      "ltr-vault",
+      {
+        resourceGroupName: RG,
+        vaultName: "bv-fixture",
+        location: "koreacentral",
+        identity: { type: "SystemAssigned" },
+        properties: { storageSettings: [{ datastoreType: "VaultStore", type: "GeoRedundant" }] },
+        tags: TAGS,
+      },
+      { protect: true },
+    ),
+    resource(
+      "azure-native:dataprotection:BackupInstance",
+      "ltr-instance",
+      {
+        resourceGroupName: RG,
+        vaultName: "bv-fixture",
+        backupInstanceName: `${PRIMARY}-ltr`,
+        properties: {
+          objectType: "BackupInstance",
+          dataSourceInfo: {
+            datasourceType: "Microsoft.DBforPostgreSQL/flexibleServers",
+            objectType: "Datasource",
+            resourceID: PRIMARY_ID,
+          },
+          policyInfo: {
+            policyId: `${SUB}/resourceGroups/${RG}/providers/Microsoft.DataProtection/backupVaults/bv-fixture/backupPolicies/p`,
+          },
+        },
+      },
+      { protect: true, dependsOn: [urnOf("azure-native:dataprotection:BackupVault", "ltr-vault")] },
+    ),
+    // Virtual endpoints (H6): the pair on the primary, the reader on the replica.
+    resource(
+      "azure-native:dbforpostgresql:VirtualEndpoint",
+      "virtual-endpoints",
+      {
+        resourceGroupName: RG,
+        serverName: PRIMARY,
+        virtualEndpointName: "pg-fixture-ve",
+        endpointType: "ReadWrite",
+        members: [REPLICA],
+      },
+      { dependsOn: [SERVER_URN, REPLICA_URN] },
+    ),
     resource("random:index/randomPassword:RandomPassword", "passwords-administrator", {
       length: 32,
       upper: true,

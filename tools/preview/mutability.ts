@@ -250,6 +250,43 @@ arm("azure-native:authorization:RoleAssignment", {
   ],
 });
 
+// --- Azure Backup (long-term retention, D75) -------------------------------------------------------------------------
+// dataprotection.json 2025-01-01 read for these types: BackupVaultResource (DppTrackedResource → DppBaseTrackedResource:
+// location, tags; identity), BackupVault, SecuritySettings, ImmutabilitySettings, SoftDeleteSettings, StorageSetting,
+// FeatureSettings, BaseBackupPolicy/BackupPolicy and BackupInstance/Datasource/PolicyInfo carry no x-ms-mutability; the
+// only create-only inputs are the path parameters (#/parameters/VaultName, BackupInstanceName, the policy's name).
+// replacement.go's forceNewMap has no DataProtection entry.
+const DATAPROTECTION = `${SPEC}/dataprotection/resource-manager/Microsoft.DataProtection/stable/2025-01-01/dataprotection.json`;
+arm("azure-native:dataprotection:BackupVault", {
+  pathParams: ["resourceGroupName", "vaultName"],
+  specFile: DATAPROTECTION,
+  updatable: ["location", "tags", "identity", "properties"],
+});
+add(
+  "azure-native:dataprotection:BackupVault",
+  ["properties.securitySettings.immutabilitySettings.state"],
+  "updatable",
+  noMutability(DATAPROTECTION),
+  'Azure refuses to leave Locked (Learn backup-azure-immutable-vault-how-to-manage: the lock "makes immutability setting for the vault irreversible"); the provider would still send the update.',
+);
+arm("azure-native:dataprotection:BackupPolicy", {
+  pathParams: ["resourceGroupName", "vaultName", "backupPolicyName"],
+  specFile: DATAPROTECTION,
+  updatable: ["properties"],
+});
+add(
+  "azure-native:dataprotection:BackupPolicy",
+  ["properties.policyRules"],
+  "updatable",
+  noMutability(DATAPROTECTION),
+  'Learn (backup-azure-database-postgresql-flex-use-rest-api-create-update-policy): "Currently, updating or modifying an existing policy isn\'t supported." The program names the policy after a digest of its rules, so a change of rules is a change of backupPolicyName — a new policy, never this update.',
+);
+arm("azure-native:dataprotection:BackupInstance", {
+  pathParams: ["resourceGroupName", "vaultName", "backupInstanceName"],
+  specFile: DATAPROTECTION,
+  updatable: ["properties"],
+});
+
 // --- Key Vault -------------------------------------------------------------------------------------------------------
 const KEYVAULT = `${SPEC}/keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01`;
 arm("azure-native:keyvault:Vault", {

@@ -98,6 +98,25 @@ public static class Prod
                 Name = "phonebill-auth-prod",
                 ReaderTarget = "phonebill-auth-postgresql-prod-krs",
             },
+            LongTermBackup = new Inputs.LongTermBackupArgs
+            {
+                VaultName = "bv-phonebill-auth-prod",
+                Redundancy = BackupRedundancy.GeoRedundant,
+                CrossRegionRestore = true,
+                Immutability = Immutability.Unlocked,
+                SoftDeleteRetentionDays = 14,
+                Schedule = new Inputs.LongTermBackupScheduleArgs
+                {
+                    DayOfWeek = DayOfWeek.Saturday,
+                    StartTime = "03:00",
+                    UtcOffsetHours = 9,
+                },
+                Retention = new Inputs.LongTermBackupRetentionArgs
+                {
+                    Weeks = 12,
+                    Months = 12,
+                },
+            },
             Database = new Inputs.DatabaseArgs
             {
                 Name = "phonebill_auth",
@@ -291,6 +310,14 @@ public static class Prod
                         Threshold = 4,
                         Window = "PT1H",
                         Frequency = "PT15M",
+                        Severity = 2,
+                        ActionGroup = "warning",
+                    },
+                    LockWaitMs = new Inputs.ThresholdAlertArgs
+                    {
+                        Threshold = 50,
+                        Window = "PT15M",
+                        Frequency = "PT5M",
                         Severity = 2,
                         ActionGroup = "warning",
                     },

@@ -1,13 +1,15 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { PROD_ONLY, T, arr, obj, serversToday, stackRule, str, targetsServer, type ServerView } from "../../rule.js";
 
-/** What must be watched on every server, each satisfied by any of the listed metrics. */
+/** What must be watched on every server, each satisfied by any of the listed metrics. */
 export const SERVER_ALERT_METRICS: Readonly<Record<string, readonly string[]>> = {
   down: ["is_db_alive"],
   cpu: ["cpu_percent"],
   memory: ["memory_percent"],
   connections: ["active_connections"],
   storage: ["storage_percent", "storage_used"],
+  // 데드락 0건: the enhanced metric (M5 checks the server emits it).
+  deadlocks: ["deadlocks"],
 };
 /** What must additionally be watched on every replica. */
 export const REPLICA_ALERT_METRICS: Readonly<Record<string, readonly string[]>> = {
@@ -31,11 +33,11 @@ function watchedMetrics(alerts: readonly PolicyResource[], server: ServerView): 
 export const requireServerAlerts = stackRule({
   name: "monitoring-require-server-alerts",
   description:
-    "Every PostgreSQL server has enabled metric alerts for down, CPU, memory, connections and storage; every replica also for replication lag.",
+    "Every PostgreSQL server has enabled metric alerts for down, CPU, memory, connections, storage and deadlocks; every replica also for replication lag.",
   severity: "high",
   meta: {
     catalogueId: "M1",
-    sources: ["R-8.2.2"],
+    sources: ["R-8.2.2", "R-6.2.1"],
     enforcement: PROD_ONLY,
     why: "No external rule set covers PostgreSQL alerts; the plan lists them, and a server nobody watches fails silently.",
   },

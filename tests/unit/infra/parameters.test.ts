@@ -64,6 +64,10 @@ describe("declared parameters against the PostgreSQL 15 reference", () => {
       declaredParameters({ maxConnections: 100, queryStore: false, pgBouncer: false }).map((p) => [p.name, p.value]),
     );
     assert.equal(burstable["pg_qs.query_capture_mode"], "none");
+    // Wait sampling has no effect without Query Store (concepts-query-store), so it follows it.
+    assert.equal(burstable["pgms_wait_sampling.query_capture_mode"], "none");
+    const general = Object.fromEntries(parametersFor("azure").map((p) => [p.name, p.value]));
+    assert.equal(general["pgms_wait_sampling.query_capture_mode"], "all");
     assert.ok(!("pgbouncer.enabled" in burstable));
     const pooled = declaredParameters({ maxConnections: 100, queryStore: true, pgBouncer: true });
     assert.equal(pooled.find((p) => p.name === "pgbouncer.enabled")?.value, "true");
@@ -78,7 +82,7 @@ describe("declared parameters against the PostgreSQL 15 reference", () => {
       replicaParameters()
         .filter((p) => p.ignoredOnReplicas)
         .map((p) => p.name),
-      ["pg_qs.query_capture_mode", "pg_qs.interval_length_minutes"],
+      ["pg_qs.query_capture_mode", "pg_qs.interval_length_minutes", "pgms_wait_sampling.query_capture_mode"],
     );
     assert.ok(RECOVERY_SENSITIVE_PARAMETERS.includes("max_connections"));
   });

@@ -8,7 +8,15 @@ import { evaluatePolicies } from "../../../policy/evaluate.js";
 import { ALL_POLICIES } from "../../../policy/pack.js";
 import type { AuthdbPolicy } from "../../../policy/rule.js";
 import type { CapturedResource } from "../../../tools/offline.js";
-import { PRIMARY, REPLICA, compliantStack, mutate, resource, without } from "../../support/policy-fixtures.js";
+import {
+  PRIMARY,
+  REPLICA,
+  REPLICA_ID,
+  compliantStack,
+  mutate,
+  resource,
+  without,
+} from "../../support/policy-fixtures.js";
 
 interface Case {
   /** What the mutation breaks. */
@@ -187,6 +195,16 @@ const CASES: Readonly<Record<string, Case>> = {
     violate: (s) => mutate(s, "primary", () => ({ ignoreChanges: [] })),
     expect: /does not ignore changes to availabilityZone, highAvailability.standbyAvailabilityZone/,
   },
+  "postgres-require-long-term-backup": {
+    broken: "no backup instance for the primary",
+    violate: (s) => without(s, (r) => r.name === "ltr-instance"),
+    expect: /server pg-fixture has no long-term backup: no BackupInstance .*vaults: bv-fixture/,
+  },
+  "postgres-require-virtual-endpoints": {
+    broken: "replicas without virtual endpoints",
+    violate: (s) => without(s, (r) => r.name === "virtual-endpoints"),
+    expect: /1 read replica\(s\) but no virtual endpoints/,
+  },
   "postgres-validate-read-replicas": {
     broken: "replica smaller than its primary",
     violate: (s) => mutate(s, "replica", (i) => void (i.sku = { name: "Standard_D2ds_v5", tier: "GeneralPurpose" })),
@@ -277,6 +295,20 @@ const CASES: Readonly<Record<string, Case>> = {
     violate: (s) => mutate(s, "primary", () => ({ type: "azure-native:dbforpostgresql/v20240801preview:Server" })),
     expect: /preview API module/,
   },
+  "monitoring-require-enhanced-metrics": {
+    broken: "deadlock alert on a server that does not emit enhanced metrics",
+    violate: setParameter("metrics.collector_database_activity", "off"),
+    expect: new RegExp(
+      `server ${PRIMARY} alerts on the enhanced metric deadlocks but metrics.collector_database_activity is "off", must be "on"`,
+    ),
+  },
+  "monitoring-require-wait-sampling": {
+    broken: "lock-wait alert on a server that does not sample waits",
+    violate: setParameter("pgms_wait_sampling.query_capture_mode", "none"),
+    expect: new RegExp(
+      `server ${PRIMARY} has the wait-sampling alert ${PRIMARY}-lock-wait-high but pgms_wait_sampling.query_capture_mode is "none", must be "all"`,
+    ),
+  },
   "general-require-cost-tags": {
     broken: "a vault without cost-center",
     violate: (s) => mutate(s, "vault", (i) => void delete i.tags["cost-center"]),
@@ -286,6 +318,46 @@ const CASES: Readonly<Record<string, Case>> = {
 
 /** The plan's deliberately broken configurations beyond one per rule (the combinations one rule per fixture would miss). */
 const BROKEN_CONFIGURATIONS: readonly (Case & { readonly policy: string })[] = [
+  {
+    policy: "postgres-require-long-term-backup",
+    broken: "the backup instance protects the replica, not the primary",
+    violate: (s) => mutate(s, "ltr-instance", (i) => void (i.properties.dataSourceInfo.resourceID = REPLICA_ID)),
+    expect: /server pg-fixture has no long-term backup/,
+  },
+  {
+    policy: "postgres-require-long-term-backup",
+    broken: "the backup instance sits in a vault that is not in the stack",
+    violate: (s) =>
+      without(
+        mutate(s, "ltr-instance", () => ({ dependsOn: [] })),
+        (r) => r.name === "ltr-vault",
+      ),
+    expect: /no BackupInstance in a Backup vault of this stack protects it \(no BackupVault\)/,
+  },
+  {
+    policy: "postgres-require-virtual-endpoints",
+    broken: "the reader endpoint names no replica",
+    violate: (s) => mutate(s, "virtual-endpoints", (i) => void (i.members = [PRIMARY])),
+    expect: /name no replica as the reader's member/,
+  },
+  {
+    policy: "monitoring-require-server-alerts",
+    broken: "a server without a deadlock alert",
+    violate: dropAlert("deadlocks"),
+    expect: new RegExp(`server ${PRIMARY} has no enabled alert for deadlocks \\(deadlocks\\)`),
+  },
+  {
+    policy: "monitoring-require-enhanced-metrics",
+    broken: "the collector left at Azure's default (not declared)",
+    violate: setParameter("metrics.collector_database_activity", undefined),
+    expect: /metrics\.collector_database_activity is \(not set\), must be "on"/,
+  },
+  {
+    policy: "monitoring-require-wait-sampling",
+    broken: "Query Store off, which silences wait sampling",
+    violate: setParameter("pg_qs.query_capture_mode", "none"),
+    expect: /pg_qs\.query_capture_mode is "none", must be "top" or "all"/,
+  },
   {
     policy: "monitoring-require-server-alerts",
     broken: "a server without any alerts",
@@ -430,6 +502,18 @@ function run(policy: AuthdbPolicy, stack: CapturedResource[], environment = "pro
 }
 
 describe("policy rules: compliant and violating fixture per rule", () => {
+  it("the signal rules judge only servers with such an alert: the parameter off without the alert is no violation", () => {
+    const byName = (n: string) => ALL_POLICIES.find((p) => p.name === n)!;
+    const noDeadlockAlert = without(setParameter("metrics.collector_database_activity", "off")(compliantStack()), (r) =>
+      r.name.endsWith("-deadlocks"),
+    );
+    assert.deepEqual(run(byName("monitoring-require-enhanced-metrics"), noDeadlockAlert), []);
+    const noLockAlert = without(setParameter("pgms_wait_sampling.query_capture_mode", "none")(compliantStack()), (r) =>
+      r.name.endsWith("-lock-wait-high"),
+    );
+    assert.deepEqual(run(byName("monitoring-require-wait-sampling"), noLockAlert), []);
+  });
+
   it("every policy of the pack has a case, and every case names a policy", () => {
     assert.deepEqual(Object.keys(CASES).sort(), ALL_POLICIES.map((p) => p.name).sort());
   });

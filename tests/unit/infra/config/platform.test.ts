@@ -684,3 +684,130 @@ describe("cost budget (R-11.1.1)", () => {
       [],
     ));
 });
+
+describe("long-term retention (D73–D76)", () => {
+  it("accepts prod's vault and resolves the weekly time to UTC (Saturday 03:00 KST = Friday 18:00 UTC)", () => {
+    const p = parsePlatform(raw("prod"), ALL_SECRETS);
+    assert.ok(p.kind === "azure" && p.longTermBackup);
+    assert.deepEqual(p.longTermBackup.scheduleUtc, { dayOfWeek: 5, startHour: 18, startMinute: 0 });
+    assert.deepEqual(p.longTermBackup.retention, { weeks: 12, months: 12 });
+  });
+
+  it("dev has none, and prod without it is still a valid config (policy B3, not a config rule, asks for it in prod)", () => {
+    const dev = parsePlatform(raw("dev"), ALL_SECRETS);
+    assert.ok(dev.kind === "azure" && dev.longTermBackup === undefined);
+    assert.deepEqual(
+      problems("prod", (c) => delete c.longTermBackup),
+      [],
+    );
+  });
+
+  it("refuses a vault name Azure does not accept", () => {
+    for (const name of ["1vault", "v", "vault-", "vault_name", "x".repeat(51)])
+      rejects(
+        "prod",
+        (c) => (c.longTermBackup.vaultName = name),
+        "platform.longTermBackup.vaultName",
+        name,
+        "Backup vault name",
+      );
+    assert.deepEqual(
+      problems("prod", (c) => (c.longTermBackup.vaultName = "a".repeat(50))),
+      [],
+    );
+  });
+
+  it("refuses soft-delete retention outside 14–180 days, and accepts both ends", () => {
+    for (const days of [13, 181, 0])
+      rejects(
+        "prod",
+        (c) => (c.longTermBackup.softDeleteRetentionDays = days),
+        "platform.longTermBackup.softDeleteRetentionDays",
+        `${days} is outside`,
+        "14–180",
+      );
+    for (const days of [14, 180])
+      assert.deepEqual(
+        problems("prod", (c) => (c.longTermBackup.softDeleteRetentionDays = days)),
+        [],
+      );
+  });
+
+  it("refuses a retention beyond ten years or below one unit, per unit, and accepts the limits", () => {
+    const cases = [
+      ["weeks", 522],
+      ["weeks", 0],
+      ["months", 121],
+      ["months", 0],
+      ["years", 11],
+      ["years", 0],
+    ] as const;
+    for (const [unit, n] of cases)
+      rejects(
+        "prod",
+        (c) => (c.longTermBackup.retention[unit] = n),
+        `platform.longTermBackup.retention.${unit}`,
+        `${n} is outside`,
+        "7 days to 10 years",
+      );
+    assert.deepEqual(
+      problems("prod", (c) => (c.longTermBackup.retention = { weeks: 521, months: 120, years: 10 })),
+      [],
+    );
+    assert.deepEqual(
+      problems("prod", (c) => (c.longTermBackup.retention = { weeks: 1 })),
+      [],
+    );
+  });
+
+  it("refuses cross-region restore from a vault that is not geo-redundant", () => {
+    rejects(
+      "prod",
+      (c) => (c.longTermBackup.redundancy = "ZoneRedundant"),
+      "platform.longTermBackup.crossRegionRestore",
+      "needs redundancy GeoRedundant",
+      "ZoneRedundant",
+    );
+    assert.deepEqual(
+      problems("prod", (c) => {
+        c.longTermBackup.redundancy = "ZoneRedundant";
+        c.longTermBackup.crossRegionRestore = false;
+      }),
+      [],
+    );
+  });
+
+  it("refuses a server above the 1 TiB LTR supports, only when LTR is configured", () => {
+    const grow = (c: any) => {
+      c.server.storage = { type: "Premium_LRS", sizeGB: 2048, tier: "P40", autoGrow: true };
+    };
+    rejects("prod", grow, "platform.server.storage.sizeGB", "2048", "1024 GiB (1 TiB)", "longTermBackup");
+    assert.deepEqual(
+      problems("prod", (c) => {
+        grow(c);
+        delete c.longTermBackup;
+      }),
+      [],
+    );
+  });
+
+  it("refuses a daily schedule or a misspelt key by shape, and reports every mistake at once", () => {
+    rejects(
+      "prod",
+      (c) => (c.longTermBackup.schedule.startTime = "3am"),
+      "platform.longTermBackup.schedule.startTime",
+      "HH:MM",
+    );
+    const found = problems("prod", (c) => {
+      c.longTermBackup.vaultName = "-bad";
+      c.longTermBackup.softDeleteRetentionDays = 365;
+      c.longTermBackup.retention.years = 20;
+      c.longTermBackup.redundancy = "LocallyRedundant";
+    });
+    for (const key of ["vaultName", "softDeleteRetentionDays", "retention.years", "crossRegionRestore"])
+      assert.ok(
+        found.some((m) => m.startsWith(`platform.longTermBackup.${key}:`)),
+        `${key} missing from:\n${found.join("\n")}`,
+      );
+  });
+});

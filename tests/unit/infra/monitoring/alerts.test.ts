@@ -12,6 +12,7 @@ import {
   alertsFor,
   kqlTimespan,
   metricAlertKeysFor,
+  lockWaitQuery,
   logAlertQuery,
   queryResponseTimeQuery,
 } from "../../../../infra/monitoring/alerts.js";
@@ -45,7 +46,7 @@ const primaryPack = alertsFor(target("primary"), prod.monitoring.alerts);
 const replicaPack = alertsFor(target("replica"), prod.monitoring.alerts);
 
 describe("alert pack per role (prod)", () => {
-  it("gives the primary down, CPU, memory, connections, storage, failed connections, IOPS, deadlocks, response time and health", () => {
+  it("gives the primary down, CPU, memory, connections, storage, failed connections, IOPS, deadlocks, response time, slow queries, lock wait and health", () => {
     assert.deepEqual(
       primaryPack.map((a) => a.key),
       [
@@ -59,6 +60,7 @@ describe("alert pack per role (prod)", () => {
         "deadlocks",
         "queryResponseTimeMs",
         "slowQueriesPerHour",
+        "lockWaitMs",
         "resourceHealth",
       ],
     );
@@ -160,6 +162,7 @@ describe("alert pack per role (prod)", () => {
       deadlocks: "warning",
       queryResponseTimeMs: "warning",
       slowQueriesPerHour: "warning",
+      lockWaitMs: "warning",
       resourceHealth: "critical",
     });
     assert.deepEqual(route(replicaPack), {
@@ -246,6 +249,52 @@ describe("response-time log alert", () => {
     assert.equal(kqlTimespan("PT1H"), "60m");
     assert.equal(kqlTimespan("P1D"), "1440m");
     assert.throws(() => kqlTimespan("10 minutes"), /not an ISO-8601 window/);
+  });
+});
+
+describe("lock-wait log alert (R-6.2.1 대기_시간 < 50ms)", () => {
+  const lock = primaryPack.find((a): a is LogAlertDefinition => a.kind === "log" && a.key === "lockWaitMs");
+  const id = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/pg-a";
+
+  it("fires when the estimated lock wait per execution exceeds the configured 50 ms over 15 minutes", () => {
+    assert.ok(lock);
+    assert.equal(lock.table, "PGSQLQueryStoreWaits");
+    assert.equal(lock.measureColumn, "LockWaitPerExecutionMs");
+    assert.equal(lock.operator, "GreaterThan");
+    assert.equal(lock.threshold, 50);
+    assert.equal(`${lock.windowSize} / ${lock.evaluationFrequency}`, "PT15M / PT5M");
+  });
+
+  it("estimates lock wait as Lock samples × 100 ms over the window's executions, user queries only, one row", () => {
+    assert.ok(lock);
+    const query = logAlertQuery(id, lock);
+    assert.equal(query, lockWaitQuery(id, lock));
+    assert.equal(
+      query,
+      [
+        `let LockWaitMs = toscalar(PGSQLQueryStoreWaits | where _ResourceId =~ '${id}' and EventType == 'Lock' and UserId !in (10, 0) and QueryId != 0 | summarize sum(Calls) * 100);`,
+        "PGSQLQueryStoreRuntime",
+        `| where _ResourceId =~ '${id}' and IsSystemQuery == false`,
+        "| summarize Executions = sum(Calls) by _ResourceId",
+        "| extend LockWaitPerExecutionMs = iff(Executions > 0, coalesce(LockWaitMs, 0) / todouble(Executions), 0.0)",
+        "| project _ResourceId, LockWaitPerExecutionMs",
+      ].join("\n"),
+    );
+    // The workbook's series is the same measure, binned (negative control: the binned query is not the alert's).
+    const binned = lockWaitQuery(id, lock, "1h");
+    assert.notEqual(binned, query);
+    assert.match(binned, /by bin\(TimeGenerated, 1h\)[\s\S]*by bin\(TimeGenerated, 1h\)/);
+    assert.match(binned, /EventType == 'Lock' and UserId !in \(10, 0\) and QueryId != 0/);
+  });
+
+  it("sits only where wait sampling records: primaries with Query Store (not replicas, not Burstable); can be disabled", () => {
+    const keys = (t: ReturnType<typeof target>, alerts = prod.monitoring.alerts) =>
+      alertsFor(t, alerts).map((a) => a.key);
+    assert.ok(keys(target("primary")).includes("lockWaitMs"));
+    assert.ok(!keys(target("replica")).includes("lockWaitMs"));
+    assert.ok(!keys(target("primary", prod, false)).includes("lockWaitMs"));
+    const off = { ...prod.monitoring.alerts, lockWaitMs: { ...prod.monitoring.alerts.lockWaitMs, enabled: false } };
+    assert.ok(!keys(target("primary"), off).includes("lockWaitMs"));
   });
 });
 

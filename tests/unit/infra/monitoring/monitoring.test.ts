@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { activeConnectionsThreshold } from "../../../../infra/config/platform.js";
+import { POSTGRES_LOG_CATEGORIES } from "../../../../infra/monitoring/alerts.js";
 import { Monitoring, workbookGuid } from "../../../../infra/monitoring/monitoring.js";
 import { alertThresholds, buildWorkbook } from "../../../../infra/monitoring/workbook.js";
 import { checkWorkbook } from "../../../../infra/monitoring/workbook-check.js";
@@ -390,6 +391,46 @@ describe("Monitoring (prod config, under mocks)", () => {
     }
   });
 
+  describe("lock-wait log alert (Query Store wait sampling, R-6.2.1)", () => {
+    const lockRules = () =>
+      ofType("ScheduledQueryRule").filter((r) => /PGSQLQueryStoreWaits/.test(String(criterion(r).query)));
+    for (const s of SERVERS.filter((x) => x.role === "primary")) {
+      it(`estimates ${s.name}'s lock wait per execution against 50 ms over 15 minutes, routed to the warning group`, () => {
+        const rules = lockRules().filter((r) => queriesServer(r, serverId(s.name)));
+        assert.equal(rules.length, 1);
+        const r = rules[0];
+        const c = criterion(r);
+        assert.match(String(c.query), /EventType == 'Lock'/);
+        assert.match(String(c.query), /sum\(Calls\) \* 100/);
+        assert.equal(c.metricMeasureColumn, "LockWaitPerExecutionMs");
+        assert.equal(c.timeAggregation, "Maximum");
+        assert.equal(c.operator, "GreaterThan");
+        assert.equal(c.threshold, 50);
+        assert.equal(r.inputs.windowSize, "PT15M");
+        assert.equal(r.inputs.evaluationFrequency, "PT5M");
+        assert.deepEqual(r.inputs.actions, { actionGroups: [WARNING] });
+        assert.equal(r.inputs.ruleName, `${s.name}-lock-wait-high`);
+      });
+    }
+    it("puts none on a replica, where wait sampling records nothing", () => {
+      for (const s of SERVERS.filter((x) => x.role === "replica"))
+        assert.equal(lockRules().filter((r) => queriesServer(r, serverId(s.name))).length, 0, s.name);
+    });
+    it("reads a table the server's diagnostic setting fills: allLogs holds PostgreSQLFlexQueryStoreWaitStats", () => {
+      assert.ok(POSTGRES_LOG_CATEGORIES.includes("PostgreSQLFlexQueryStoreWaitStats"));
+      for (const r of lockRules()) {
+        const diag = ofType("DiagnosticSetting").find((d) => queriesServer(r, String(d.inputs.resourceUri)));
+        assert.ok(diag && r.dependsOn.includes(diag.urn), r.name);
+        assert.equal(diag.inputs.logAnalyticsDestinationType, "Dedicated");
+        assert.ok(
+          (diag.inputs.logs as { categoryGroup: string; enabled: boolean }[]).some(
+            (l) => l.categoryGroup === "allLogs" && l.enabled,
+          ),
+        );
+      }
+    });
+  });
+
   describe("Resource Health (failover and outage) alerts", () => {
     for (const s of SERVERS) {
       it(`notifies the critical group of ${s.name}'s health changes`, () => {
@@ -441,6 +482,7 @@ describe("Monitoring (prod config, under mocks)", () => {
         `${p}-deadlocks`,
         `${p}-query-time-high`,
         `${p}-slow-queries`,
+        `${p}-lock-wait-high`,
         `${p}-resource-health`,
       ]);
     });

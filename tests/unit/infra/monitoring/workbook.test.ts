@@ -127,6 +127,41 @@ describe("workbook document (prod)", () => {
     assert.match(panel("cpu").query, /\| extend \['Plan target < 80 %'\] = 80, \['Alert > 90 %'\] = 90/);
   });
 
+  it("draws the lock-wait alert on the primary only, over the alert's own measure binned per hour", () => {
+    const sections = workbookLayout(prod).sections;
+    const lockWait = (i: number) => sections[i].panels.find((p) => p.indicator.key === "lockWait")!;
+    assert.deepEqual(
+      lockWait(0).lines.map((l) => [l.kind, l.value]),
+      [
+        ["plan", 50],
+        ["alert", 50],
+      ],
+    );
+    assert.match(
+      lockWait(0).query,
+      /^let waits = PGSQLQueryStoreWaits \| where _ResourceId =~ '[^']+' and EventType == 'Lock'/,
+    );
+    assert.match(lockWait(0).query, /LockWaitPerExecutionMs = iff\(Executions > 0/);
+    // Replicas get no lock-wait or response-time alert (Query Store records nothing there): the plan line only.
+    assert.equal(sections[1].server.role, "replica");
+    assert.deepEqual(
+      lockWait(1).lines.map((l) => l.kind),
+      ["plan"],
+    );
+    assert.deepEqual(
+      sections[1].panels.find((p) => p.indicator.key === "responseTime")!.lines.map((l) => l.kind),
+      ["plan"],
+    );
+    // Negative control: thresholds that gave replicas the alert would draw it there.
+    const leaky = { ...prod, thresholds: { ...prod.thresholds, replica: prod.thresholds.primary } };
+    assert.deepEqual(
+      workbookLayout(leaky)
+        .sections[1].panels.find((p) => p.indicator.key === "lockWait")!
+        .lines.map((l) => l.kind),
+      ["plan", "alert"],
+    );
+  });
+
   it("reads the alert catalogue's metric and aggregation for the indicators the pack watches", () => {
     for (const ind of PLAN_INDICATORS) {
       if (ind.signal.kind !== "metric" || !ind.signal.alertKey) continue;
@@ -235,9 +270,10 @@ describe("workbook and alert pack read one catalogue", () => {
         .filter((a) => a.kind === "log")
         .map((a) => a.key),
     );
-    assert.deepEqual([...new Set(logKeys)].sort(), ["queryResponseTimeMs", "slowQueriesPerHour"]);
+    assert.deepEqual([...new Set(logKeys)].sort(), ["lockWaitMs", "queryResponseTimeMs", "slowQueriesPerHour"]);
     for (const k of logKeys) assert.ok(drawn(PLAN_INDICATORS).has(k), k);
     assert.ok(!drawn(PLAN_INDICATORS.filter((i) => i.key !== "slowQueries")).has("slowQueriesPerHour"));
+    assert.ok(!drawn(PLAN_INDICATORS.filter((i) => i.key !== "lockWait")).has("lockWaitMs"));
   });
 
   it("fails when an indicator drops its alert, or an alert has no indicator (negative controls)", () => {

@@ -45,8 +45,8 @@ describe("mutability table", () => {
       missingRowHint("azure-native:dbforpostgresql:Server", "dataEncryption.type"),
       /add to tools\/preview\/mutability\.ts a row \{ type: "azure-native:dbforpostgresql:Server", path: "dataEncryption"/,
     );
-    const unknownType = [{ type: "azure-native:dataprotection:BackupVault", custom: true, inputs: { vaultName: "v" } }];
-    assert.deepEqual(unclassified(unknownType), ["azure-native:dataprotection:BackupVault vaultName"]);
+    const unknownType = [{ type: "azure-native:storage:StorageAccount", custom: true, inputs: { accountName: "v" } }];
+    assert.deepEqual(unclassified(unknownType), ["azure-native:storage:StorageAccount accountName"]);
   });
 
   it("a changed unclassified path is reported by the diff, not guessed", () => {

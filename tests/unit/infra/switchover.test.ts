@@ -11,7 +11,7 @@ import {
   shellLine,
   switchBackPlan,
   switchoverPlan,
-} from "../../../../tools/dr/switchover.js";
+} from "../../../infra/switchover.js";
 
 const T: SwitchoverTarget = {
   subscriptionId: "00000000-0000-0000-0000-000000000001",
