@@ -41,6 +41,8 @@ export const SCENARIO_DESCRIPTIONS: Record<ScenarioName, string> = {
   switchover: "planned switchover (fast stop, promote), old primary back as sync standby via pg_rewind",
   partition: "primary cut off in a network namespace, fenced before promotion; split-brain writes with a control",
   latency: "500 ms on the client's path: connect_timeout, statement_timeout, p50/p95",
+  offsite: "pgBackRest to an Azure Blob repository on Azurite: full backup, WAL archive, exact restore to a time",
+  logical: "pg_dump -Fc / pg_restore into a fresh cluster, per-table checksums equal",
 };
 
 export const SCENARIO_JOBS: Record<ScenarioName, (o: DrillOptions) => ScenarioJob[]> = {
