@@ -33,7 +33,7 @@ function write(file: string, content: string): void {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
-    process.stdout.write(usage(SCENARIO_DESCRIPTIONS));
+    process.stdout.write(usage(Object.fromEntries(SCENARIOS.map((n) => [n, SCENARIO_DESCRIPTIONS[n]]))));
     return 0;
   }
   if (args.target === "azure") {
