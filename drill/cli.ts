@@ -1,7 +1,7 @@
 /**
- * npm run drill -- [--scenarios connect,load,lag,failover,pitr,backup,archive] [--quick] [--json <file>] [--markdown <file>]
+ * npm run drill -- [--scenarios connect,load,…] [--quick] [--json <file>] [--markdown <file>]
  *                  [--target local|azure] [--outputs <pulumi stack output --json file>] [--execute]
- *                  [--allow-destructive <primary server name>]
+ *                  [--allow-destructive <primary server name>] [--help]
  *
  * Local: builds a throwaway topology on 127.0.0.1 per scenario, measures, tears everything down (also on failure and
  * on SIGINT/SIGTERM), and writes the JSON/Markdown report. Exit code 1 when a scenario failed.
@@ -20,9 +20,10 @@ import {
   renderAzurePlan,
 } from "./azure.js";
 import { defaultOptions, parseScenarioList, SCENARIOS } from "./options.js";
-import { parseArgs } from "./cli-args.js";
+import { parseArgs, usage } from "./cli-args.js";
 import { renderMarkdown, validateReport } from "./report.js";
 import { installSignalTeardown, runDrill } from "./run.js";
+import { SCENARIO_DESCRIPTIONS } from "./scenarios/index.js";
 
 function write(file: string, content: string): void {
   mkdirSync(dirname(file), { recursive: true });
@@ -31,6 +32,10 @@ function write(file: string, content: string): void {
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(usage(Object.fromEntries(SCENARIOS.map((n) => [n, SCENARIO_DESCRIPTIONS[n]]))));
+    return 0;
+  }
   if (args.target === "azure") {
     if (!args.outputs) throw new Error("--target azure needs --outputs <file> (pulumi stack output --json)");
     const scenarios = args.scenarios ? parseAzureScenarioList(args.scenarios) : AZURE_DEFAULT_SCENARIOS;

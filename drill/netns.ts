@@ -8,6 +8,8 @@
  * a cut link looks to TCP. Every lab is removed by its workspace's teardown, also the synchronous one on signals.
  */
 import { spawnSync } from "node:child_process";
+import { connect } from "node:net";
+import { eventually } from "./eventually.js";
 import { run } from "./exec.js";
 
 export const LAB_PREFIX = "10.231";
@@ -88,9 +90,19 @@ export class NetLab {
     await this.inNs(["ip", "link", "set", this.nsIf, "down"]);
   }
 
-  /** Heal the partition. */
-  async heal(): Promise<void> {
+  /**
+   * Heal the partition and wait until the path carries packets again: a TCP connection to `port` on the namespace
+   * address is answered — accepted, or refused with a RST by a fenced (dead) server — instead of timing out. Right after
+   * the link comes up the host's neighbour entry for the address may still be failed from the partition, and a SYN sent
+   * then is lost; without the wait an application reconnecting at that moment skips the old primary by chance.
+   */
+  async heal(port: number, timeoutMs = 10_000): Promise<void> {
     await this.inNs(["ip", "link", "set", this.nsIf, "up"]);
+    await eventually(() => answers(this.address, port, 500), {
+      timeout: timeoutMs,
+      interval: 50,
+      what: `${this.address}:${port} answering after the partition healed`,
+    });
   }
 
   /** Remove the namespace (which deletes the veth pair with it) and the host side if it is left. Safe to call twice. */
@@ -101,6 +113,21 @@ export class NetLab {
     ipSync(["link", "del", this.hostIf]);
     NetLab.live.delete(this);
   }
+}
+
+/** True when a TCP connection to host:port is accepted or refused within `timeoutMs` (false when it times out). */
+export function answers(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port });
+    const done = (v: boolean): void => {
+      clearTimeout(t);
+      s.destroy();
+      resolve(v);
+    };
+    const t = setTimeout(() => done(false), timeoutMs);
+    s.once("connect", () => done(true));
+    s.once("error", (e: NodeJS.ErrnoException) => done(e.code === "ECONNREFUSED"));
+  });
 }
 
 /** Labs left by this process: removed last by the emergency teardown. */

@@ -36,7 +36,7 @@ export interface ScenarioOutcome {
 
 /** Metric names each scenario must report (docs/drills.md). Extra metrics are allowed; these are not optional. */
 export const REQUIRED_METRICS: Record<string, readonly string[]> = {
-  connect: ["tls", "nonTlsRefused", "parametersMatching", "replicaInRecovery"],
+  connect: ["tls", "nonTlsRefused", "nonTlsReplicationRefused", "parametersMatching", "replicaInRecovery"],
   load: ["tps", "avgLatencyMs", "p95LatencyMs", "clients"],
   lag: ["maxSeconds"],
   failover: ["rtoSeconds", "lostAcknowledgedWrites"],

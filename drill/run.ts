@@ -11,10 +11,12 @@ import { SCENARIO_JOBS } from "./scenarios/index.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** scripts/ensure-postgres.sh: installs postgresql-15 + pgaudit when missing (quick no-op otherwise). */
+/** scripts/ensure-postgres.sh and ensure-netlab.sh: install postgresql-15 + pgaudit and iproute2 when missing (quick no-op otherwise). */
 export function ensurePostgres(): void {
-  const r = spawnSync("bash", [join(repoRoot, "scripts", "ensure-postgres.sh")], { stdio: "inherit" });
-  if (r.status !== 0) throw new Error("scripts/ensure-postgres.sh failed");
+  for (const script of ["ensure-postgres.sh", "ensure-netlab.sh"]) {
+    const r = spawnSync("bash", [join(repoRoot, "scripts", script)], { stdio: "inherit" });
+    if (r.status !== 0) throw new Error(`scripts/${script} failed`);
+  }
 }
 
 export function postgresVersion(): string {

@@ -1,8 +1,8 @@
 /**
  * crash-restart: one backend SIGKILLed, as the Linux OOM killer does. The postmaster then resets every session and
- * restarts with crash recovery (PostgreSQL's "Server Crash" handling: a child dying of a signal makes the postmaster
- * terminate all other server processes and reinitialize, logging "terminating any other active server processes" and
- * "all server processes terminated; reinitializing"). Measured: every session open before the kill is reset, the log
+ * restarts with crash recovery (a child dying of a signal makes the postmaster terminate all other server processes and
+ * reinitialize; the log lines checked, as PostgreSQL 15.20 prints them here: "terminating any other active server
+ * processes", "all server processes terminated; reinitializing", "automatic recovery in progress"). Measured: every session open before the kill is reset, the log
  * shows automatic recovery, no acknowledged write is lost, the write outage from the rows' own `clock_timestamp()`,
  * and archive_timeout still ships a segment after the restart (the CHECKPOINT of `Cluster.checkpointAfterStart`, D50).
  * Control: the same crash-restart without that CHECKPOINT leaves a fresh row unarchived past archive_timeout + margin.

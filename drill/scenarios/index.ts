@@ -27,6 +27,24 @@ export interface ScenarioJob {
   fn: (ws: Workspace) => Promise<ScenarioOutcome>;
 }
 
+/** One line per scenario for `npm run drill -- --help`. */
+export const SCENARIO_DESCRIPTIONS: Record<ScenarioName, string> = {
+  connect: "TLS-only access (also replication connections), declared parameters, a replica in recovery",
+  load: "pgbench at 16 and 100 clients: TPS, average and p95 latency (benchmark, not asserted)",
+  lag: "asynchronous replica lag under pgbench write load",
+  failover: "primary SIGKILLed under a writer, standby promoted: RTO and lost writes, sync and async",
+  hang: "primary frozen (SIGSTOP), fenced before promotion; split-brain writes with an unfenced control",
+  pitr: "point-in-time restore from a base backup and the WAL archive, exact at the target",
+  backup: "base backup verified, a corrupted copy detected, pg_amcheck on the restore",
+  archive: "archive_timeout ships WAL with no forced switch, also after a crash-restart",
+  "crash-restart": "one backend SIGKILLed (OOM killer): sessions reset, crash recovery, archive_timeout afterwards",
+  switchover: "planned switchover (fast stop, promote), old primary back as sync standby via pg_rewind",
+  partition: "primary cut off in a network namespace, fenced before promotion; split-brain writes with a control",
+  latency: "500 ms on the client's path: connect_timeout, statement_timeout, p50/p95",
+  offsite: "pgBackRest to an Azure Blob repository on Azurite: full backup, WAL archive, exact restore to a time",
+  logical: "pg_dump -Fc / pg_restore into a fresh cluster, per-table checksums equal",
+};
+
 export const SCENARIO_JOBS: Record<ScenarioName, (o: DrillOptions) => ScenarioJob[]> = {
   connect: () => [{ label: "connect", fn: (ws) => connectScenario(ws) }],
   load: (o) => [{ label: "load", fn: (ws) => loadScenario(ws, o.load) }],

@@ -2,9 +2,9 @@
  * latency: 500 ms added to the client → server path (drill/delay-proxy.ts; this kernel has no netem). Checked:
  * libpq's connect_timeout fires when the delayed handshake (TLS, SCRAM: several client flights) exceeds it and not when
  * it does not; statement_timeout cancels a statement over its budget and lets one under it pass; p50/p95 of `SELECT 1`
- * with and without the delay. PostgreSQL's documentation: connect_timeout is the "maximum time to wait while
- * connecting, in seconds" (libpq, Parameter Key Words) and statement_timeout aborts "any statement that takes more
- * than the specified amount of time" — timed by the server from the statement's arrival, so the network delay is not
+ * with and without the delay. connect_timeout (libpq "Parameter Key Words") bounds
+ * the whole connection attempt, in whole seconds (a 2 s timeout fired after 1.58 s here); statement_timeout
+ * ("Client Connection Defaults") is timed by the server from the statement's arrival, so the network delay is not
  * charged to it (measured below: a statement under the budget passes although the client waits longer than the budget).
  * Controls, run for real: without the delay the same connect_timeout does not fire; with a budget shorter than the
  * statement the "under budget" statement is cancelled.

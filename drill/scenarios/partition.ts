@@ -36,8 +36,8 @@ export function partitionFault(o: DrillOptions["partition"]): Fault {
       await lab.cut();
       return `Primary (${lab.address}, postmaster in network namespace ${lab.ns}) cut off: ${lab.nsIf} set down, packets to and from it dropped silently`;
     },
-    restore: async () => {
-      await lab?.heal();
+    restore: async (primary) => {
+      await lab?.heal(primary.port);
     },
     writer: { extraConninfo: partitionWriterConninfo(o) },
   };

@@ -40,6 +40,9 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
   const connect = one("connect");
   assert.equal(connect.metrics.tls, true);
   assert.equal(connect.metrics.nonTlsRefused, true);
+  // Non-TLS replication connections refused on both nodes; control: the same over TLS answers IDENTIFY_SYSTEM.
+  assert.equal(connect.metrics.nonTlsReplicationRefused, true);
+  assert.deepEqual(connect.controls, [{ name: "tls-replication-accepted", expectFailure: true, failed: true }]);
   assert.equal(connect.metrics.parametersMatching, connect.metrics.parametersDeclared);
   assert.equal(connect.metrics.replicaInRecovery, true);
   assert.equal(connect.passed, true);

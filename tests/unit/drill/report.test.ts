@@ -73,6 +73,7 @@ test("CLI arguments", () => {
     quick: true,
     target: "local",
     execute: false,
+    help: false,
     scenarios: "pitr,failover",
     json: "o.json",
   });
