@@ -304,6 +304,28 @@ export function azurePlan(
               metrics: { nonTlsRefused: prev.nonTlsRefused !== false && nonTlsRefused(r) === undefined },
             }),
           });
+          // The same for a replication connection (walsender protocol, as a replica or pg_basebackup would open).
+          steps.push({
+            scenario: s,
+            description: `Non-TLS replication connection to ${name} (sslmode=disable replication=database) is refused for missing TLS`,
+            argv: inVnet("drill-notls-replication", [
+              "psql",
+              "-X",
+              "-A",
+              "-t",
+              `${conn(fqdn, db, "disable")} replication=database`,
+              "-c",
+              "IDENTIFY_SYSTEM",
+            ]),
+            expect: "refused: no pg_hba.conf entry for replication connection … no encryption",
+            control: `non-TLS replication connection to ${name}`,
+            check: (r) => (nonTlsRefused(r) === undefined ? `refused: ${r.stderr.trim().split("\n")[0]}` : undefined),
+            measure: (r, _c, prev) => ({
+              metrics: {
+                nonTlsReplicationRefused: prev.nonTlsReplicationRefused !== false && nonTlsRefused(r) === undefined,
+              },
+            }),
+          });
         }
         const params = parametersFor("azure");
         for (const p of params) {

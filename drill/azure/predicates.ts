@@ -71,7 +71,10 @@ export function tlsInUse(r: StepOutput): Problem {
 export function nonTlsRefused(r: StepOutput): Problem {
   if (r.code === 0) return "a session with sslmode=disable was accepted";
   const text = `${r.stderr}\n${r.stdout}`;
-  return /(no pg_hba\.conf entry for|pg_hba\.conf rejects connection for) host .*(no encryption|SSL off)/i.test(text)
+  // PostgreSQL's auth.c words a replication connection "… for replication connection from host …".
+  return /(no pg_hba\.conf entry for|pg_hba\.conf rejects) (replication connection from |connection for )?host .*(no encryption|SSL off)/i.test(
+    text,
+  )
     ? undefined
     : `refused, but not for missing TLS: ${shown(r.stderr || r.stdout)}`;
 }

@@ -107,6 +107,7 @@ describe("Azure drill against recorded az/kubectl", () => {
     assert.deepEqual(connect?.metrics, {
       tls: true,
       nonTlsRefused: true,
+      nonTlsReplicationRefused: true,
       parametersMatching: connect?.targets.parametersMatching,
       replicaInRecovery: true,
     });
@@ -213,6 +214,12 @@ describe("Azure drill against recorded az/kubectl", () => {
       scenario: "connect",
       overrides: [{ when: "^kubectl run drill-notls-", code: 2, stderr: "psql: error: timeout expired\n" }],
       problem: /control non-TLS session to psql-authdb-prod: did NOT fail/,
+    },
+    {
+      name: "a non-TLS replication connection accepted",
+      scenario: "connect",
+      overrides: [{ when: "^kubectl run drill-notls-replication-", stdout: "7311|1|0/3000148|\n" }],
+      problem: /control non-TLS replication connection to psql-authdb-prod: did NOT fail/,
     },
     {
       name: "a lag maximum of 7.5 s",
