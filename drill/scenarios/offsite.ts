@@ -143,6 +143,10 @@ async function offsite(ws: Workspace, o: DrillOptions["offsite"], azurite: Azuri
   const backups = info[0]?.backup ?? [];
   const repoBytes = backups[backups.length - 1]?.info?.repository?.size ?? 0;
 
+  // pgBackRest keeps a backup's stop time in whole seconds and restores to T only from a set that stopped strictly
+  // before T ("unable to find backup set with stop time less than …", seen here when T fell in the backup's last
+  // second): the markers start after the next whole second.
+  await sleep(1100);
   // Marker rows after the backup, one per transaction; T = the commit time of row `target` (inclusive).
   const xids: number[] = [];
   for (let id = 1; id <= o.rows; id++) {
