@@ -400,23 +400,7 @@ export class Workspace {
 
   /** A self-signed certificate for every address of the workspace (SAN IP entries), key readable by the server only. */
   private async issueCertificate(): Promise<void> {
-    await run("openssl", [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      `/CN=${HOST}`,
-      "-addext",
-      `subjectAltName=${this.hosts.map((h) => `IP:${h}`).join(",")}`,
-      "-keyout",
-      this.keyFile,
-      "-out",
-      this.certFile,
-    ]);
+    await selfSignedCertificate(this.keyFile, this.certFile, this.hosts.map((h) => `IP:${h}`).join(","));
     this.chownToServer(this.keyFile);
     chmodSync(this.keyFile, 0o600);
     this.chownToServer(this.certFile);
@@ -641,21 +625,10 @@ export class Workspace {
   /** A plain-format base backup with a SHA-256 manifest, self-contained (WAL streamed). Returns its directory. */
   async baseBackup(primary: Cluster, name = "basebackup"): Promise<string> {
     const dir = join(this.dir, name);
-    await runAsServer(
-      pgBin("pg_basebackup"),
-      [
-        "-d",
-        primary.conninfo("postgres", "replicator"),
-        "-D",
-        dir,
-        "-X",
-        "stream",
-        "-c",
-        "fast",
-        "--manifest-checksums=SHA256",
-      ],
-      { env: this.clientEnv(), timeoutMs: 600_000 },
-    );
+    await runAsServer(pgBin("pg_basebackup"), baseBackupArgs(primary, dir), {
+      env: this.clientEnv(),
+      timeoutMs: 600_000,
+    });
     return dir;
   }
 
@@ -743,4 +716,41 @@ export function hbaConf(extraNets: readonly string[] = []): string {
     ]),
     "",
   ].join("\n");
+}
+
+/** pg_basebackup's arguments for the drills' backups: plain format, WAL streamed, a SHA-256 manifest, plus `extra`. */
+export function baseBackupArgs(primary: Cluster, dir: string, extra: readonly string[] = []): string[] {
+  return [
+    "-d",
+    primary.conninfo("postgres", "replicator"),
+    "-D",
+    dir,
+    "-X",
+    "stream",
+    "-c",
+    "fast",
+    "--manifest-checksums=SHA256",
+    ...extra,
+  ];
+}
+
+/** A two-day self-signed certificate for HOST with the given subjectAltName (e.g. "IP:127.0.0.1,DNS:127.0.0.1"). */
+export async function selfSignedCertificate(keyFile: string, certFile: string, subjectAltName: string): Promise<void> {
+  await run("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "2",
+    "-subj",
+    `/CN=${HOST}`,
+    "-addext",
+    `subjectAltName=${subjectAltName}`,
+    "-keyout",
+    keyFile,
+    "-out",
+    certFile,
+  ]);
 }

@@ -11,9 +11,9 @@ import { request } from "node:https";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ChildProcess } from "node:child_process";
-import { HOST, type Workspace } from "../cluster.js";
+import { HOST, selfSignedCertificate, type Workspace } from "../cluster.js";
 import { eventually } from "../eventually.js";
-import { killTree, pidAlive, run, sleep, spawnTracked } from "../exec.js";
+import { killTree, pidAlive, sleep, spawnTracked } from "../exec.js";
 import { TIMEOUTS } from "../timeouts.js";
 
 const AZURITE_BLOB = join(
@@ -93,23 +93,7 @@ export class Azurite {
     // alternative names"), so the name is listed as DNS as well as IP.
     this.certFile = join(location, "azurite.crt");
     const keyFile = join(location, "azurite.key");
-    await run("openssl", [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      `/CN=${HOST}`,
-      "-addext",
-      `subjectAltName=IP:${HOST},DNS:${HOST}`,
-      "-keyout",
-      keyFile,
-      "-out",
-      this.certFile,
-    ]);
+    await selfSignedCertificate(keyFile, this.certFile, `IP:${HOST},DNS:${HOST}`);
     this.ws.chownToServer(this.certFile);
     this.certPem = readFileSync(this.certFile, "utf8");
     const child = spawnTracked(

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { openSync, readdirSync, statSync, writeSync, closeSync } from "node:fs";
 import { join } from "node:path";
-import { HOST, Workspace, type Cluster } from "../cluster.js";
+import { baseBackupArgs, HOST, Workspace, type Cluster } from "../cluster.js";
 import { pgBin, run, runAsServer } from "../exec.js";
 import type { DrillOptions } from "../options.js";
 import type { ScenarioOutcome } from "../report.js";
@@ -62,22 +62,11 @@ function corruptHeapPage(dataDir: string, relPath: string): { file: string; bloc
 
 /** pg_basebackup of `primary` into `dir` (plain, WAL streamed, SHA-256 manifest) with extra flags; never throws. */
 async function tryBaseBackup(ws: Workspace, primary: Cluster, dir: string, extra: string[] = []) {
-  const r = await runAsServer(
-    pgBin("pg_basebackup"),
-    [
-      "-d",
-      primary.conninfo("postgres", "replicator"),
-      "-D",
-      dir,
-      "-X",
-      "stream",
-      "-c",
-      "fast",
-      "--manifest-checksums=SHA256",
-      ...extra,
-    ],
-    { env: ws.clientEnv(), allowFailure: true, timeoutMs: 600_000 },
-  );
+  const r = await runAsServer(pgBin("pg_basebackup"), baseBackupArgs(primary, dir, extra), {
+    env: ws.clientEnv(),
+    allowFailure: true,
+    timeoutMs: 600_000,
+  });
   return { ok: r.code === 0, output: (r.stdout + r.stderr).trim() };
 }
 
