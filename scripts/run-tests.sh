@@ -25,12 +25,15 @@ concurrency="${AUTHDB_TEST_CONCURRENCY:-2}"
 if [ "${#unit[@]}" -gt 0 ] && [ "${AUTHDB_TEST_ISOLATION:-shard}" = shard ]; then
   shards="$(mktemp -d "${TMPDIR:-/tmp}/authdb-unit-shards.XXXXXX")"
   trap 'rm -rf "$shards"' EXIT
+  # Within a shard, files that run the project's program on the same config share one run, made in a worker thread
+  # (tests/support/shared-runs.ts says why).
+  for ((i = 0; i < concurrency && i < ${#unit[@]}; i++)); do
+    echo "import \"$PWD/tests/support/shared-runs.ts\";" >"$shards/unit-shard-$i.test.mjs"
+  done
   for i in "${!unit[@]}"; do
     echo "import \"$PWD/${unit[$i]}\";" >>"$shards/unit-shard-$((i % concurrency)).test.mjs"
   done
   files=("$shards"/unit-shard-*.test.mjs "${files[@]}")
-  # Within a shard, files that run the same committed stack share one run (tools/offline.ts runStackFile).
-  export AUTHDB_OFFLINE_MEMO=1
 else
   files=("${unit[@]}" "${files[@]}")
 fi

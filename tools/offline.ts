@@ -399,21 +399,25 @@ export function capturedResource(
  * in which case nothing was registered if validation ran first — `registeredBeforeError` tells.
  */
 export async function runOffline(opts: OfflineOptions): Promise<OfflineRun> {
-  if (opts.program || opts.onRegister || process.env.AUTHDB_OFFLINE_MEMO !== "1") return runOfflineOnce(opts);
-  // The unit tier's shards run many files in one process, and several run the project's program on the same config:
-  // the same program on the same inputs registers the same resources, so the run is made once per process and each
-  // caller gets a copy. A run with its own program or a registration callback is never shared.
-  const key = JSON.stringify([opts.project, opts.stack, opts.config, opts.secretKeys, opts.live]);
-  let run = memo.get(key);
-  if (!run) {
-    run = runOfflineOnce(opts);
-    memo.set(key, run);
-    run.catch(() => memo.delete(key));
-  }
-  return structuredClone(await run);
+  if (opts.program || opts.onRegister || !sharedRuns) return runOfflineOnce(opts);
+  return sharedRuns(opts, runOfflineOnce);
 }
 
-const memo = new Map<string, Promise<OfflineRun>>();
+/**
+ * Makes runs of the project's own program (no `program`, no `onRegister`: plain data in, plain data out) go through
+ * `runner`, which may share or move them and is handed the in-process run; `undefined` restores running each here.
+ * Returns the runner it replaces. The unit tier's shards install one (tests/support/shared-runs.ts).
+ */
+export function shareProgramRuns(runner: SharedRunner | undefined): SharedRunner | undefined {
+  const previous = sharedRuns;
+  sharedRuns = runner;
+  return previous;
+}
+export type SharedRunner = (
+  opts: OfflineOptions,
+  runHere: (opts: OfflineOptions) => Promise<OfflineRun>,
+) => Promise<OfflineRun>;
+let sharedRuns: SharedRunner | undefined;
 
 async function runOfflineOnce(opts: OfflineOptions): Promise<OfflineRun> {
   const project = opts.project ?? "authdb";
