@@ -29,12 +29,22 @@ class Prerequisite extends pulumi.CustomResource {
   }
 }
 
-/** Builds only the database component, on stand-in network prerequisites per region. */
+/**
+ * Builds only the database component, on stand-in network prerequisites per region. Several suites build the same
+ * inputs; those share one run (the same program on the same inputs registers the same resources), each with a copy.
+ */
 async function run(
   stack: "prod" | "dev",
   live: LiveServers = {},
   platform: AzurePlatform = platformOf(stack),
 ): Promise<OfflineRun> {
+  const key = JSON.stringify([stack, live, platform]);
+  if (!runs.has(key)) runs.set(key, runComponent(stack, live, platform));
+  return structuredClone(await runs.get(key)!);
+}
+const runs = new Map<string, Promise<OfflineRun>>();
+
+async function runComponent(stack: "prod" | "dev", live: LiveServers, platform: AzurePlatform): Promise<OfflineRun> {
   return runOffline({
     stack,
     config: {},
