@@ -91,6 +91,23 @@ const BOUNDARIES = [
       ],
     },
   },
+  {
+    // The unit tier runs in-process: pure functions and components under mocks. A test that starts a program (a CLI, a
+    // shell, a server) belongs in tests/cli/ or tests/integration/. The two structure tests read the tree with git.
+    files: ["tests/unit/**/*.ts"],
+    ignores: ["tests/unit/imports.test.ts", "tests/unit/docs/layout.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["node:child_process", "child_process"].map((name) => ({
+            name,
+            message: "The unit tier starts no processes: put this test in tests/cli/ or tests/integration/.",
+          })),
+        },
+      ],
+    },
+  },
 ];
 
 export default tseslint.config(

@@ -1,7 +1,7 @@
 /**
  * Writes the component package schema (what `pulumi package add` generates SDKs from) as Pulumi's component provider
  * computes it from the TypeScript sources: `npm run schema -- --out schema.json`. Without --out it prints it.
- * tests/unit/tools/schema.test.ts fails when the checked-in schema.json differs from it (D83).
+ * tests/cli/schema.test.ts fails when the checked-in schema.json differs from it (D83).
  */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -1,24 +1,16 @@
 /**
- * The Azure drill run against recorded `az`/`kubectl` output (tests/support/fixtures/drill-azure/recording.json): once
- * through the real spawn of the fake programs on PATH (the writer really runs while the failover runs), then with one
- * wrong value at a time answered in-process from the same recording: each predicate fails its scenario (the
- * recording as it is passes every scenario, the first test).
+ * The Azure drill run against recorded `az`/`kubectl` output (tests/support/fixtures/drill-azure/recording.json),
+ * answered in-process, with one wrong value at a time: each predicate fails its scenario (the recording as it is passes
+ * every scenario, the first test). The same recording through the real spawn of the fake programs on PATH (the writer
+ * really runs while the failover runs), and the admin password on a pod's stdin: tests/cli/drill-azure.test.ts.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { azurePlan, parseStackOutputs, type AzureScenarioName } from "../../../../drill/azure.js";
-import {
-  executeAzurePlan,
-  PASSWORD_FROM_STDIN,
-  passwordFromStdin,
-  spawnExec,
-  stdinFor,
-  type Exec,
-} from "../../../../drill/azure/execute.js";
+import { executeAzurePlan, type Exec } from "../../../../drill/azure/execute.js";
 import { validateReport } from "../../../../drill/report.js";
 import { FAST, stackOutputs } from "../../../support/fixtures/drill-azure/outputs.js";
 
@@ -119,42 +111,6 @@ describe("Azure drill against recorded az/kubectl", () => {
       clients: 100,
     });
     assert.ok(!entries.some((e) => (e.run?.stdout ?? "").includes("s3cret-from-vault")));
-  });
-
-  it("spawns the fake programs on PATH: the writer runs while the failover runs, T is substituted", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "authdb-azure-drill-"));
-    try {
-      const log = join(dir, "calls.jsonl");
-      const env = {
-        ...process.env,
-        PATH: `${join(fixtures, "fake-drill")}${delimiter}${process.env.PATH ?? ""}`,
-        FAKE_DRILL_RECORDING: recordingFile,
-        FAKE_DRILL_LOG: log,
-      };
-      const lines: string[] = [];
-      const { report } = await executeAzurePlan(
-        azurePlan(outputs, ["failover", "pitr"], opts),
-        (s) => lines.push(s),
-        spawnExec(env),
-      );
-      assert.deepEqual(validateReport(report), [], lines.join("\n"));
-      assert.ok(
-        report.scenarios.every((s) => s.passed),
-        lines.join("\n"),
-      );
-      const calls = readFileSync(log, "utf8")
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { call: string; started: number; ended: number });
-      const writer = calls.find((c) => c.call.startsWith("kubectl run drill-writer-2"));
-      const restart = calls.find((c) => c.call.includes("--failover Planned"));
-      assert.ok(writer && restart, "writer and failover calls logged");
-      assert.ok(writer.started < restart.started && writer.ended > restart.ended, JSON.stringify({ writer, restart }));
-      assert.ok(calls.some((c) => c.call.includes("--restore-time 2026-12-02T18:04:05Z")));
-      assert.equal(calls.filter((c) => c.call.startsWith("az postgres flexible-server delete")).length, 1);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   const rowsOf = (rows: [number, number, string][]): string =>
@@ -367,25 +323,5 @@ describe("Azure drill against recorded az/kubectl", () => {
     assert.ok(validateReport(report).some((p) => p.startsWith("postgres unknown")));
     assert.ok(log.filter((e) => e.status === "skipped").length > 3);
     assert.ok(log.some((e) => e.step.cleanup && e.status === "passed"));
-  });
-});
-
-describe("the admin password on a pod's stdin", () => {
-  it("the pod's shell reads it into PGPASSWORD for the command, and only there", async () => {
-    const vars = new Map([["ADMIN_PASSWORD" as const, "s3cr3t with spaces"]]);
-    const argv = passwordFromStdin(["sh", "-c", 'printf "%s|" "$PGPASSWORD" "$1"', "sh", "arg"]);
-    const r = await spawnExec()(argv, stdinFor(argv, vars));
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, "s3cr3t with spaces|arg|");
-    assert.ok(!argv.join(" ").includes("s3cr3t"));
-  });
-
-  it("negative controls: without stdin the command does not run; a step without the wrapper gets no stdin", async () => {
-    const argv = passwordFromStdin(["echo", "ran"]);
-    const r = await spawnExec()(argv);
-    assert.notEqual(r.code, 0);
-    assert.equal(r.stdout, "");
-    assert.equal(stdinFor(["echo", PASSWORD_FROM_STDIN.slice(1)], new Map([["ADMIN_PASSWORD", "x"]])), undefined);
-    assert.throws(() => stdinFor(argv, new Map()), /admin password was not read/);
   });
 });

@@ -1,13 +1,15 @@
-// The bootstrap driver's verifier filter, run for real in a shell: a verifier passes through, anything else — a
-// cleartext password above all — becomes an empty value that never reaches the server.
+// The bootstrap driver's verifier filter (infra/bootstrap.ts readVerifierCommand), run for real by /bin/sh as psql's
+// backticks run it: a verifier passes through, anything else — a cleartext password above all — becomes an empty value
+// that never reaches the server. It is here, not in the unit tier, because it starts processes; the driver against a
+// real server: tests/integration/sql/bootstrap.test.ts.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { readVerifierCommand } from "../../../infra/bootstrap.js";
-import { scramVerifier } from "../../../infra/scram.js";
+import { readVerifierCommand } from "../../infra/bootstrap.js";
+import { scramVerifier } from "../../infra/scram.js";
 
 const dir = mkdtempSync(join(tmpdir(), "authdb-verifier-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
