@@ -6,12 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-
-const backup = {
-  server: "phonebill-auth-postgresql-prod",
-  reasons: ["scale: sku.name"],
-  command: ["az", "postgres", "flexible-server", "backup", "create", "--server-name", "s", "--name", "pre-change-x"],
-};
+import { PREVIEW_BACKUP as backup } from "../support/fixtures/take-backups/backup.js";
 
 describe("tools/take-backups.ts on the command line", () => {
   it("prints the commands with --dry-run and exits 0; exits 2 on a missing file", () => {

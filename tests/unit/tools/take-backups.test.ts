@@ -3,12 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { backupsOf } from "../../../tools/take-backups.js";
-
-const backup = {
-  server: "phonebill-auth-postgresql-prod",
-  reasons: ["scale: sku.name"],
-  command: ["az", "postgres", "flexible-server", "backup", "create", "--server-name", "s", "--name", "pre-change-x"],
-};
+import { PREVIEW_BACKUP as backup } from "../../support/fixtures/take-backups/backup.js";
 
 describe("take-backups", () => {
   it("reads the preview's backups", () => assert.deepEqual(backupsOf(JSON.stringify({ backups: [backup] })), [backup]));
