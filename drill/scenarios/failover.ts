@@ -7,7 +7,7 @@ import { TIMEOUTS } from "../timeouts.js";
 import type { ScenarioOutcome } from "../report.js";
 import { TARGETS } from "../targets.js";
 import { FailoverWriter, throughputBuckets } from "../writer.js";
-import { detectFailure, detectorBudgetSeconds, detectorParameters, round, waitSyncState } from "./support.js";
+import { detectFailure, detectorBudgetSeconds, detectorParameters, round, rtoParts, waitSyncState } from "./support.js";
 
 export async function failoverScenario(
   ws: Workspace,
@@ -53,7 +53,7 @@ export async function failoverScenario(
     const detectedAt = await detector;
     if (detectedAt === undefined) throw new Error("failure never detected");
     await replica.promote();
-    const promotedAt = performance.now();
+    const promoteReturnedAt = performance.now();
     const first = await eventually(() => writer.acks.find((a) => a.port === replica.port && a.at > killedAt)?.at, {
       timeout: TIMEOUTS.firstWriteOnPromotedMs,
       interval: TIMEOUTS.fastPollMs,
@@ -74,6 +74,7 @@ export async function failoverScenario(
       16,
     );
     const rto = (first - killedAt) / 1000;
+    const parts = rtoParts({ faultAt: killedAt, detectedAt, promoteReturnedAt, firstWriteAt: first });
     const after = writer.acks.filter((a) => a.at > killedAt).length;
     const name = mode === "sync" ? "failover" : "failover-async";
     const rtoOk = rto <= TARGETS.failoverRtoSeconds && timeline >= 2 && beforeKill.length > 0 && after > 0;
@@ -99,10 +100,7 @@ export async function failoverScenario(
           name,
           passed,
           metrics: {
-            rtoSeconds: round(rto),
-            detectSeconds: round((detectedAt - killedAt) / 1000),
-            promoteSeconds: round((promotedAt - detectedAt) / 1000),
-            reconnectSeconds: round((first - promotedAt) / 1000),
+            ...parts,
             lostAcknowledgedWrites: lost,
             acknowledgedBeforeKill: beforeKill.length,
             acknowledgedAfterKill: after,
@@ -118,7 +116,7 @@ export async function failoverScenario(
       notes: [
         `${mode === "sync" ? "Synchronous (synchronous_standby_names='replica', synchronous_commit=on)" : "Asynchronous"} streaming replica; writer: one psql session through libpq multi-host \`target_session_attrs=read-write connect_timeout=1\`, reconnecting 50 ms after losing its session.`,
         `The walsender was frozen (SIGSTOP) ${o.freezeWalsenderMs} ms before kill -9 of the postmaster and its children: ${acksDuringFreeze} writes acknowledged during the freeze, ${lagBytesAtKill} bytes of WAL not replayed at the kill.`,
-        `Detected after ${((detectedAt - killedAt) / 1000).toFixed(2)} s (parameters: probe every ${o.probeIntervalMs} ms, ${o.failuresToDeclare} failed pg_isready probes ${o.confirmIntervalMs} ms apart, worst case ${detectorBudgetSeconds(o).toFixed(1)} s) → pg_ctl promote -w ${((promotedAt - detectedAt) / 1000).toFixed(2)} s → writer reconnected and acknowledged on the new primary ${((first - promotedAt) / 1000).toFixed(2)} s later: RTO ${rto.toFixed(2)} s (new timeline ${timeline}).`,
+        `Detected after ${((detectedAt - killedAt) / 1000).toFixed(2)} s (parameters: probe every ${o.probeIntervalMs} ms, ${o.failuresToDeclare} failed pg_isready probes ${o.confirmIntervalMs} ms apart, worst case ${detectorBudgetSeconds(o).toFixed(1)} s) → promoted ${parts.promoteSeconds.toFixed(2)} s later (pg_ctl promote -w's return or the first write on it, whichever came first) → writer reconnected and acknowledged on the new primary ${parts.reconnectSeconds.toFixed(2)} s later: RTO ${rto.toFixed(2)} s (new timeline ${timeline}).`,
         `${lost} of ${beforeKill.length} writes acknowledged before the kill are missing on the new primary${lost > 0 ? ` (the oldest acknowledged ${oldestLostAgeSeconds.toFixed(2)} s before the kill)` : ""}; ${after} acknowledged after it, ${writer.sessions} psql sessions.`,
       ],
       chart: {

@@ -13,7 +13,7 @@ import type { ScenarioOutcome } from "../report.js";
 import { TARGETS } from "../targets.js";
 import { TIMEOUTS } from "../timeouts.js";
 import { FailoverWriter } from "../writer.js";
-import { detectFailure, detectorParameters, round } from "./support.js";
+import { detectFailure, detectorParameters, promotionEnd, rtoParts } from "./support.js";
 
 export interface IsolationRun {
   passed: boolean;
@@ -72,12 +72,13 @@ export async function isolationRun(
     if (fencing) primary.kill9();
     const fencedAt = performance.now();
     await replica.promote();
-    const promotedAt = performance.now();
+    const promoteReturnedAt = performance.now();
     const first = await eventually(() => writer.acks.find((a) => a.port === replica.port && a.at > isolatedAt)?.at, {
       timeout: TIMEOUTS.firstWriteAfterHangMs,
       interval: TIMEOUTS.fastPollMs,
       what: "an acknowledged write on the promoted replica",
     });
+    const promotedAt = promotionEnd({ promoteReturnedAt, firstWriteAt: first });
     // The isolation ends; a fresh application instance connects with the same host list.
     await fault.restore(primary);
     second.start();
@@ -99,11 +100,7 @@ export async function isolationRun(
     return {
       passed,
       metrics: {
-        rtoSeconds: round(rto),
-        detectSeconds: round((detectedAt - isolatedAt) / 1000),
-        fenceSeconds: round((fencedAt - detectedAt) / 1000),
-        promoteSeconds: round((promotedAt - fencedAt) / 1000),
-        reconnectSeconds: round((first - promotedAt) / 1000),
+        ...rtoParts({ faultAt: isolatedAt, detectedAt, fencedAt, promoteReturnedAt, firstWriteAt: first }),
         splitBrainWrites,
         directWriteAccepted,
         writesOnNewPrimary: onNewPrimary,

@@ -118,6 +118,48 @@ export async function detectFailure(
   return undefined;
 }
 
+/** The harness's clock (performance.now(), ms) at each step from the fault to the first write on the promoted server. */
+export interface FailoverClock {
+  readonly faultAt: number;
+  readonly detectedAt: number;
+  /** When the old primary was fenced (killed); absent when nothing is fenced (it is already dead). */
+  readonly fencedAt?: number;
+  /** When `pg_ctl promote -w` returned. */
+  readonly promoteReturnedAt: number;
+  readonly firstWriteAt: number;
+}
+
+export interface RtoParts {
+  readonly rtoSeconds: number;
+  readonly detectSeconds: number;
+  readonly fenceSeconds?: number;
+  readonly promoteSeconds: number;
+  readonly reconnectSeconds: number;
+}
+
+/** When the promoted server was known to accept writes: pg_ctl's return or the first write on it, whichever came first. */
+export function promotionEnd(t: Pick<FailoverClock, "promoteReturnedAt" | "firstWriteAt">): number {
+  return Math.min(t.promoteReturnedAt, t.firstWriteAt);
+}
+
+/**
+ * RTO and its parts, in seconds. `pg_ctl promote -w` polls the server ten times a second (src/bin/pg_ctl/pg_ctl.c,
+ * `#define WAITS_PER_SEC 10`), so it returns up to 100 ms after the promotion and the writer can be acknowledged by the
+ * promoted server first: the promotion then ends at that write and reconnect is 0 — a part is never negative, and the
+ * parts add up to the RTO (up to rounding).
+ */
+export function rtoParts(t: FailoverClock): RtoParts {
+  const fencedAt = t.fencedAt ?? t.detectedAt;
+  const promotedAt = promotionEnd(t);
+  return {
+    rtoSeconds: round((t.firstWriteAt - t.faultAt) / 1000),
+    detectSeconds: round((t.detectedAt - t.faultAt) / 1000),
+    ...(t.fencedAt === undefined ? {} : { fenceSeconds: round((fencedAt - t.detectedAt) / 1000) }),
+    promoteSeconds: round((promotedAt - fencedAt) / 1000),
+    reconnectSeconds: round((t.firstWriteAt - promotedAt) / 1000),
+  };
+}
+
 /** Worst-case detection time of `detectFailure`, seconds: a full probe interval, then every probe timing out. */
 export function detectorBudgetSeconds(o: DrillOptions["failover"]): number {
   return (
