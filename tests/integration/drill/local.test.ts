@@ -76,6 +76,10 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
   // RTO = detection (the detector's own budget, a parameter) + promotion + reconnect (measured).
   const parts = ["detectSeconds", "promoteSeconds", "reconnectSeconds"].map((m) => failover.metrics[m] as number);
   assert.ok(Math.abs(parts.reduce((a, b) => a + b, 0) - rto) < 0.01, JSON.stringify(failover.metrics));
+  assert.ok(
+    parts.every((p) => p >= 0),
+    `no part negative (D106): ${JSON.stringify(failover.metrics)}`,
+  );
   assert.ok((failover.metrics.detectSeconds as number) <= (failover.parameters?.detectorBudgetSeconds as number) + 1);
   // Control: the frozen walsender really stops a synchronous writer.
   assert.equal(failover.metrics.acknowledgedDuringFreeze, 0);
@@ -176,6 +180,12 @@ test("local drill: every scenario, quick durations", { timeout: 600_000 }, async
   assert.equal(archive.parameters?.forcedSwitches, 0);
   assert.ok((archive.metrics.segments as number) >= 2);
   assert.ok((archive.metrics.crashRestartSeconds as number) > 0);
+  // The bound counts the current segment's age at the crash: a crash-restart starts archive_timeout's clock again (D105).
+  assert.ok(
+    (archive.metrics.rpoSeconds as number) <= (archive.metrics.boundSeconds as number),
+    JSON.stringify(archive),
+  );
+  assert.ok((archive.metrics.segmentAgeAtCrashSeconds as number) >= 0);
   // Negative control, run for real: without the CHECKPOINT after start no segment arrives within archive_timeout +
   // margin; the CHECKPOINT alone then ships one.
   assert.equal(archive.metrics.controlSegmentWithoutCheckpoint, false);
