@@ -7,7 +7,7 @@
  * the program's own error object (a ConfigError with its issues), not a structured-clone copy of it.
  */
 import { Worker } from "node:worker_threads";
-import { type OfflineOptions, type OfflineRun, shareProgramRuns } from "../../tools/offline.js";
+import { type OfflineOptions, type OfflineRun, shareProgramRuns, type SharedRunner } from "../../tools/offline.js";
 
 type Reply = { id: number; run?: OfflineRun; error?: string };
 
@@ -38,7 +38,8 @@ function inWorker(opts: OfflineOptions): Promise<OfflineRun> {
 
 const runs = new Map<string, Promise<OfflineRun>>();
 
-shareProgramRuns(async (opts, runHere) => {
+/** Installed on import; exported so a test can compare its runs with runs made here. */
+export const workerRuns: SharedRunner = async (opts, runHere) => {
   const key = JSON.stringify([opts.project, opts.stack, opts.config, opts.secretKeys, opts.live]);
   let run = runs.get(key);
   if (!run) {
@@ -51,4 +52,6 @@ shareProgramRuns(async (opts, runHere) => {
   } catch {
     return runHere(opts);
   }
-});
+};
+
+shareProgramRuns(workerRuns);

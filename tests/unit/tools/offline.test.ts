@@ -5,7 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type OfflineRun, runOffline, shareProgramRuns, type SharedRunner } from "../../../tools/offline.js";
+import {
+  type OfflineRun,
+  runOffline,
+  runStackFile,
+  shareProgramRuns,
+  type SharedRunner,
+} from "../../../tools/offline.js";
+import { workerRuns } from "../../support/shared-runs.js";
 
 const CANNED: OfflineRun = { project: "authdb", stack: "routed", resources: [], outputs: {}, secretOutputs: [] };
 
@@ -44,5 +51,20 @@ describe("runOffline and a shared runner", () => {
     shareProgramRuns(undefined);
     await assert.rejects(runOffline({ stack: "here", config: {} }), (e: Error) => e.name === "ConfigError");
     assert.deepEqual(routed, ["plain"]);
+  });
+});
+
+describe("the unit tier's worker runs (tests/support/shared-runs.ts)", () => {
+  it("a run of a stack file made in the worker equals the same run made here", async () => {
+    const previous = shareProgramRuns(undefined);
+    try {
+      const here = await runStackFile("dev");
+      shareProgramRuns(workerRuns);
+      const inWorker = await runStackFile("dev");
+      assert.ok(here.resources.length > 10, "the dev stack registers its resources");
+      assert.deepEqual(inWorker, here);
+    } finally {
+      shareProgramRuns(previous);
+    }
   });
 });
